@@ -1,0 +1,105 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ezleeds",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LeadEngine", targets: ["LeadEngine"]),
+        .library(name: "LeadStore", targets: ["LeadStore"]),
+        .library(name: "LeadAPI", targets: ["LeadAPI"]),
+        .executable(name: "ezleeds", targets: ["ezleeds"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+    ],
+    targets: [
+        // Domain core: no HTTP, NIO or database imports.
+        .target(
+            name: "LeadEngine",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LeadStore",
+            dependencies: [
+                "LeadEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LeadAPI",
+            dependencies: [
+                "LeadEngine",
+                "LeadStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ezleeds",
+            dependencies: [
+                "LeadAPI",
+                "LeadStore",
+                "LeadEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LeadEngineTests",
+            dependencies: ["LeadEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LeadStoreTests",
+            dependencies: ["LeadStore", "LeadEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LeadAPITests",
+            dependencies: [
+                "LeadAPI", "LeadStore", "LeadEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Drives the built `ezleeds` binary: CLI, first start, HTTP over TCP, SIGTERM.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ezleeds",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,47 @@
+import Hummingbird
+import LeadEngine
+import Logging
+import Prometheus
+
+/// The composition root: the server as `ezleeds serve` runs it and as the tests drive it.
+public func buildApplication(
+    _ configuration: ServerConfiguration, dependencies: AppDependencies
+) -> some ApplicationProtocol {
+    var logger = Logger(label: "ezleeds")
+    logger.logLevel = configuration.logLevel
+    var app = Application(
+        router: buildRouter(configuration, dependencies: dependencies),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ezleeds"),
+        logger: logger
+    )
+    // Shut down in reverse: the server drains, the key refresher stops, then the store closes.
+    app.addServices(
+        StoreShutdownService(database: dependencies.database, logger: logger),
+        KeyRingRefreshService(
+            refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger
+        )
+    )
+    return app
+}
+
+/// Opens the store named by the configuration and builds the server on it.
+public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+    buildApplication(configuration, dependencies: try await AppDependencies.open(configuration))
+}
+
+func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RouteMetricsMiddleware(recorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: dependencies.metrics))))
+    router.add(middleware: ProblemMiddleware())
+
+    SystemRoutes(metrics: dependencies.metrics).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+    let standardKey = KeyAuthMiddleware(
+        header: .apiKey, roles: [.standard, .admin], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter
+    )
+    BuyerRoutes(registry: dependencies.buyers).addRoutes(to: api.group("buyers").add(middleware: standardKey))
+    CampaignRoutes(registry: dependencies.campaigns).addRoutes(to: api.group("campaigns").add(middleware: standardKey))
+    return router
+}

@@ -1,0 +1,25 @@
+import Logging
+
+/// Everything an operator can set when starting the server.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var databasePath: String
+    public var logLevel: Logger.Level
+    /// How often the server picks up keys created or revoked by other processes (the CLI).
+    public var keyRefreshIntervalMilliseconds: Int
+    /// Requests a minute per client address on the key-less endpoints.
+    public var anonymousRateLimitPerMinute: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,
+        keyRefreshIntervalMilliseconds: Int = 250, anonymousRateLimitPerMinute: Int = 100
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.logLevel = logLevel
+        self.keyRefreshIntervalMilliseconds = keyRefreshIntervalMilliseconds
+        self.anonymousRateLimitPerMinute = anonymousRateLimitPerMinute
+    }
+}

@@ -1,0 +1,82 @@
+import LeadEngine
+
+/// Reads typed fields from a JSON object, collecting a field error for each wrong type instead of
+/// stopping at the first. Absent and `null` are told apart for partial updates.
+struct FieldReader {
+    let object: [String: JSONValue]
+    var errors = FieldErrors()
+
+    init(_ object: [String: JSONValue]) {
+        self.object = object
+    }
+
+    func contains(_ field: String) -> Bool { self.object[field] != nil }
+
+    mutating func string(_ field: String) -> String? {
+        self.read(field, expected: "a string") { if case .string(let value) = $0 { value } else { nil } }
+    }
+
+    mutating func int64(_ field: String) -> Int64? {
+        self.read(field, expected: "an integer") { value in
+            switch value {
+            case .integer(let number): number
+            // An integral number written with a fraction or exponent (1.0, 1e3) is still an integer.
+            case .number(let number) where number.rounded() == number && abs(number) < 9.0e15: Int64(number)
+            default: nil
+            }
+        }
+    }
+
+    mutating func int(_ field: String) -> Int? {
+        guard let value = self.int64(field) else { return nil }
+        guard let narrowed = Int(exactly: value), abs(narrowed) <= Int(Int32.max) else {
+            self.errors.add(field, "is out of range")
+            return nil
+        }
+        return narrowed
+    }
+
+    mutating func bool(_ field: String) -> Bool? {
+        self.read(field, expected: "a boolean") { if case .bool(let value) = $0 { value } else { nil } }
+    }
+
+    mutating func strings(_ field: String) -> [String]? {
+        self.read(field, expected: "an array of strings") { value in
+            guard case .array(let items) = value else { return nil }
+            var strings: [String] = []
+            for item in items {
+                guard case .string(let string) = item else { return nil }
+                strings.append(string)
+            }
+            return strings
+        }
+    }
+
+    /// For a partial update: `.unchanged` when absent; `null` is refused for a field that cannot be cleared.
+    mutating func update<T: Sendable>(_ field: String, _ read: (inout FieldReader, String) -> T?) -> FieldUpdate<T> {
+        guard let value = self.object[field] else { return .unchanged }
+        if value == .null {
+            self.errors.add(field, "must not be null")
+            return .unchanged
+        }
+        guard let typed = read(&self, field) else { return .unchanged }
+        return .set(typed)
+    }
+
+    /// For a partial update of a nullable field: `null` clears it.
+    mutating func nullableUpdate<T: Sendable>(_ field: String, _ read: (inout FieldReader, String) -> T?) -> FieldUpdate<T?> {
+        guard let value = self.object[field] else { return .unchanged }
+        if value == .null { return .set(nil) }
+        guard let typed = read(&self, field) else { return .unchanged }
+        return .set(typed)
+    }
+
+    private mutating func read<T>(_ field: String, expected: String, _ extract: (JSONValue) -> T?) -> T? {
+        guard let value = self.object[field], value != .null else { return nil }
+        guard let typed = extract(value) else {
+            self.errors.add(field, "must be \(expected), not \(value.typeName)")
+            return nil
+        }
+        return typed
+    }
+}

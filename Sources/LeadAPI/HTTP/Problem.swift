@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LeadEngine
+import Logging
+import NIOCore
+
+/// An RFC 9457 problem: every error answer of the API, as `application/problem+json`.
+///
+/// `code` is stable and meant for programs; `title` and `detail` are for people.
+public struct Problem: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var title: String
+    public var detail: String
+    public var errors: [FieldError]
+    public var headers: HTTPFields
+
+    public init(status: HTTPResponse.Status, code: String, title: String, detail: String, errors: [FieldError] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    static let typeBase = "https://ezleeds.dev/problems/"
+
+    static func malformedJSON(_ detail: String) -> Problem {
+        Problem(status: .badRequest, code: "malformed_json", title: "Malformed JSON", detail: detail)
+    }
+
+    static func badRequest(code: String, _ detail: String) -> Problem {
+        Problem(status: .badRequest, code: code, title: "Bad request", detail: detail)
+    }
+
+    static func invalidFields(_ errors: [FieldError]) -> Problem {
+        let names = errors.map(\.field).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return Problem(
+            status: .unprocessableContent, code: "invalid_fields", title: "Invalid fields",
+            detail: "Invalid fields: \(names.joined(separator: ", ")).", errors: errors
+        )
+    }
+
+    /// One answer for a missing, unknown and revoked key alike, so probing reveals nothing.
+    static func unauthorized() -> Problem {
+        Problem(
+            status: .unauthorized, code: "unauthorized", title: "Unauthorized",
+            detail: "A valid API key is required in the header this endpoint names (X-API-Key or X-Compliance-API-Key)."
+        )
+    }
+
+    static func forbidden(_ detail: String) -> Problem {
+        Problem(status: .forbidden, code: "forbidden", title: "Forbidden", detail: detail)
+    }
+
+    static func notFound(_ detail: String) -> Problem {
+        Problem(status: .notFound, code: "not_found", title: "Not found", detail: detail)
+    }
+
+    static func rateLimited(_ decision: RateLimitDecision) -> Problem {
+        Problem(
+            status: .tooManyRequests, code: "rate_limited", title: "Too many requests",
+            detail: "Rate limit of \(decision.limit) requests per minute exceeded; retry in \(decision.retryAfterSeconds) s."
+        )
+    }
+
+    static func tooLarge() -> Problem {
+        Problem(
+            status: .contentTooLarge, code: "body_too_large", title: "Request body too large",
+            detail: "Request bodies are limited to \(AppRequestContext.maxBodyBytes) bytes."
+        )
+    }
+
+    /// Maps any error to the problem it answers with. Unknown errors are 500s, and logged.
+    static func from(_ error: any Error, logger: Logger) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let error as ValidationError:
+            return .invalidFields(error.fields)
+        case let error as NotFoundError:
+            return .notFound("No \(error.entity) \(error.id) in this account.")
+        case let error as ConflictError:
+            return Problem(status: .conflict, code: error.code, title: "Conflict", detail: error.detail)
+        case is NIOTooManyBytesError:
+            return .tooLarge()
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound: return .notFound("No such endpoint.")
+            case .contentTooLarge: return .tooLarge()
+            default:
+                return Problem(status: error.status, code: "http_\(error.status.code)", title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+            }
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return Problem(status: .internalServerError, code: "internal_error", title: "Internal server error", detail: "The server failed to answer; the request id identifies it in the logs.")
+        }
+    }
+}
+
+extension Problem: HTTPResponseError {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        self.response(requestID: context.id)
+    }
+
+    func response(requestID: String) -> Response {
+        var body: [String: JSONValue] = [
+            "type": .string(Self.typeBase + self.code),
+            "title": .string(self.title),
+            "status": .integer(Int64(self.status.code)),
+            "detail": .string(self.detail),
+            "code": .string(self.code),
+            "request_id": .string(requestID),
+        ]
+        if !self.errors.isEmpty {
+            body["errors"] = .array(self.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
+        }
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: self.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(body).encoded())))
+    }
+}

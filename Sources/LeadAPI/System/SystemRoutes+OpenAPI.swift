@@ -1,0 +1,58 @@
+/// The OpenAPI description of the system routes: key-less and not rate-limited.
+extension SystemRoutes {
+    static let openAPI = OpenAPIPart(
+        paths: [
+            "/healthz": [
+                "get": operation(
+                    id: "getHealth", summary: "Liveness check",
+                    description: "Answers 200 while the server is up; for load balancers.",
+                    mediaType: "application/json",
+                    schema: [
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": ["status": ["type": "string", "const": "ok"]],
+                    ],
+                    answer: "The server is up."
+                )
+            ],
+            "/metrics": [
+                "get": operation(
+                    id: "getMetrics", summary: "Prometheus metrics",
+                    description: "Request counts and latencies per route in the Prometheus text exposition format, "
+                        + "version 0.0.4 (Content-Type: text/plain; version=0.0.4; charset=utf-8); for scrapers.",
+                    mediaType: "text/plain",
+                    schema: ["type": "string"],
+                    answer: "The metrics in Prometheus text format."
+                )
+            ],
+            "/api/v1/openapi.json": [
+                "get": operation(
+                    id: "getOpenAPIDocument", summary: "This OpenAPI document",
+                    description: "The OpenAPI 3.1 description of every endpoint built so far; for code generators.",
+                    mediaType: "application/json",
+                    schema: ["type": "object", "description": "An OpenAPI 3.1 document."],
+                    answer: "The OpenAPI document."
+                )
+            ],
+        ]
+    )
+
+    private static func operation(
+        id: String, summary: String, description: String, mediaType: String, schema: JSONValue, answer: String
+    ) -> JSONValue {
+        [
+            "operationId": .string(id),
+            "tags": ["System"],
+            "summary": .string(summary),
+            "description": .string(description + " Needs no key and is not rate-limited."),
+            "security": [],
+            "responses": [
+                "200": [
+                    "description": .string(answer),
+                    "headers": ["X-Request-ID": ["description": "Identifies the request in the server's logs.", "schema": ["type": "string"]]],
+                    "content": .object([mediaType: ["schema": schema]]),
+                ]
+            ],
+        ]
+    }
+}

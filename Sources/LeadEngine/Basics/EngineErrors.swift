@@ -1,0 +1,66 @@
+/// One invalid field of a request, named as the API names it.
+public struct FieldError: Sendable, Equatable, Hashable {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Input that is well formed but breaks the rules; every offending field is listed.
+public struct ValidationError: Error, Sendable, Equatable {
+    public var fields: [FieldError]
+
+    public init(_ fields: [FieldError]) {
+        self.fields = fields
+    }
+
+    public init(field: String, message: String) {
+        self.fields = [FieldError(field: field, message: message)]
+    }
+}
+
+/// The object does not exist for this tenant. Another tenant's object is reported the same way.
+public struct NotFoundError: Error, Sendable, Equatable {
+    public var entity: String
+    public var id: String
+
+    public init(entity: String, id: String) {
+        self.entity = entity
+        self.id = id
+    }
+}
+
+/// The request is valid but the object's state forbids it.
+public struct ConflictError: Error, Sendable, Equatable {
+    public var code: String
+    public var detail: String
+
+    public init(code: String, detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+}
+
+/// Collects field errors so that one answer names every bad field, not just the first.
+public struct FieldErrors: Sendable {
+    public private(set) var all: [FieldError] = []
+
+    public init() {}
+
+    public mutating func add(_ field: String, _ message: String) {
+        self.all.append(FieldError(field: field, message: message))
+    }
+
+    public mutating func merge(_ other: [FieldError]) {
+        self.all.append(contentsOf: other)
+    }
+
+    public var isEmpty: Bool { self.all.isEmpty }
+
+    public func throwIfAny() throws(ValidationError) {
+        if !self.all.isEmpty { throw ValidationError(self.all) }
+    }
+}

@@ -1,0 +1,40 @@
+/// Makes the public identifiers of entities, with the spec's prefixes (`buyer_`, `camp_`, …).
+public protocol IdentifierSource: Sendable {
+    func make(_ prefix: IdentifierPrefix) -> String
+}
+
+public enum IdentifierPrefix: String, Sendable {
+    case tenant = "ten"
+    case key = "key"
+    case buyer = "buyer"
+    case campaign = "camp"
+    case sale = "sale"
+}
+
+/// 96 random bits in lowercase hex after the prefix: unguessable, so ids leak nothing about volume.
+public struct RandomIdentifiers: IdentifierSource {
+    public init() {}
+
+    public func make(_ prefix: IdentifierPrefix) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return prefix.rawValue + "_" + Hex.randomString(byteCount: 12, using: &generator)
+    }
+}
+
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(Self.digits[Int(byte >> 4)])
+            out.append(Self.digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func randomString(byteCount: Int, using generator: inout some RandomNumberGenerator) -> String {
+        Self.encode((0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+}

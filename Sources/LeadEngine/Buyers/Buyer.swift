@@ -1,0 +1,95 @@
+import Foundation
+
+public enum BuyerStatus: String, CaseIterable, Sendable {
+    case active
+    case paused
+}
+
+/// A buyer of leads: what it wants (verticals, states, ZIPs), what it pays, and where leads and
+/// bid requests go.
+public struct Buyer: Sendable, Equatable {
+    public static let defaultBidTimeoutMilliseconds = 250
+    public static let maxBidTimeoutMilliseconds = 2000
+
+    public var id: String
+    public var tenantID: String
+    public var name: String
+    public var campaignTypes: [CampaignType]
+    public var states: [String]
+    /// A static buyer's bid; the ceiling for a real-time bidder's answers.
+    public var maxPriceCents: Int64
+    public var webhookURL: String?
+    /// Write-only: signs deliveries and bid requests, never shown by the API.
+    public var webhookSecret: String?
+    /// Real-time bid endpoint; without one the buyer bids `maxPriceCents`.
+    public var bidURL: String?
+    public var bidTimeoutMilliseconds: Int
+    public var exclusivity: Exclusivity
+    /// ZIP allow-list; nil means every ZIP of the buyer's states.
+    public var zipCodes: [String]?
+    /// Leads a day at most; nil means no cap.
+    public var dailyCap: Int?
+    public var status: BuyerStatus
+    /// Bumped on every update so the in-memory index never applies an older version over a newer.
+    public var revision: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String, tenantID: String, name: String, campaignTypes: [CampaignType], states: [String],
+        maxPriceCents: Int64, webhookURL: String? = nil, webhookSecret: String? = nil, bidURL: String? = nil,
+        bidTimeoutMilliseconds: Int = Buyer.defaultBidTimeoutMilliseconds, exclusivity: Exclusivity = .shared,
+        zipCodes: [String]? = nil, dailyCap: Int? = nil, status: BuyerStatus = .active, revision: Int64 = 1,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.tenantID = tenantID
+        self.name = name
+        self.campaignTypes = campaignTypes
+        self.states = states
+        self.maxPriceCents = maxPriceCents
+        self.webhookURL = webhookURL
+        self.webhookSecret = webhookSecret
+        self.bidURL = bidURL
+        self.bidTimeoutMilliseconds = bidTimeoutMilliseconds
+        self.exclusivity = exclusivity
+        self.zipCodes = zipCodes
+        self.dailyCap = dailyCap
+        self.status = status
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Whether the buyer takes leads from this ZIP code (always, without an allow-list).
+    public func accepts(zipCode: String?) -> Bool {
+        guard let zipCodes else { return true }
+        guard let zipCode else { return false }
+        return zipCodes.contains(zipCode)
+    }
+}
+
+/// Performance facts about a buyer, computed from recorded sales.
+public struct BuyerPerformance: Sendable, Equatable {
+    public var leadsPurchased: Int
+    public var leadsAccepted: Int
+    public var leadsReturned: Int
+    /// Net of returned leads, which are credited back.
+    public var totalSpentCents: Int64
+    public var averageResponseTimeMilliseconds: Int
+
+    public init(leadsPurchased: Int = 0, leadsAccepted: Int = 0, leadsReturned: Int = 0, totalSpentCents: Int64 = 0, averageResponseTimeMilliseconds: Int = 0) {
+        self.leadsPurchased = leadsPurchased
+        self.leadsAccepted = leadsAccepted
+        self.leadsReturned = leadsReturned
+        self.totalSpentCents = totalSpentCents
+        self.averageResponseTimeMilliseconds = averageResponseTimeMilliseconds
+    }
+
+    public static let none = BuyerPerformance()
+
+    /// Accepted over purchased; zero before the first purchase.
+    public var acceptanceRate: Double {
+        self.leadsPurchased == 0 ? 0 : Double(self.leadsAccepted) / Double(self.leadsPurchased)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// A buyer with the facts computed about it.
+public struct BuyerProfile: Sendable {
+    public var buyer: Buyer
+    public var performance: BuyerPerformance
+
+    public init(buyer: Buyer, performance: BuyerPerformance) {
+        self.buyer = buyer
+        self.performance = performance
+    }
+}
+
+/// The buyer use cases: validate, store, and keep the matching index current.
+public struct BuyerRegistry: Sendable {
+    let repository: any BuyerRepository
+    public let index: BuyerIndex
+    let clock: any EngineClock
+    let identifiers: any IdentifierSource
+
+    public init(repository: any BuyerRepository, index: BuyerIndex, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers()) {
+        self.repository = repository
+        self.index = index
+        self.clock = clock
+        self.identifiers = identifiers
+    }
+
+    /// Loads every stored buyer into the index; called once at start.
+    public func loadIndex() async throws {
+        for buyer in try await self.repository.allBuyers() { self.index.upsert(buyer) }
+    }
+
+    public func create(_ draft: BuyerDraft, tenantID: String) async throws -> Buyer {
+        let buyer = try BuyerRules.make(from: draft, id: self.identifiers.make(.buyer), tenantID: tenantID, now: self.clock.now())
+        try await self.repository.insert(buyer)
+        self.index.upsert(buyer)
+        return buyer
+    }
+
+    public func update(id: String, tenantID: String, changes: BuyerChanges) async throws -> Buyer {
+        let now = self.clock.now()
+        guard
+            let buyer = try await self.repository.update(id: id, tenantID: tenantID, { buyer in
+                try BuyerRules.apply(changes, to: &buyer)
+                buyer.revision += 1
+                buyer.updatedAt = now
+            })
+        else { throw NotFoundError(entity: "buyer", id: id) }
+        self.index.upsert(buyer)
+        return buyer
+    }
+
+    public func profile(id: String, tenantID: String) async throws -> BuyerProfile {
+        guard let buyer = try await self.repository.buyer(id: id, tenantID: tenantID) else {
+            throw NotFoundError(entity: "buyer", id: id)
+        }
+        let performance = try await self.repository.performance(buyerIDs: [id], tenantID: tenantID)
+        return BuyerProfile(buyer: buyer, performance: performance[id] ?? .none)
+    }
+
+    public func list(tenantID: String, filter: BuyerFilter, page: PageRequest) async throws -> Page<BuyerProfile> {
+        let buyers = try await self.repository.buyers(tenantID: tenantID, filter: filter, page: page)
+        let performance = try await self.repository.performance(buyerIDs: buyers.items.map(\.id), tenantID: tenantID)
+        return buyers.map { BuyerProfile(buyer: $0, performance: performance[$0.id] ?? .none) }
+    }
+
+    /// Buyers that would be asked for a lead of this profile, highest bid first.
+    public func match(tenantID: String, campaignType: CampaignType, state: String, zipCode: String?) -> [Buyer] {
+        self.index.match(tenantID: tenantID, campaignType: campaignType, state: state, zipCode: zipCode)
+    }
+}
+
+extension BuyerRegistry {
+    /// Every rule a create request breaks, without storing anything.
+    public static func problems(in draft: BuyerDraft) -> [FieldError] {
+        do {
+            _ = try BuyerRules.make(from: draft, id: "", tenantID: "", now: .distantPast)
+            return []
+        } catch {
+            return error.fields
+        }
+    }
+
+    /// Every rule an update breaks on its own, whatever the buyer it is applied to.
+    public static func problems(in changes: BuyerChanges) -> [FieldError] {
+        var placeholder = Buyer(id: "", tenantID: "", name: "", campaignTypes: [], states: [], maxPriceCents: 0, createdAt: .distantPast, updatedAt: .distantPast)
+        do {
+            try BuyerRules.apply(changes, to: &placeholder)
+            return []
+        } catch {
+            return error.fields
+        }
+    }
+}

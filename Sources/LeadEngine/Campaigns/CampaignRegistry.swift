@@ -1,0 +1,95 @@
+import Foundation
+
+public struct CampaignProfile: Sendable {
+    public var campaign: Campaign
+    public var performance: CampaignPerformance
+
+    public init(campaign: Campaign, performance: CampaignPerformance) {
+        self.campaign = campaign
+        self.performance = performance
+    }
+
+    public var budgetRemainingCents: Int64 { self.performance.budgetRemainingCents(of: self.campaign) }
+}
+
+/// The campaign use cases: validate, check references within the tenant, store.
+public struct CampaignRegistry: Sendable {
+    let repository: any CampaignRepository
+    let buyers: any BuyerRepository
+    let clock: any EngineClock
+    let identifiers: any IdentifierSource
+
+    public init(
+        repository: any CampaignRepository, buyers: any BuyerRepository, clock: any EngineClock,
+        identifiers: any IdentifierSource = RandomIdentifiers()
+    ) {
+        self.repository = repository
+        self.buyers = buyers
+        self.clock = clock
+        self.identifiers = identifiers
+    }
+
+    public func create(_ draft: CampaignDraft, tenantID: String) async throws -> Campaign {
+        let campaign = try CampaignRules.make(from: draft, id: self.identifiers.make(.campaign), tenantID: tenantID, now: self.clock.now())
+        try await self.requireBuyer(campaign.buyerID, tenantID: tenantID)
+        try await self.repository.insert(campaign)
+        return campaign
+    }
+
+    public func update(id: String, tenantID: String, changes: CampaignChanges) async throws -> Campaign {
+        if case .set(let buyerID) = changes.buyerID { try await self.requireBuyer(buyerID, tenantID: tenantID) }
+        let now = self.clock.now()
+        guard
+            let campaign = try await self.repository.update(id: id, tenantID: tenantID, { campaign in
+                try CampaignRules.apply(changes, to: &campaign)
+                campaign.updatedAt = now
+            })
+        else { throw NotFoundError(entity: "campaign", id: id) }
+        return campaign
+    }
+
+    public func profile(id: String, tenantID: String) async throws -> CampaignProfile {
+        guard let campaign = try await self.repository.campaign(id: id, tenantID: tenantID) else {
+            throw NotFoundError(entity: "campaign", id: id)
+        }
+        let performance = try await self.repository.performance(campaignIDs: [id], tenantID: tenantID)
+        return CampaignProfile(campaign: campaign, performance: performance[id] ?? .none)
+    }
+
+    public func list(tenantID: String, filter: CampaignFilter, page: PageRequest) async throws -> Page<CampaignProfile> {
+        let campaigns = try await self.repository.campaigns(tenantID: tenantID, filter: filter, page: page)
+        let performance = try await self.repository.performance(campaignIDs: campaigns.items.map(\.id), tenantID: tenantID)
+        return campaigns.map { CampaignProfile(campaign: $0, performance: performance[$0.id] ?? .none) }
+    }
+
+    /// A campaign may name only a buyer of its own tenant; another tenant's reads as unknown.
+    private func requireBuyer(_ buyerID: String?, tenantID: String) async throws {
+        guard let buyerID else { return }
+        if try await self.buyers.buyer(id: buyerID, tenantID: tenantID) == nil {
+            throw ValidationError(field: "buyer_id", message: "no buyer \(buyerID) in this account")
+        }
+    }
+}
+
+extension CampaignRegistry {
+    /// Every rule a create request breaks, without storing anything.
+    public static func problems(in draft: CampaignDraft) -> [FieldError] {
+        do {
+            _ = try CampaignRules.make(from: draft, id: "", tenantID: "", now: .distantPast)
+            return []
+        } catch {
+            return error.fields
+        }
+    }
+
+    /// Every rule an update breaks on its own, whatever the campaign it is applied to.
+    public static func problems(in changes: CampaignChanges) -> [FieldError] {
+        var placeholder = Campaign(id: "", tenantID: "", name: "", campaignType: .legalPI, states: [], budgetCents: 0, createdAt: .distantPast, updatedAt: .distantPast)
+        do {
+            try CampaignRules.apply(changes, to: &placeholder)
+            return []
+        } catch {
+            return error.fields
+        }
+    }
+}

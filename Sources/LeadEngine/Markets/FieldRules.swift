@@ -1,0 +1,101 @@
+/// The shared rules for fields that several entities carry, so every endpoint checks them alike.
+public enum FieldRules {
+    public static let maxNameLength = 200
+    /// One hundred million dollars: far above any lead price or budget, low enough to stay exact.
+    public static let maxCents: Int64 = 10_000_000_000
+
+    public static func name(_ value: String, field: String, into errors: inout FieldErrors) {
+        let trimmed = value.trimmingWhitespace()
+        if trimmed.isEmpty {
+            errors.add(field, "must not be empty")
+        } else if trimmed.count > maxNameLength {
+            errors.add(field, "must be at most \(maxNameLength) characters")
+        }
+    }
+
+    public static func cents(_ value: Int64, field: String, into errors: inout FieldErrors) {
+        if value < 0 {
+            errors.add(field, "must be a non-negative integer number of cents")
+        } else if value > maxCents {
+            errors.add(field, "must be at most \(maxCents) cents")
+        }
+    }
+
+    public static func states(_ values: [String], field: String, into errors: inout FieldErrors) -> [String] {
+        if values.isEmpty { errors.add(field, "must list at least one state") }
+        let invalid = values.filter { !USState.isValid($0) }
+        if !invalid.isEmpty {
+            errors.add(field, "unknown state codes \(invalid.joined(separator: ", ")); use the 50 states and DC by USPS code")
+        }
+        return Array(Set(values)).sorted()
+    }
+
+    public static func state(_ value: String, field: String, into errors: inout FieldErrors) {
+        if !USState.isValid(value) {
+            errors.add(field, "unknown state code \(value); use the 50 states and DC by USPS code")
+        }
+    }
+
+    public static func campaignType(_ value: String, field: String, into errors: inout FieldErrors) -> CampaignType? {
+        guard let type = CampaignType(rawValue: value) else {
+            errors.add(field, "unknown campaign type \(value); one of \(CampaignType.documentedList)")
+            return nil
+        }
+        return type
+    }
+
+    public static func campaignTypes(_ values: [String], field: String, into errors: inout FieldErrors) -> [CampaignType] {
+        if values.isEmpty { errors.add(field, "must list at least one campaign type") }
+        let unknown = values.filter { CampaignType(rawValue: $0) == nil }
+        if !unknown.isEmpty {
+            errors.add(field, "unknown campaign types \(unknown.joined(separator: ", ")); use \(CampaignType.documentedList)")
+        }
+        return Array(Set(values.compactMap(CampaignType.init(rawValue:)))).sorted()
+    }
+
+    public static func zipCode(_ value: String, field: String, into errors: inout FieldErrors) {
+        if !Self.isZipCode(value) { errors.add(field, "must be a 5-digit ZIP code") }
+    }
+
+    public static func isZipCode(_ value: String) -> Bool {
+        value.utf8.count == 5 && value.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    /// An absolute http or https URL with a host, at most 2,048 characters.
+    public static func webURL(_ value: String, field: String, into errors: inout FieldErrors) {
+        if !Self.isWebURL(value) { errors.add(field, "must be an absolute http(s) URL") }
+    }
+
+    public static func isWebURL(_ value: String) -> Bool {
+        guard value.utf8.count <= 2048 else { return false }
+        let lower = value.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("https://") {
+            rest = value.dropFirst(8)
+        } else if lower.hasPrefix("http://") {
+            rest = value.dropFirst(7)
+        } else {
+            return false
+        }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        guard !hostPort.isEmpty, !value.contains(where: { $0 == " " || $0.isNewline }) else { return false }
+        let host: Substring
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return false }
+            host = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
+        } else {
+            host = hostPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        }
+        return !host.isEmpty
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var view = Substring(self)
+        while let first = view.first, first.isWhitespace { view = view.dropFirst() }
+        while let last = view.last, last.isWhitespace { view = view.dropLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,80 @@
+/// A tenant with the secrets of its first keys; the only moment the secrets exist in the clear.
+public struct ProvisionedTenant: Sendable {
+    public var tenant: Tenant
+    public var apiKey: String
+    public var adminKey: String
+    public var complianceKey: String
+}
+
+public struct IssuedKey: Sendable {
+    public var key: APIKey
+    public var secret: String
+}
+
+/// Creates tenants and keys and revokes keys, for the CLI and the first start of the server.
+public struct TenantProvisioning: Sendable {
+    public static let defaultTenantName = "default"
+
+    let repository: any TenantRepository
+    let clock: any EngineClock
+    let identifiers: any IdentifierSource
+
+    public init(repository: any TenantRepository, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers()) {
+        self.repository = repository
+        self.clock = clock
+        self.identifiers = identifiers
+    }
+
+    /// A new tenant with one standard, one admin and one compliance key.
+    public func createTenant(name: String) async throws -> ProvisionedTenant {
+        var errors = FieldErrors()
+        FieldRules.name(name, field: "name", into: &errors)
+        try errors.throwIfAny()
+        let tenant = Tenant(id: self.identifiers.make(.tenant), name: name.trimmingWhitespace(), createdAt: self.clock.now())
+        let issued = [KeyRole.standard, .admin, .compliance].map { self.makeKey(tenantID: tenant.id, role: $0, rateLimitPerMinute: nil) }
+        try await self.repository.insert(tenant, keys: issued.map(\.key))
+        return ProvisionedTenant(tenant: tenant, apiKey: issued[0].secret, adminKey: issued[1].secret, complianceKey: issued[2].secret)
+    }
+
+    /// Creates the `default` tenant when the store has none; nil when tenants already exist.
+    public func provisionDefaultTenantIfEmpty() async throws -> ProvisionedTenant? {
+        guard try await self.repository.tenantCount() == 0 else { return nil }
+        return try await self.createTenant(name: Self.defaultTenantName)
+    }
+
+    public func createKey(tenantID: String, role: KeyRole, rateLimitPerMinute: Int?) async throws -> IssuedKey {
+        if let limit = rateLimitPerMinute, limit < 1 || limit > APIKey.maxRateLimitPerMinute {
+            throw ValidationError(field: "rate_limit_per_minute", message: "must be between 1 and \(APIKey.maxRateLimitPerMinute)")
+        }
+        guard try await self.repository.tenant(id: tenantID) != nil else {
+            throw NotFoundError(entity: "tenant", id: tenantID)
+        }
+        let issued = self.makeKey(tenantID: tenantID, role: role, rateLimitPerMinute: rateLimitPerMinute)
+        try await self.repository.insert(issued.key)
+        return issued
+    }
+
+    public func revokeKey(id: String) async throws -> APIKey {
+        guard let key = try await self.repository.revokeKey(id: id, at: self.clock.now()) else {
+            throw NotFoundError(entity: "key", id: id)
+        }
+        return key
+    }
+
+    public func keys(tenantID: String) async throws -> [APIKey] {
+        guard try await self.repository.tenant(id: tenantID) != nil else {
+            throw NotFoundError(entity: "tenant", id: tenantID)
+        }
+        return try await self.repository.keys(tenantID: tenantID)
+    }
+
+    private func makeKey(tenantID: String, role: KeyRole, rateLimitPerMinute: Int?) -> IssuedKey {
+        let secret = KeySecret(role: role)
+        let key = APIKey(
+            id: self.identifiers.make(.key), tenantID: tenantID, role: role, secretHash: secret.hash,
+            displayPrefix: secret.displayPrefix, rateLimitPerMinute: rateLimitPerMinute ?? APIKey.defaultRateLimitPerMinute,
+            createdAt: self.clock.now()
+        )
+        return IssuedKey(key: key, secret: secret.value)
+    }
+}

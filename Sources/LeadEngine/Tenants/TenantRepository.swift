@@ -1,0 +1,14 @@
+import Foundation
+
+/// Storage of tenants and their keys.
+public protocol TenantRepository: Sendable {
+    func insert(_ tenant: Tenant, keys: [APIKey]) async throws
+    func insert(_ key: APIKey) async throws
+    func tenant(id: String) async throws -> Tenant?
+    func tenantCount() async throws -> Int
+    func keys(tenantID: String) async throws -> [APIKey]
+    /// Marks a key revoked; returns it, or nil when no such key exists.
+    func revokeKey(id: String, at date: Date) async throws -> APIKey?
+    /// Keys created or revoked after `sequence`, with the newest sequence number seen.
+    func keysChanged(after sequence: Int64) async throws -> (keys: [APIKey], sequence: Int64)
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: one WAL `DatabasePool` for the process, its schema migrated on open.
+///
+/// Writes run in `BEGIN IMMEDIATE` transactions (GRDB's default for writes), so a writer takes
+/// the lock up front instead of failing half-way; `busy_timeout` absorbs contention with other
+/// processes such as the CLI; `synchronous=FULL` makes every commit durable across power loss.
+public struct LeadDatabase: Sendable {
+    let writer: DatabasePool
+    public let path: String
+
+    public init(path: String, busyTimeout: TimeInterval = 5) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "ezleeds"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        self.writer = try DatabasePool(path: path, configuration: configuration)
+        try LeadSchema.migrator.migrate(self.writer)
+    }
+
+    /// Checkpoints the WAL into the database file and closes every connection; later calls fail.
+    /// Called once, after the server has drained.
+    public func close() throws {
+        // GRDB closes the writer before the readers, so SQLite's own checkpoint-on-last-close never
+        // runs (GRDB issue 739); truncating here leaves the file complete and the WAL empty.
+        try self.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        try self.writer.close()
+    }
+
+    /// The names of the migrations applied, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await self.writer.read { db in try LeadSchema.migrator.appliedMigrations(db) }
+    }
+
+    public func journalMode() async throws -> String {
+        try await self.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

@@ -1,0 +1,92 @@
+import GRDB
+
+/// The schema as named, append-only migrations: a database made by any earlier version opens and
+/// is brought forward. Never edit a migration that has shipped; add the next one.
+enum LeadSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("2026-11-26 tenants and keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE tenants (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL CHECK (length(name) > 0),
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL CHECK (role IN ('standard', 'admin', 'compliance')),
+                    secret_hash TEXT NOT NULL UNIQUE CHECK (length(secret_hash) = 64),
+                    display_prefix TEXT NOT NULL,
+                    rate_limit_per_minute INTEGER NOT NULL CHECK (rate_limit_per_minute > 0),
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER,
+                    -- Raised on every insert and revocation, so a running server fetches only changes.
+                    change_seq INTEGER NOT NULL
+                );
+                CREATE INDEX api_keys_by_tenant ON api_keys(tenant_id);
+                CREATE INDEX api_keys_by_change ON api_keys(change_seq);
+                """)
+        }
+
+        migrator.registerMigration("2026-11-26 buyers and campaigns") { db in
+            try db.execute(sql: """
+                CREATE TABLE buyers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    campaign_types TEXT NOT NULL,
+                    states TEXT NOT NULL,
+                    max_price_cents INTEGER NOT NULL CHECK (max_price_cents >= 0),
+                    webhook_url TEXT,
+                    webhook_secret TEXT,
+                    bid_url TEXT,
+                    bid_timeout_ms INTEGER NOT NULL CHECK (bid_timeout_ms > 0),
+                    exclusivity TEXT NOT NULL CHECK (exclusivity IN ('shared', 'exclusive')),
+                    zip_codes TEXT,
+                    daily_cap INTEGER CHECK (daily_cap >= 0),
+                    status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+                    revision INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX buyers_by_tenant ON buyers(tenant_id, created_at);
+
+                CREATE TABLE campaigns (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    campaign_type TEXT NOT NULL,
+                    states TEXT NOT NULL,
+                    budget_cents INTEGER NOT NULL CHECK (budget_cents >= 0),
+                    max_leads_per_day INTEGER CHECK (max_leads_per_day >= 0),
+                    delivery_webhook TEXT,
+                    buyer_id TEXT REFERENCES buyers(id),
+                    status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'archived')),
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX campaigns_by_tenant ON campaigns(tenant_id, created_at);
+
+                -- One row per lead sold to a buyer: the fact that buyer and campaign metrics are
+                -- computed from. The ping-post engine writes it in the same transaction as the charge.
+                CREATE TABLE sales (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    buyer_id TEXT NOT NULL REFERENCES buyers(id),
+                    campaign_id TEXT REFERENCES campaigns(id),
+                    lead_id TEXT,
+                    price_cents INTEGER NOT NULL CHECK (price_cents >= 0),
+                    status TEXT NOT NULL CHECK (status IN ('delivered', 'accepted', 'returned')),
+                    response_time_ms INTEGER CHECK (response_time_ms >= 0),
+                    sold_at INTEGER NOT NULL
+                );
+                CREATE INDEX sales_by_buyer ON sales(tenant_id, buyer_id);
+                CREATE INDEX sales_by_campaign ON sales(tenant_id, campaign_id);
+                """)
+        }
+
+        return migrator
+    }
+}

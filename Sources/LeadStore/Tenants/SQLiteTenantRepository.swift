@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import LeadEngine
+
+public struct SQLiteTenantRepository: TenantRepository {
+    let database: LeadDatabase
+
+    public init(database: LeadDatabase) {
+        self.database = database
+    }
+
+    public func insert(_ tenant: Tenant, keys: [APIKey]) async throws {
+        try await self.database.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
+                arguments: [tenant.id, tenant.name, ColumnCoding.milliseconds(tenant.createdAt)]
+            )
+            for key in keys { try Self.insert(key, db) }
+        }
+    }
+
+    public func insert(_ key: APIKey) async throws {
+        try await self.database.writer.write { db in try Self.insert(key, db) }
+    }
+
+    public func tenant(id: String) async throws -> Tenant? {
+        try await self.database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE id = ?", arguments: [id]).map {
+                Tenant(id: $0["id"], name: $0["name"], createdAt: ColumnCoding.date($0["created_at"]))
+            }
+        }
+    }
+
+    public func tenantCount() async throws -> Int {
+        try await self.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tenants") ?? 0 }
+    }
+
+    public func keys(tenantID: String) async throws -> [APIKey] {
+        try await self.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenantID])
+                .map(Self.key(from:))
+        }
+    }
+
+    public func revokeKey(id: String, at date: Date) async throws -> APIKey? {
+        try await self.database.writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?),
+                        change_seq = (SELECT coalesce(max(change_seq), 0) + 1 FROM api_keys)
+                    WHERE id = ?
+                    """,
+                arguments: [ColumnCoding.milliseconds(date), id]
+            )
+            return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]).map(Self.key(from:))
+        }
+    }
+
+    public func keysChanged(after sequence: Int64) async throws -> (keys: [APIKey], sequence: Int64) {
+        try await self.database.writer.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE change_seq > ? ORDER BY change_seq", arguments: [sequence])
+            let newest: Int64 = rows.last?["change_seq"] ?? sequence
+            return (try rows.map(Self.key(from:)), newest)
+        }
+    }
+
+    private static func insert(_ key: APIKey, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO api_keys (id, tenant_id, role, secret_hash, display_prefix, rate_limit_per_minute, created_at, revoked_at, change_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(change_seq), 0) + 1 FROM api_keys))
+                """,
+            arguments: [
+                key.id, key.tenantID, key.role.rawValue, key.secretHash, key.displayPrefix, key.rateLimitPerMinute,
+                ColumnCoding.milliseconds(key.createdAt), key.revokedAt.map(ColumnCoding.milliseconds),
+            ]
+        )
+    }
+
+    private static func key(from row: Row) throws -> APIKey {
+        APIKey(
+            id: row["id"], tenantID: row["tenant_id"], role: try row.required(KeyRole.self, "role", table: "api_keys"),
+            secretHash: row["secret_hash"], displayPrefix: row["display_prefix"], rateLimitPerMinute: row["rate_limit_per_minute"],
+            createdAt: ColumnCoding.date(row["created_at"]), revokedAt: (row["revoked_at"] as Int64?).map(ColumnCoding.date)
+        )
+    }
+}

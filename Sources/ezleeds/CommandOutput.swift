@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import LeadEngine
+
+/// What the commands print: one JSON object on stdout; errors as one line on stderr and exit 1.
+enum CommandOutput {
+    /// Writes a line to stdout unbuffered, so a supervisor or pipe sees it at once.
+    static func emit(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as LeadEngine.ValidationError {
+            let message = error.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as NotFoundError {
+            FileHandle.standardError.write(Data("error: no \(error.entity) \(error.id)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct TenantCreated: Encodable {
+    var tenantID: String
+    var apiKey: String
+    var adminKey: String
+    var complianceKey: String
+
+    init(_ provisioned: ProvisionedTenant) {
+        self.tenantID = provisioned.tenant.id
+        self.apiKey = provisioned.apiKey
+        self.adminKey = provisioned.adminKey
+        self.complianceKey = provisioned.complianceKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", apiKey = "api_key", adminKey = "admin_key", complianceKey = "compliance_key"
+    }
+}
+
+struct KeyCreated: Encodable {
+    var key: String
+    var keyID: String
+    var role: String
+    var rateLimitPerMinute: Int
+
+    init(_ issued: IssuedKey) {
+        self.key = issued.secret
+        self.keyID = issued.key.id
+        self.role = issued.key.role.rawValue
+        self.rateLimitPerMinute = issued.key.rateLimitPerMinute
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, keyID = "key_id", role, rateLimitPerMinute = "rate_limit_per_minute"
+    }
+}
+
+/// A key as listings show it: never the secret, only its first characters.
+struct KeyListing: Encodable {
+    var id: String
+    var tenantID: String
+    var role: String
+    var prefix: String
+    var rateLimitPerMinute: Int
+    var createdAt: Date
+    var revokedAt: Date?
+
+    init(_ key: APIKey) {
+        self.id = key.id
+        self.tenantID = key.tenantID
+        self.role = key.role.rawValue
+        self.prefix = key.displayPrefix
+        self.rateLimitPerMinute = key.rateLimitPerMinute
+        self.createdAt = key.createdAt
+        self.revokedAt = key.revokedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, tenantID = "tenant_id", role, prefix, rateLimitPerMinute = "rate_limit_per_minute", createdAt = "created_at", revokedAt = "revoked_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encode(self.tenantID, forKey: .tenantID)
+        try container.encode(self.role, forKey: .role)
+        try container.encode(self.prefix, forKey: .prefix)
+        try container.encode(self.rateLimitPerMinute, forKey: .rateLimitPerMinute)
+        try container.encode(self.createdAt, forKey: .createdAt)
+        try container.encode(self.revokedAt, forKey: .revokedAt)
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LeadAPI
+import LeadEngine
+import LeadStore
+import Logging
+
+@main
+struct EZLeedsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ezleeds",
+        abstract: "EZLeeds: a real-time ping-post lead marketplace engine.",
+        subcommands: [Serve.self, TenantCommand.self, KeyCommand.self]
+    )
+}
+
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: "Path of the SQLite database file.")
+    var databasePath: String = "./ezleeds.sqlite"
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server.")
+
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: self.logLevel) else {
+            throw ArgumentParser.ValidationError("unknown log level \(self.logLevel)")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let configuration = ServerConfiguration(host: self.host, port: self.port, databasePath: self.store.databasePath, logLevel: level)
+        let dependencies = try await AppDependencies.open(configuration)
+        if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
+            try await dependencies.keyRingRefresher.refresh()
+            CommandOutput.emit(
+                """
+                Created tenant "\(provisioned.tenant.name)" (\(provisioned.tenant.id)). Its keys are shown only now; keep them:
+                  X-API-Key (standard):              \(provisioned.apiKey)
+                  X-API-Key (admin):                 \(provisioned.adminKey)
+                  X-Compliance-API-Key (compliance): \(provisioned.complianceKey)
+                \(try CommandOutput.json(TenantCreated(provisioned)))
+                """
+            )
+        }
+        let app = buildApplication(configuration, dependencies: dependencies)
+        try await app.runService()
+    }
+}
+
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tenant", abstract: "Manage tenants.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a tenant with a standard, an admin and a compliance key.")
+
+        @Argument(help: "The tenant's name.") var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let provisioned = try await CommandOutput.reportingErrors {
+                try await Tenancy(path: self.store.databasePath).provisioning.createTenant(name: self.name)
+            }
+            CommandOutput.emit(try CommandOutput.json(TenantCreated(provisioned)))
+        }
+    }
+}
+
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "Manage API keys.", subcommands: [Create.self, Revoke.self, List.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key; its secret is printed once.")
+
+        @Option(help: "The tenant id.") var tenant: String
+        @Option(help: "standard, admin or compliance.") var role: String
+        @Option(help: "Requests a minute (and burst); default 100.") var rateLimitPerMinute: Int?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            guard let role = KeyRole(rawValue: self.role) else {
+                throw ArgumentParser.ValidationError("--role must be standard, admin or compliance")
+            }
+            let issued = try await CommandOutput.reportingErrors {
+                try await Tenancy(path: self.store.databasePath).provisioning.createKey(
+                    tenantID: self.tenant, role: role, rateLimitPerMinute: self.rateLimitPerMinute
+                )
+            }
+            CommandOutput.emit(try CommandOutput.json(KeyCreated(issued)))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key; a running server refuses it within a second.")
+
+        @Argument(help: "The key id (key_…), as `key list` shows it.") var keyID: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let key = try await CommandOutput.reportingErrors {
+                try await Tenancy(path: self.store.databasePath).provisioning.revokeKey(id: self.keyID)
+            }
+            CommandOutput.emit(try CommandOutput.json(KeyListing(key)))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a tenant's keys, without secrets.")
+
+        @Option(help: "The tenant id.") var tenant: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let keys = try await CommandOutput.reportingErrors {
+                try await Tenancy(path: self.store.databasePath).provisioning.keys(tenantID: self.tenant)
+            }
+            CommandOutput.emit(try CommandOutput.json(["items": keys.map(KeyListing.init)]))
+        }
+    }
+}
+
+/// The store and tenant use cases, for commands that run beside (or without) a server.
+struct Tenancy {
+    let provisioning: TenantProvisioning
+
+    init(path: String) throws {
+        let database = try LeadDatabase(path: path)
+        self.provisioning = TenantProvisioning(repository: SQLiteTenantRepository(database: database), clock: SystemClock())
+    }
+}

@@ -1,0 +1,221 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The `ezleeds` binary as an operator runs it: the CLI, the first start, a real socket, signals.
+@Suite("ezleeds binary end to end", .serialized)
+struct CommandLineServerTests {
+    @Test("tenant and key commands print one JSON object, and keys work against a running server until revoked")
+    func tenantsKeysAndRevocation() async throws {
+        let workspace = try Workspace()
+        let created = try workspace.run(["tenant", "create", "Acme Leads"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let tenant = try JSON.object(created.stdout)
+        #expect(Set(tenant.keys) == ["tenant_id", "api_key", "admin_key", "compliance_key"])
+        let tenantID = try #require(tenant["tenant_id"] as? String)
+        #expect((tenant["api_key"] as? String)?.hasPrefix("ezl_live_") == true)
+        #expect((tenant["admin_key"] as? String)?.hasPrefix("ezl_admin_") == true)
+        #expect((tenant["compliance_key"] as? String)?.hasPrefix("ezl_cmpl_") == true)
+
+        let issued = try JSON.object(try workspace.run(["key", "create", "--tenant", tenantID, "--role", "standard", "--rate-limit-per-minute", "500"]).stdout)
+        #expect(issued["role"] as? String == "standard")
+        #expect(issued["rate_limit_per_minute"] as? Int == 500)
+        let secret = try #require(issued["key"] as? String)
+        let keyID = try #require(issued["key_id"] as? String)
+
+        let listing = try workspace.run(["key", "list", "--tenant", tenantID])
+        #expect(listing.status == 0)
+        #expect((try JSON.object(listing.stdout)["items"] as? [Any])?.count == 4)
+        for value in tenant.values.compactMap({ $0 as? String }) + [secret] where value.hasPrefix("ezl_") {
+            #expect(!listing.stdout.contains(value), "key list must never print secrets")
+        }
+        #expect(try workspace.run(["key", "create", "--tenant", "ten_nope", "--role", "admin"]).status != 0)
+        #expect(try workspace.run(["key", "create", "--tenant", tenantID, "--role", "root"]).status != 0)
+
+        let server = try await workspace.startServer()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let response = try await client.request(server.url("/api/v1/buyers"), method: .GET, headers: ["X-API-Key": secret])
+            #expect(response.status == 200)
+            #expect(response.headers["X-RateLimit-Limit"].first == "500")
+
+            #expect(try workspace.run(["key", "revoke", keyID]).status == 0)
+            var status: UInt = 200
+            for _ in 0..<50 where status != 401 {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await client.request(server.url("/api/v1/buyers"), method: .GET, headers: ["X-API-Key": secret]).status
+            }
+            #expect(status == 401, "a revoked key must fail within the refresh interval")
+            let other = try await client.request(server.url("/api/v1/buyers"), method: .GET, headers: ["X-API-Key": tenant["api_key"] as? String ?? ""])
+            #expect(other.status == 200)
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        let exit = try await server.terminate()
+        #expect(exit.status == 0, "\(exit.stderr)")
+    }
+
+    @Test("the first serve on an empty database prints the default tenant's keys once; SIGTERM drains and closes the store")
+    func firstStartAndGracefulShutdown() async throws {
+        let workspace = try Workspace()
+        let server = try await workspace.startServer()
+        let provisioned = try JSON.object(try #require(server.stdoutLines().last { $0.hasPrefix("{") }))
+        let apiKey = try #require(provisioned["api_key"] as? String)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            var create = HTTPClientRequest(url: server.url("/api/v1/campaigns/"))
+            create.method = .POST
+            create.headers = ["X-API-Key": apiKey, "Content-Type": "application/json"]
+            create.body = .bytes(ByteBuffer(string: #"{"name": "Q2", "campaign_type": "legal_pi", "states": ["NV"], "budget_cents": 5000000}"#))
+            let response = try await client.execute(create, timeout: .seconds(10))
+            #expect(response.status == .created)
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        let exit = try await server.terminate()
+        #expect(exit.status == 0, "\(exit.stderr)")
+        #expect(exit.stderr.contains("store closed"))
+        // A clean close checkpoints the WAL into the database file: what is left of it is empty.
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: workspace.databasePath + "-wal")[.size] as? Int) ?? 0
+        #expect(walSize == 0)
+
+        // The second start finds the tenant and prints no keys; the campaign is still there.
+        let again = try await workspace.startServer()
+        #expect(!again.stdoutLines().contains { $0.contains("ezl_") })
+        let client2 = HTTPClient(eventLoopGroupProvider: .singleton)
+        let list = try? await client2.request(again.url("/api/v1/campaigns"), method: .GET, headers: ["X-API-Key": apiKey])
+        try await client2.shutdown()
+        #expect(list?.status == 200)
+        #expect(list.map { $0.body.contains(#""total":1"#) } == true)
+        _ = try await again.terminate()
+    }
+}
+
+// MARK: - Running the binary
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// A temporary folder with a database path, and the built `ezleeds` binary.
+struct Workspace {
+    let directory: URL
+    let databasePath: String
+    let binary: URL
+
+    init() throws {
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("ezleeds-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        self.databasePath = self.directory.appendingPathComponent("ezleeds.sqlite").path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/ezleeds") }
+        self.binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build the ezleeds binary first")
+    }
+
+    func run(_ arguments: [String]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = self.binary
+        process.arguments = arguments + ["--db", self.databasePath]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts `ezleeds serve --port 0` and waits until it reports the port it listens on.
+    func startServer() async throws -> RunningServer {
+        let process = Process()
+        process.executableURL = self.binary
+        let stdoutPath = self.directory.appendingPathComponent("serve-\(UUID().uuidString).out").path
+        let stderrPath = stdoutPath.replacingOccurrences(of: ".out", with: ".err")
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.arguments = ["serve", "--port", "0", "--db", self.databasePath]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        try process.run()
+        var server = RunningServer(process: process, stdoutPath: stdoutPath, stderrPath: stderrPath)
+        for _ in 0..<300 {
+            if let port = server.listeningPort() {
+                server.port = port
+                return server
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        Issue.record("server did not start: \(server.stderr())")
+        throw CancellationError()
+    }
+}
+
+struct RunningServer {
+    let process: Process
+    let stdoutPath: String
+    let stderrPath: String
+    var port = 0
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(self.port)\(path)" }
+
+    func stdoutLines() -> [String] {
+        ((try? String(contentsOfFile: self.stdoutPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    func stderr() -> String { (try? String(contentsOfFile: self.stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Hummingbird logs "Server started and listening" with the bound address.
+    func listeningPort() -> Int? {
+        guard let line = self.stderr().split(separator: "\n").first(where: { $0.contains("listening") }),
+            let range = line.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression)
+        else { return nil }
+        return Int(line[range].split(separator: ":").last ?? "")
+    }
+
+    /// SIGTERM, then wait for the exit.
+    func terminate() async throws -> ProcessResult {
+        self.process.terminate()
+        for _ in 0..<200 where self.process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+        self.process.waitUntilExit()
+        return ProcessResult(status: self.process.terminationStatus, stdout: self.stdoutLines().joined(separator: "\n"), stderr: self.stderr())
+    }
+}
+
+enum JSON {
+    static func object(_ text: String) throws -> [String: Any] {
+        let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return try #require(value as? [String: Any], "not one JSON object: \(text)")
+    }
+}
+
+extension HTTPClient {
+    struct SimpleResponse {
+        var status: UInt
+        var headers: HTTPHeaders
+        var body: String
+    }
+
+    func request(_ url: String, method: HTTPMethod, headers: HTTPHeaders) async throws -> SimpleResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers = headers
+        let response = try await self.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return SimpleResponse(status: response.status.code, headers: response.headers, body: String(buffer: body))
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LeadAPI
+import LeadEngine
+import Logging
+import NIOCore
+import Testing
+
+@Suite("Health, metrics, OpenAPI and framework-level errors")
+struct SystemTests {
+    @Test("GET /healthz is 200 {\"status\":\"ok\"} without a key")
+    func health() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text == #"{"status":"ok"}"#)
+            }
+        }
+    }
+
+    @Test("GET /metrics counts requests by route template and status, with latency histograms")
+    func metrics() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let id = try await create("/api/v1/buyers", body: SpecExample.buyer, key: server.tenant.apiKey, client: client)
+            for _ in 0..<3 {
+                try await client.execute(uri: "/api/v1/buyers/\(id)", method: .get, headers: .apiKey(server.tenant.apiKey)) { _ in }
+            }
+            try await client.execute(uri: "/api/v1/buyers/nope", method: .get, headers: .apiKey(server.tenant.apiKey)) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = response.text
+                #expect(text.contains(#"ezleeds_http_requests_total{route="/api/v1/buyers/{id}",method="GET",status="200"} 3"#))
+                #expect(text.contains(#"ezleeds_http_requests_total{route="/api/v1/buyers/{id}",method="GET",status="404"} 1"#))
+                #expect(text.contains(#"ezleeds_http_requests_total{route="/api/v1/buyers",method="POST",status="201"} 1"#))
+                #expect(text.contains(#"ezleeds_http_request_duration_seconds_bucket{route="/api/v1/buyers/{id}",method="GET",status="200""#))
+                #expect(!text.contains(id), "raw paths must not become labels")
+            }
+        }
+    }
+
+    @Test("the OpenAPI document describes every endpoint built")
+    func openAPI() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = try response.object()
+                #expect(document["openapi"] as? String == "3.1.0")
+                let paths = try #require(document["paths"] as? [String: [String: Any]])
+                let expected: [(String, String)] = [
+                    ("/healthz", "get"), ("/metrics", "get"), ("/api/v1/openapi.json", "get"),
+                    ("/api/v1/buyers", "post"), ("/api/v1/buyers", "get"), ("/api/v1/buyers/match", "get"),
+                    ("/api/v1/buyers/{id}", "get"), ("/api/v1/buyers/{id}", "patch"),
+                    ("/api/v1/campaigns", "post"), ("/api/v1/campaigns", "get"),
+                    ("/api/v1/campaigns/{id}", "get"), ("/api/v1/campaigns/{id}", "patch"),
+                ]
+                for (path, method) in expected {
+                    #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")
+                }
+            }
+        }
+    }
+
+    @Test("an unknown route is a 404 problem, and paths answer with or without a trailing slash")
+    func routing() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            for uri in ["/api/v1/nothing", "/", "/api/v2/buyers"] {
+                try await client.execute(uri: uri, method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(response.headers[HTTPField.Name("X-Request-ID")!] != nil)
+                }
+            }
+            for uri in ["/api/v1/buyers", "/api/v1/buyers/", "/api/v1/campaigns", "/api/v1/campaigns/"] {
+                try await client.execute(uri: uri, method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                }
+            }
+        }
+    }
+
+    @Test("a body over 1 MiB is a 413 problem and nothing is stored")
+    func bodyTooLarge() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let padding = String(repeating: "x", count: (1 << 20) + 16)
+            let body = #"{"name": "\#(padding)", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": 1}"#
+            try await client.execute(uri: "/api/v1/buyers", method: .post, headers: .apiKey(server.tenant.apiKey), body: .json(body)) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let body = try response.object()
+                #expect(body["code"] as? String == "body_too_large")
+            }
+            try await client.execute(uri: "/api/v1/buyers", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                let body = try response.object()
+                #expect(body["total"] as? Int == 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import LeadEngine
+import Testing
+
+@Suite("Field rules")
+struct FieldRulesTests {
+    @Test(
+        "absolute http(s) URLs with a host are web URLs",
+        arguments: [
+            "http://example.com", "https://example.com", "https://example.com/path?q=1#frag", "HTTPS://EXAMPLE.COM/Hook",
+            "http://localhost:8080/hook", "https://user:pass@example.com/x", "http://[::1]:8080/x", "https://192.0.2.10",
+            "https://example.com?x", "https://a.b.c.example.co.uk/",
+        ]
+    )
+    func validURLs(url: String) {
+        #expect(FieldRules.isWebURL(url))
+    }
+
+    @Test(
+        "anything else is not",
+        arguments: [
+            "", "example.com", "//example.com", "ftp://example.com", "file:///etc/passwd", "mailto:a@example.com", "ws://example.com",
+            "http://", "https://", "http:///path", "https://?q=1", "https://#x", "http://:8080", "http://user@/x", "http://@",
+            "http://[::1", "http://[]/", "http:// example.com", "https://exa mple.com", "https://example.com/a b",
+            "https://example.com/\nx", " https://example.com", "https:/example.com", "javascript:alert(1)",
+        ]
+    )
+    func invalidURLs(url: String) {
+        #expect(!FieldRules.isWebURL(url))
+    }
+
+    @Test("URLs are limited to 2,048 bytes")
+    func urlLength() {
+        let prefix = "https://example.com/"
+        let longest = prefix + String(repeating: "a", count: 2_048 - prefix.utf8.count)
+        #expect(longest.utf8.count == 2_048)
+        #expect(FieldRules.isWebURL(longest))
+        #expect(!FieldRules.isWebURL(longest + "a"))
+    }
+
+    @Test("ZIP codes are exactly five ASCII digits", arguments: ["90210", "00501", "99950", "00000"])
+    func validZips(zip: String) {
+        #expect(FieldRules.isZipCode(zip))
+    }
+
+    @Test(
+        "anything else is not a ZIP code",
+        arguments: ["", "9021", "902100", "9021a", " 9021", "90210 ", "90210-1234", "٩٠٢١٠", "９０２１０", "-9021", "+9021", "9.210"]
+    )
+    func invalidZips(zip: String) {
+        #expect(!FieldRules.isZipCode(zip))
+    }
+
+    @Test("51 state codes: the 50 states and DC, upper case")
+    func states() {
+        #expect(USState.codes.count == 51)
+        #expect(Set(USState.codes).count == 51)
+        #expect(USState.codes == USState.codes.sorted())
+        #expect(USState.codes.allSatisfy { $0.count == 2 && $0 == $0.uppercased() })
+        #expect(USState.isValid("DC"))
+        #expect(USState.names["DC"] == "District of Columbia")
+        for code in ["AL", "AK", "CA", "HI", "NY", "TX", "WY", "WV", "ND", "SD", "NC", "SC"] {
+            #expect(USState.isValid(code), "\(code)")
+        }
+        for code in ["PR", "GU", "VI", "AS", "MP", "ca", "Ca", "", "CAL", "XX", "UM"] {
+            #expect(!USState.isValid(code), "\(code)")
+        }
+    }
+
+    @Test("field helpers add named errors")
+    func helpers() {
+        var errors = FieldErrors()
+        FieldRules.zipCode("123", field: "zip", into: &errors)
+        FieldRules.state("ZZ", field: "state", into: &errors)
+        FieldRules.webURL("nope", field: "url", into: &errors)
+        #expect(FieldRules.campaignType("bogus", field: "type", into: &errors) == nil)
+        #expect(FieldRules.campaignType("solar", field: "type", into: &errors) == .solar)
+        #expect(errors.all.map(\.field) == ["zip", "state", "url", "type"])
+        #expect(throws: ValidationError.self) { try errors.throwIfAny() }
+
+        var none = FieldErrors()
+        FieldRules.zipCode("12345", field: "zip", into: &none)
+        FieldRules.state("DC", field: "state", into: &none)
+        #expect(none.isEmpty)
+    }
+
+    @Test("campaign types are spelled as the API spells them")
+    func campaignTypes() {
+        #expect(CampaignType.allCases.count == 17)
+        #expect(CampaignType(rawValue: "legal_pi") == .legalPI)
+        #expect(CampaignType(rawValue: "auto_insurance") == .autoInsurance)
+        #expect(CampaignType.documentedList.contains("legal_mass_tort"))
+    }
+
+    @Test("page requests: bounds checked, offset computed")
+    func paging() throws {
+        #expect(try PageRequest.validated(page: nil, perPage: nil) == PageRequest(page: 1, perPage: 25))
+        #expect(try PageRequest.validated(page: 3, perPage: 100).offset == 200)
+        let error = #expect(throws: ValidationError.self) { try PageRequest.validated(page: 0, perPage: 101) }
+        #expect(error?.fields.map(\.field) == ["page", "per_page"])
+        #expect(throws: ValidationError.self) { try PageRequest.validated(page: 1, perPage: 0) }
+    }
+}

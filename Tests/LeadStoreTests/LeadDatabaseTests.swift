@@ -1,0 +1,193 @@
+import Foundation
+import GRDB
+import LeadEngine
+@testable import LeadStore
+import Testing
+
+@Suite("Lead database file, schema and migrations")
+struct LeadDatabaseTests {
+    static let migrationNames = ["2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns"]
+
+    @Test("a new file opens in WAL mode with every migration applied")
+    func openNewFile() async throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        #expect(!file.exists)
+
+        let database = try LeadDatabase(path: file.path)
+        #expect(database.path == file.path)
+        #expect(file.exists)
+        #expect(try await database.journalMode() == "wal")
+        #expect(try await database.appliedMigrations() == Self.migrationNames)
+
+        // Durability and integrity settings hold on every connection, readers included.
+        let synchronous = try await database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2)  // FULL
+        let foreignKeys = try await database.writer.write { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(foreignKeys == true)
+
+        let tables = try await database.writer.read { db in
+            try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
+        }
+        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales"])
+        try database.close()
+    }
+
+    @Test("reopening an existing file keeps its data and applies nothing twice")
+    func reopen() async throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+
+        let first = try LeadDatabase(path: file.path)
+        try await SQLiteTenantRepository(database: first).insert(Fixtures.tenant("ten_1"), keys: [])
+        try first.close()
+
+        let second = try LeadDatabase(path: file.path)
+        #expect(try await second.appliedMigrations() == Self.migrationNames)
+        #expect(try await SQLiteTenantRepository(database: second).tenant(id: "ten_1") == Fixtures.tenant("ten_1"))
+        try second.close()
+
+        // And a third time, to be sure reopening is idempotent.
+        let third = try LeadDatabase(path: file.path)
+        #expect(try await third.appliedMigrations() == Self.migrationNames)
+        #expect(try await SQLiteTenantRepository(database: third).tenantCount() == 1)
+        try third.close()
+    }
+
+    @Test("a database made by an earlier version opens, is migrated forward and keeps its rows")
+    func upgradeFromFirstMigration() async throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+
+        // The earlier version: only the first migration, with a tenant and a key in it.
+        let secret = KeySecret(role: .admin)
+        do {
+            let pool = try DatabasePool(path: file.path)
+            try LeadSchema.migrator.migrate(pool, upTo: Self.migrationNames[0])
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO tenants (id, name, created_at) VALUES ('ten_old', 'Old Co', ?)", arguments: [Times.base])
+                try db.execute(
+                    sql: """
+                        INSERT INTO api_keys (id, tenant_id, role, secret_hash, display_prefix, rate_limit_per_minute, created_at, change_seq)
+                        VALUES ('key_old', 'ten_old', 'admin', ?, ?, 60, ?, 1)
+                        """,
+                    arguments: [secret.hash, secret.displayPrefix, Times.base]
+                )
+            }
+            let applied = try await pool.read { db in try LeadSchema.migrator.appliedMigrations(db) }
+            #expect(applied == [Self.migrationNames[0]])
+            let hasBuyers = try await pool.read { db in try db.tableExists("buyers") }
+            #expect(!hasBuyers)
+            try pool.close()
+        }
+
+        let database = try LeadDatabase(path: file.path)
+        #expect(try await database.appliedMigrations() == Self.migrationNames)
+        #expect(try await database.journalMode() == "wal")
+
+        let tenants = SQLiteTenantRepository(database: database)
+        #expect(try await tenants.tenant(id: "ten_old") == Tenant(id: "ten_old", name: "Old Co", createdAt: Times.at(0)))
+        let keys = try await tenants.keys(tenantID: "ten_old")
+        #expect(keys.map(\.id) == ["key_old"])
+        #expect(keys.first?.role == .admin)
+        #expect(keys.first?.rateLimitPerMinute == 60)
+
+        // The old key still authenticates through a refreshed ring.
+        let ring = KeyRing()
+        try await KeyRingRefresher(repository: tenants, keyRing: ring).refresh()
+        #expect(ring.authenticate(secret: secret.value)?.tenantID == "ten_old")
+
+        // The new tables work for the old tenant.
+        let buyers = SQLiteBuyerRepository(database: database)
+        try await buyers.insert(Fixtures.buyer("buyer_1", tenantID: "ten_old"))
+        #expect(try await buyers.buyer(id: "buyer_1", tenantID: "ten_old") != nil)
+        try database.close()
+    }
+
+    @Test("a file that is not a database fails to open")
+    func notADatabase() throws {
+        let file = TemporaryDatabaseFile()
+        defer { file.remove() }
+        try Data(repeating: 0x41, count: 4_096).write(to: URL(fileURLWithPath: file.path))
+        #expect(throws: (any Error).self) { try LeadDatabase(path: file.path) }
+    }
+
+    @Test("CHECK constraints hold: negative money, unknown enums and bad keys are refused by SQL")
+    func checkConstraints() async throws {
+        try await withTemporaryDatabase { database async throws in
+            try await Fixtures.insertTenants(["ten_1"], into: database)
+            try await SQLiteBuyerRepository(database: database).insert(Fixtures.buyer("buyer_1", tenantID: "ten_1"))
+
+            func insertBuyer(price: Int64, exclusivity: String = "shared", status: String = "active", timeout: Int = 250, dailyCap: Int? = nil) async throws {
+                try await database.writer.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO buyers (id, tenant_id, name, campaign_types, states, max_price_cents, bid_timeout_ms, exclusivity,
+                                daily_cap, status, revision, created_at, updated_at)
+                            VALUES (?, 'ten_1', 'b', '["legal_pi"]', '["CA"]', ?, ?, ?, ?, ?, 1, 0, 0)
+                            """,
+                        arguments: [UUID().uuidString, price, timeout, exclusivity, dailyCap, status]
+                    )
+                }
+            }
+
+            await #expect(throws: DatabaseError.self) { try await insertBuyer(price: -1) }
+            await #expect(throws: DatabaseError.self) { try await insertBuyer(price: 1, exclusivity: "solo") }
+            await #expect(throws: DatabaseError.self) { try await insertBuyer(price: 1, status: "deleted") }
+            await #expect(throws: DatabaseError.self) { try await insertBuyer(price: 1, timeout: 0) }
+            await #expect(throws: DatabaseError.self) { try await insertBuyer(price: 1, dailyCap: -1) }
+            try await insertBuyer(price: 0)  // the control: a valid row goes in
+
+            let error = try await #require(throws: DatabaseError.self) { try await insertBuyer(price: -500) }
+            #expect(error.resultCode == .SQLITE_CONSTRAINT)
+
+            // The same through the repository: a negative price never reaches the table.
+            await #expect(throws: DatabaseError.self) {
+                try await SQLiteBuyerRepository(database: database).insert(Fixtures.buyer("buyer_neg", tenantID: "ten_1", price: -1))
+            }
+            await #expect(throws: DatabaseError.self) {
+                try await SQLiteCampaignRepository(database: database).insert(Fixtures.campaign("camp_neg", tenantID: "ten_1", budget: -1))
+            }
+
+            await #expect(throws: DatabaseError.self) {
+                try await database.writer.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO sales (id, tenant_id, buyer_id, price_cents, status, sold_at) VALUES ('s1', 'ten_1', 'buyer_1', -1, 'accepted', 0)"
+                    )
+                }
+            }
+            await #expect(throws: DatabaseError.self) {
+                try await database.writer.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO sales (id, tenant_id, buyer_id, price_cents, status, sold_at) VALUES ('s2', 'ten_1', 'buyer_1', 1, 'refunded', 0)"
+                    )
+                }
+            }
+            await #expect(throws: DatabaseError.self) {
+                try await database.writer.write { db in
+                    try db.execute(sql: "INSERT INTO tenants (id, name, created_at) VALUES ('ten_blank', '', 0)")
+                }
+            }
+            let count = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM buyers") }
+            #expect(count == 2)
+        }
+    }
+
+    @Test("foreign keys hold: no buyer for a missing tenant, no sale for a missing buyer")
+    func foreignKeys() async throws {
+        try await withTemporaryDatabase { database async throws in
+            await #expect(throws: DatabaseError.self) {
+                try await SQLiteBuyerRepository(database: database).insert(Fixtures.buyer("buyer_1", tenantID: "ten_missing"))
+            }
+            try await Fixtures.insertTenants(["ten_1"], into: database)
+            await #expect(throws: DatabaseError.self) {
+                try await SQLiteCampaignRepository(database: database).insert(Fixtures.campaign("camp_1", tenantID: "ten_1", buyerID: "buyer_missing"))
+            }
+            await #expect(throws: DatabaseError.self) {
+                try await database.writer.write { db in
+                    try db.execute(sql: "INSERT INTO sales (id, tenant_id, buyer_id, price_cents, status, sold_at) VALUES ('s', 'ten_1', 'nobody', 1, 'accepted', 0)")
+                }
+            }
+        }
+    }
+}
