@@ -66,6 +66,31 @@ struct SystemTests {
         }
     }
 
+    @Test("the key-less OpenAPI document is rate-limited per client address; health never is")
+    func addressRateLimit() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            for sent in 1...100 {
+                try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[HTTPField.Name("X-RateLimit-Remaining")!] == String(100 - sent))
+                }
+            }
+            try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "1")
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            for _ in 0..<150 {
+                try await client.execute(uri: "/healthz", method: .get) { response in #expect(response.status == .ok) }
+            }
+            // Keys are limited separately from addresses.
+            try await client.execute(uri: "/api/v1/buyers", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     @Test("an unknown route is a 404 problem, and paths answer with or without a trailing slash")
     func routing() async throws {
         let server = try await TestServer.make()

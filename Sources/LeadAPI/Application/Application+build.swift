@@ -35,7 +35,10 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     router.add(middleware: RouteMetricsMiddleware(recorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: dependencies.metrics))))
     router.add(middleware: ProblemMiddleware())
 
-    SystemRoutes(metrics: dependencies.metrics).addRoutes(to: router)
+    let addressLimit = ClientAddressRateLimitMiddleware(
+        policy: RateLimitPolicy(limitPerMinute: configuration.anonymousRateLimitPerMinute), rateLimiter: dependencies.rateLimiter
+    )
+    SystemRoutes(metrics: dependencies.metrics, addressLimit: addressLimit).addRoutes(to: router)
 
     let api = router.group("api/v1")
     let standardKey = KeyAuthMiddleware(

@@ -1,7 +1,7 @@
 import LeadEngine
 
 /// The OpenAPI description of `/api/v1/campaigns`, next to `CampaignRoutes` so the two change together.
-/// The helpers it builds with (`OpenAPIPart.keyedOperation`, …) live in `BuyerRoutes+OpenAPI.swift`.
+/// The helpers it builds with (`OpenAPIPart.keyedOperation`, …) live in `OpenAPI/OpenAPIBuilders.swift`.
 extension CampaignRoutes {
     static let openAPI = OpenAPIPart(
         paths: [

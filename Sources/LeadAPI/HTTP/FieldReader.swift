@@ -36,10 +36,6 @@ struct FieldReader {
         return narrowed
     }
 
-    mutating func bool(_ field: String) -> Bool? {
-        self.read(field, expected: "a boolean") { if case .bool(let value) = $0 { value } else { nil } }
-    }
-
     mutating func strings(_ field: String) -> [String]? {
         self.read(field, expected: "an array of strings") { value in
             guard case .array(let items) = value else { return nil }

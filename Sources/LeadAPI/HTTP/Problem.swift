@@ -25,14 +25,11 @@ public struct Problem: Error, Sendable, Equatable {
         self.headers = headers
     }
 
-    static let typeBase = "https://ezleeds.dev/problems/"
+    /// A URN, not a URL: the codes are documented in the OpenAPI document, not at a web address.
+    static let typeBase = "urn:ezleeds:problem:"
 
     static func malformedJSON(_ detail: String) -> Problem {
         Problem(status: .badRequest, code: "malformed_json", title: "Malformed JSON", detail: detail)
-    }
-
-    static func badRequest(code: String, _ detail: String) -> Problem {
-        Problem(status: .badRequest, code: code, title: "Bad request", detail: detail)
     }
 
     static func invalidFields(_ errors: [FieldError]) -> Problem {

@@ -28,31 +28,36 @@ extension SystemRoutes {
             "/api/v1/openapi.json": [
                 "get": operation(
                     id: "getOpenAPIDocument", summary: "This OpenAPI document",
-                    description: "The OpenAPI 3.1 description of every endpoint built so far; for code generators.",
+                    description: "The OpenAPI 3.1 description of every endpoint built so far; for code generators. "
+                        + "Limited per client address (100 requests a minute by default), with the X-RateLimit headers.",
                     mediaType: "application/json",
                     schema: ["type": "object", "description": "An OpenAPI 3.1 document."],
-                    answer: "The OpenAPI document."
+                    answer: "The OpenAPI document.",
+                    rateLimited: true
                 )
             ],
         ]
     )
 
     private static func operation(
-        id: String, summary: String, description: String, mediaType: String, schema: JSONValue, answer: String
+        id: String, summary: String, description: String, mediaType: String, schema: JSONValue, answer: String,
+        rateLimited: Bool = false
     ) -> JSONValue {
-        [
+        var responses: [String: JSONValue] = [
+            "200": [
+                "description": .string(answer),
+                "headers": ["X-Request-ID": ["description": "Identifies the request in the server's logs.", "schema": ["type": "string"]]],
+                "content": .object([mediaType: ["schema": schema]]),
+            ]
+        ]
+        if rateLimited { responses["429"] = ["$ref": "#/components/responses/RateLimited"] }
+        return [
             "operationId": .string(id),
             "tags": ["System"],
             "summary": .string(summary),
-            "description": .string(description + " Needs no key and is not rate-limited."),
+            "description": .string(description + (rateLimited ? " Needs no key." : " Needs no key and is not rate-limited.")),
             "security": [],
-            "responses": [
-                "200": [
-                    "description": .string(answer),
-                    "headers": ["X-Request-ID": ["description": "Identifies the request in the server's logs.", "schema": ["type": "string"]]],
-                    "content": .object([mediaType: ["schema": schema]]),
-                ]
-            ],
+            "responses": .object(responses),
         ]
     }
 }

@@ -2,10 +2,11 @@ import Hummingbird
 import NIOCore
 import Prometheus
 
-/// Health, Prometheus metrics and the OpenAPI document: key-less and not rate-limited, for
-/// load balancers, scrapers and code generators.
+/// Health, Prometheus metrics and the OpenAPI document, all key-less. Health and metrics are
+/// never limited (load balancers and scrapers poll them); the document is limited per client address.
 struct SystemRoutes {
     let metrics: PrometheusCollectorRegistry
+    let addressLimit: ClientAddressRateLimitMiddleware
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("healthz") { _, _ in JSONResponse(["status": "ok"]) }
@@ -15,7 +16,7 @@ struct SystemRoutes {
                 body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.emitToBuffer()))
             )
         }
-        router.get("api/v1/openapi.json") { _, _ in
+        router.group().add(middleware: self.addressLimit).get("api/v1/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.encoded))

@@ -2,6 +2,8 @@
 public struct PageRequest: Sendable, Equatable {
     public static let maxPerPage = 100
     public static let defaultPerPage = 25
+    /// A hundred million rows deep at most: far past any real listing, and the offset can never overflow.
+    public static let maxPage = 1_000_000
 
     public var page: Int
     public var perPage: Int
@@ -18,7 +20,7 @@ public struct PageRequest: Sendable, Equatable {
         var errors = FieldErrors()
         let page = page ?? 1
         let perPage = perPage ?? Self.defaultPerPage
-        if page < 1 { errors.add("page", "must be 1 or more") }
+        if page < 1 || page > Self.maxPage { errors.add("page", "must be between 1 and \(Self.maxPage)") }
         if perPage < 1 || perPage > Self.maxPerPage { errors.add("per_page", "must be between 1 and \(Self.maxPerPage)") }
         try errors.throwIfAny()
         return PageRequest(page: page, perPage: perPage)

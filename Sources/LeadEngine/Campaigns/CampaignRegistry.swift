@@ -30,14 +30,26 @@ public struct CampaignRegistry: Sendable {
     }
 
     public func create(_ draft: CampaignDraft, tenantID: String) async throws -> Campaign {
-        let campaign = try CampaignRules.make(from: draft, id: self.identifiers.make(.campaign), tenantID: tenantID, now: self.clock.now())
-        try await self.requireBuyer(campaign.buyerID, tenantID: tenantID)
+        // The buyer reference is checked first so that its error joins the field errors, not after them.
+        let referenceErrors = try await self.buyerReferenceErrors(draft.buyerID, tenantID: tenantID)
+        let campaign: Campaign
+        do {
+            campaign = try CampaignRules.make(from: draft, id: self.identifiers.make(.campaign), tenantID: tenantID, now: self.clock.now())
+        } catch {
+            throw ValidationError(error.fields + referenceErrors)
+        }
+        if !referenceErrors.isEmpty { throw ValidationError(referenceErrors) }
         try await self.repository.insert(campaign)
         return campaign
     }
 
     public func update(id: String, tenantID: String, changes: CampaignChanges) async throws -> Campaign {
-        if case .set(let buyerID) = changes.buyerID { try await self.requireBuyer(buyerID, tenantID: tenantID) }
+        var referenceErrors: [FieldError] = []
+        if case .set(let buyerID) = changes.buyerID {
+            referenceErrors = try await self.buyerReferenceErrors(buyerID, tenantID: tenantID)
+        }
+        let fieldErrors = Self.problems(in: changes)
+        if !fieldErrors.isEmpty || !referenceErrors.isEmpty { throw ValidationError(fieldErrors + referenceErrors) }
         let now = self.clock.now()
         guard
             let campaign = try await self.repository.update(id: id, tenantID: tenantID, { campaign in
@@ -63,11 +75,9 @@ public struct CampaignRegistry: Sendable {
     }
 
     /// A campaign may name only a buyer of its own tenant; another tenant's reads as unknown.
-    private func requireBuyer(_ buyerID: String?, tenantID: String) async throws {
-        guard let buyerID else { return }
-        if try await self.buyers.buyer(id: buyerID, tenantID: tenantID) == nil {
-            throw ValidationError(field: "buyer_id", message: "no buyer \(buyerID) in this account")
-        }
+    private func buyerReferenceErrors(_ buyerID: String?, tenantID: String) async throws -> [FieldError] {
+        guard let buyerID, try await self.buyers.buyer(id: buyerID, tenantID: tenantID) == nil else { return [] }
+        return [FieldError(field: "buyer_id", message: "no buyer \(buyerID) in this account")]
     }
 }
 

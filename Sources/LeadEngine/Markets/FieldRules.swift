@@ -79,7 +79,10 @@ public enum FieldRules {
         }
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-        guard !hostPort.isEmpty, !value.contains(where: { $0 == " " || $0.isNewline }) else { return false }
+        let hasInvisible = value.unicodeScalars.contains {
+            $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+        }
+        guard !hostPort.isEmpty, !hasInvisible else { return false }
         let host: Substring
         if hostPort.hasPrefix("[") {
             guard let close = hostPort.firstIndex(of: "]") else { return false }
