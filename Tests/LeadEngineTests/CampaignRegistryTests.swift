@@ -159,6 +159,35 @@ struct CampaignRegistryTests {
         #expect(await self.campaigns.stored.count == 1)
     }
 
+    // Regression: create once validated the fields first and threw, so an unknown buyer_id was
+    // reported only after every other field was fixed; update checked buyer_id alone.
+    @Test("an unknown buyer_id is reported together with the other bad fields")
+    func buyerReferenceReportedWithOtherFields() async throws {
+        try await self.storeBuyer(id: "buyer_other", tenantID: "ten_2")
+        let error = await #expect(throws: ValidationError.self) {
+            try await self.registry.create(
+                Self.draft {
+                    $0.budgetCents = -1
+                    $0.buyerID = "buyer_other"
+                },
+                tenantID: "ten_1"
+            )
+        }
+        #expect(Set(fieldNames(error)) == ["budget_cents", "buyer_id"])
+
+        let campaign = try await self.registry.create(Self.valid, tenantID: "ten_1")
+        let updateError = await #expect(throws: ValidationError.self) {
+            try await self.registry.update(
+                id: campaign.id, tenantID: "ten_1",
+                changes: Self.changes {
+                    $0.status = .set("deleted")
+                    $0.buyerID = .set("buyer_other")
+                }
+            )
+        }
+        #expect(Set(fieldNames(updateError)) == ["status", "buyer_id"])
+    }
+
     @Test("updating buyer_id to another tenant's buyer is refused and changes nothing")
     func updateForeignBuyer() async throws {
         try await self.storeBuyer(id: "buyer_other", tenantID: "ten_2")

@@ -28,6 +28,16 @@ struct FieldRulesTests {
         #expect(!FieldRules.isWebURL(url))
     }
 
+    // Regression: isWebURL once rejected only " " and newlines, so a tab, a no-break space or a
+    // control character inside the URL passed.
+    @Test(
+        "no whitespace or control characters anywhere in a URL",
+        arguments: ["https://exa\tmple.com/hook", "https://example.com/a\tb", "https://example.com/\u{00A0}x", "https://example.com/\u{0}x", "https://exa\u{7F}mple.com"]
+    )
+    func whitespaceInURL(url: String) {
+        #expect(!FieldRules.isWebURL(url))
+    }
+
     @Test("URLs are limited to 2,048 bytes")
     func urlLength() {
         let prefix = "https://example.com/"
@@ -98,5 +108,21 @@ struct FieldRulesTests {
         let error = #expect(throws: ValidationError.self) { try PageRequest.validated(page: 0, perPage: 101) }
         #expect(error?.fields.map(\.field) == ["page", "per_page"])
         #expect(throws: ValidationError.self) { try PageRequest.validated(page: 1, perPage: 0) }
+    }
+
+    // Regression: `validated` once had no upper bound on `page`, so `?page=9223372036854775807`
+    // was accepted and `offset` ((page - 1) * perPage) trapped on overflow in the repositories,
+    // crashing the server. The test checks without trapping.
+    @Test("a huge page number is refused, or at least yields an offset that does not overflow")
+    func hugePage() {
+        for page in [Int.max, Int.max / 10, 1 << 60] {
+            do {
+                let request = try PageRequest.validated(page: page, perPage: 100)
+                let overflow = (request.page - 1).multipliedReportingOverflow(by: request.perPage).overflow
+                #expect(!overflow, "page \(page) was accepted, and its offset overflows Int")
+            } catch {
+                #expect(error.fields.map(\.field) == ["page"])
+            }
+        }
     }
 }

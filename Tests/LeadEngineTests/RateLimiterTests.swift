@@ -193,6 +193,23 @@ struct RateLimiterTests {
         #expect(denied.retryAfterMilliseconds == 3_000)
     }
 
+    @Test("a key whose limit is lowered starts afresh under the lower limit, not locked out by the old state")
+    func limitLowered() {
+        let limiter = RateLimiter(clock: self.clock)
+        let large = RateLimitPolicy(limitPerMinute: 1_000)
+        #expect(self.exhaust(limiter, key: "k", policy: large, count: 1_000) == 1_000)
+
+        let small = RateLimitPolicy(limitPerMinute: 10)
+        let first = limiter.check(key: "k", policy: small)
+        #expect(first.allowed)
+        #expect(first.remaining == 9)
+        #expect(self.exhaust(limiter, key: "k", policy: small, count: 20) == 9)
+        let denied = limiter.check(key: "k", policy: small)
+        #expect(!denied.allowed)
+        #expect(denied.retryAfterMilliseconds == 6_000)
+        #expect(denied.resetAfterMilliseconds == 60_000)
+    }
+
     @Test("idle keys are evicted: 100,000 keys touched once over time stay bounded")
     func evictionKeepsMemoryBounded() {
         let limiter = RateLimiter(clock: self.clock)
