@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "LeadEngine", targets: ["LeadEngine"]),
         .library(name: "LeadStore", targets: ["LeadStore"]),
+        .library(name: "LeadOutbound", targets: ["LeadOutbound"]),
         .library(name: "LeadAPI", targets: ["LeadAPI"]),
         .executable(name: "ezleeds", targets: ["ezleeds"]),
     ],
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Domain core: no HTTP, NIO or database imports.
@@ -33,6 +36,7 @@ let package = Package(
             name: "LeadEngine",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -45,11 +49,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Calls out to buyers: bid requests under a deadline, lead deliveries.
+        .target(
+            name: "LeadOutbound",
+            dependencies: [
+                "LeadEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "LeadAPI",
             dependencies: [
                 "LeadEngine",
                 "LeadStore",
+                "LeadOutbound",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -82,9 +99,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LeadOutboundTests",
+            dependencies: [
+                "LeadOutbound", "LeadEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LeadAPITests",
             dependencies: [
                 "LeadAPI", "LeadStore", "LeadEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

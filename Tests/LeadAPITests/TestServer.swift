@@ -36,14 +36,37 @@ struct TestServer {
         )
     }
 
+    /// The same database and tenants behind a server built with other settings.
+    func reopened(_ change: (inout ServerConfiguration) -> Void) async throws -> TestServer {
+        var configuration = self.configuration
+        change(&configuration)
+        await self.dependencies.shutdown()
+        let dependencies = try await AppDependencies.open(configuration, clock: self.clock)
+        return TestServer(
+            configuration: configuration, dependencies: dependencies, clock: self.clock, tenant: self.tenant, otherTenant: self.otherTenant,
+            directory: self.directory
+        )
+    }
+
     var app: some ApplicationProtocol {
         buildApplication(self.configuration, dependencies: self.dependencies)
     }
 
     /// Runs `body` against the router, in process, then removes the database.
     func test(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        defer { try? FileManager.default.removeItem(at: self.directory) }
-        try await self.app.test(setup) { client in try await body(client) }
+        do {
+            try await self.app.test(setup) { client in try await body(client) }
+        } catch {
+            await self.close()
+            throw error
+        }
+        await self.close()
+    }
+
+    /// Releases the HTTP client and removes the database.
+    func close() async {
+        await self.dependencies.shutdown()
+        try? FileManager.default.removeItem(at: self.directory)
     }
 
     /// A new key of the first tenant, picked up by the key ring at once.
@@ -57,6 +80,10 @@ struct TestServer {
 extension HTTPFields {
     static func apiKey(_ key: String) -> HTTPFields {
         [HTTPField.Name("X-API-Key")!: key, .contentType: "application/json"]
+    }
+
+    static func complianceKey(_ key: String) -> HTTPFields {
+        [HTTPField.Name("X-Compliance-API-Key")!: key, .contentType: "application/json"]
     }
 }
 

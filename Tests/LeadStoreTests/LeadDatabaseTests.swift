@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Lead database file, schema and migrations")
 struct LeadDatabaseTests {
-    static let migrationNames = ["2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns"]
+    static let migrationNames = ["2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns", "2026-11-26 pings"]
 
     @Test("a new file opens in WAL mode with every migration applied")
     func openNewFile() async throws {
@@ -29,7 +29,7 @@ struct LeadDatabaseTests {
         let tables = try await database.writer.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
         }
-        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales"])
+        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales", "pings", "ping_outcomes", "floor_prices"])
         try database.close()
     }
 

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import LeadEngine
+import LeadOutbound
 import LeadStore
 import Prometheus
 
@@ -13,6 +15,13 @@ public struct AppDependencies: Sendable {
     public let tenants: TenantProvisioning
     public let buyers: BuyerRegistry
     public let campaigns: CampaignRegistry
+    public let pingBook: PingBook
+    public let pingJournal: PingJournal
+    public let pings: PingRecords
+    public let floors: FloorPriceSettings
+    public let auctioneer: Auctioneer
+    /// Pooled keep-alive connections to buyers' bid endpoints; shut down after the server drains.
+    public let bidClient: HTTPClient
     public let metrics: PrometheusCollectorRegistry
 
     /// Opens (and migrates) the store, then loads keys and buyers into memory.
@@ -20,7 +29,13 @@ public struct AppDependencies: Sendable {
         let database = try LeadDatabase(path: configuration.databasePath)
         let tenantRepository = SQLiteTenantRepository(database: database)
         let buyerRepository = SQLiteBuyerRepository(database: database)
+        let pingRepository = SQLitePingRepository(database: database)
         let keyRing = KeyRing()
+        let buyerIndex = BuyerIndex()
+        let pingBook = PingBook(maxLivePingsPerTenant: configuration.maxLivePingsPerTenant)
+        let pingJournal = PingJournal()
+        let floorPrices = FloorPrices()
+        let bidClient = HTTPBidRequester.makeClient()
         let dependencies = AppDependencies(
             database: database,
             clock: clock,
@@ -28,12 +43,35 @@ public struct AppDependencies: Sendable {
             keyRingRefresher: KeyRingRefresher(repository: tenantRepository, keyRing: keyRing),
             rateLimiter: RateLimiter(clock: clock),
             tenants: TenantProvisioning(repository: tenantRepository, clock: clock),
-            buyers: BuyerRegistry(repository: buyerRepository, index: BuyerIndex(), clock: clock),
+            buyers: BuyerRegistry(repository: buyerRepository, index: buyerIndex, clock: clock),
             campaigns: CampaignRegistry(repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, clock: clock),
+            pingBook: pingBook,
+            pingJournal: pingJournal,
+            pings: PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock),
+            floors: FloorPriceSettings(floors: floorPrices, repository: pingRepository),
+            auctioneer: Auctioneer(
+                buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal,
+                bidRequester: HTTPBidRequester(client: bidClient), clock: clock
+            ),
+            bidClient: bidClient,
             metrics: PrometheusCollectorRegistry()
         )
-        try await dependencies.keyRingRefresher.refresh()
-        try await dependencies.buyers.loadIndex()
+        do {
+            try await dependencies.keyRingRefresher.refresh()
+            try await dependencies.buyers.loadIndex()
+            try await dependencies.floors.loadAll()
+            try await dependencies.pings.reloadLivePings()
+        } catch {
+            try? await bidClient.shutdown()
+            throw error
+        }
         return dependencies
+    }
+
+    /// Releases what the services would release on graceful shutdown, for runs without them
+    /// (router tests, commands that fail before serving). Safe to call after the services ran.
+    public func shutdown() async {
+        try? await self.pings.flushJournal()
+        try? await self.bidClient.shutdown()
     }
 }

@@ -14,9 +14,13 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ezleeds"),
         logger: logger
     )
-    // Shut down in reverse: the server drains, the key refresher stops, then the store closes.
+    // Shut down in reverse: the server drains, the refresher and sweeper stop, the journal makes
+    // its last flush, the HTTP client closes, then the store.
     app.addServices(
         StoreShutdownService(database: dependencies.database, logger: logger),
+        HTTPClientShutdownService(client: dependencies.bidClient, logger: logger),
+        PingJournalService(pings: dependencies.pings, logger: logger),
+        PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
         KeyRingRefreshService(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger
         )
@@ -46,5 +50,12 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     )
     BuyerRoutes(registry: dependencies.buyers).addRoutes(to: api.group("buyers").add(middleware: standardKey))
     CampaignRoutes(registry: dependencies.campaigns).addRoutes(to: api.group("campaigns").add(middleware: standardKey))
+    FloorPriceRoutes(settings: dependencies.floors).addRoutes(to: api.group("pingpost/floors").add(middleware: standardKey))
+
+    let complianceKey = KeyAuthMiddleware(
+        header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter
+    )
+    PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings)
+        .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))
     return router
 }

@@ -1,4 +1,5 @@
 import AsyncAlgorithms
+import AsyncHTTPClient
 import LeadEngine
 import LeadStore
 import Logging
@@ -37,6 +38,58 @@ struct StoreShutdownService: Service {
             self.logger.info("store closed", metadata: ["path": "\(self.database.path)"])
         } catch {
             self.logger.error("store did not close cleanly", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Writes pings behind their answers: every 50 ms, one transaction for all pings since the last
+/// flush; a last flush on graceful shutdown, so no answered ping is lost.
+struct PingJournalService: Service {
+    static let flushIntervalMilliseconds = 50
+
+    let pings: PingRecords
+    let logger: Logger
+
+    func run() async throws {
+        let ticks = AsyncTimerSequence(interval: .milliseconds(Self.flushIntervalMilliseconds), clock: .continuous)
+        for await _ in ticks.cancelOnGracefulShutdown() {
+            await self.flush()
+        }
+        await self.flush()
+    }
+
+    private func flush() async {
+        do {
+            try await self.pings.flushJournal()
+        } catch {
+            self.logger.error("ping journal flush failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Frees expired pings from the ping book every second.
+struct PingExpiryService: Service {
+    let book: PingBook
+    let clock: any EngineClock
+
+    func run() async throws {
+        for await _ in AsyncTimerSequence(interval: .seconds(1), clock: .continuous).cancelOnGracefulShutdown() {
+            await self.book.sweep(nowMilliseconds: self.clock.nowMilliseconds())
+        }
+    }
+}
+
+/// Owns the outbound HTTP client: shuts it down once the server has drained.
+struct HTTPClientShutdownService: Service {
+    let client: HTTPClient
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try await self.client.shutdown()
+        } catch {
+            self.logger.warning("HTTP client shutdown", metadata: ["error": "\(error)"])
         }
     }
 }

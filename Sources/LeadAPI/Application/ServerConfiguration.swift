@@ -1,3 +1,4 @@
+import LeadEngine
 import Logging
 
 /// Everything an operator can set when starting the server.
@@ -10,10 +11,13 @@ public struct ServerConfiguration: Sendable {
     public var keyRefreshIntervalMilliseconds: Int
     /// Requests a minute per client address on the key-less endpoints.
     public var anonymousRateLimitPerMinute: Int
+    /// Live (unexpired) pings one tenant may hold; past it a ping answers 503.
+    public var maxLivePingsPerTenant: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,
-        keyRefreshIntervalMilliseconds: Int = 250, anonymousRateLimitPerMinute: Int = 100
+        keyRefreshIntervalMilliseconds: Int = 250, anonymousRateLimitPerMinute: Int = 100,
+        maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant
     ) {
         self.host = host
         self.port = port
@@ -21,5 +25,6 @@ public struct ServerConfiguration: Sendable {
         self.logLevel = logLevel
         self.keyRefreshIntervalMilliseconds = keyRefreshIntervalMilliseconds
         self.anonymousRateLimitPerMinute = anonymousRateLimitPerMinute
+        self.maxLivePingsPerTenant = maxLivePingsPerTenant
     }
 }

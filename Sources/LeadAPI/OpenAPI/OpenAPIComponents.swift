@@ -1,3 +1,4 @@
+import LeadEngine
 /// Schemas and responses shared by every category: problems, rate-limit headers, paging.
 enum OpenAPIComponents {
     static let schemas: [String: JSONValue] = [

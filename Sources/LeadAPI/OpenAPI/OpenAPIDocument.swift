@@ -1,3 +1,4 @@
+import LeadEngine
 /// The OpenAPI 3.1 description of every endpoint built so far. Each API category keeps its paths
 /// next to its routes (`BuyerRoutes+OpenAPI.swift`, …); this file only assembles them.
 enum OpenAPIDocument {

@@ -1,3 +1,4 @@
+import LeadEngine
 /// The OpenAPI description of the system routes: key-less and not rate-limited.
 extension SystemRoutes {
     static let openAPI = OpenAPIPart(

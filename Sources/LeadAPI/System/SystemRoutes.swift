@@ -1,3 +1,4 @@
+import LeadEngine
 import Hummingbird
 import NIOCore
 import Prometheus

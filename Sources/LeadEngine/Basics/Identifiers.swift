@@ -9,6 +9,7 @@ public enum IdentifierPrefix: String, Sendable {
     case buyer = "buyer"
     case campaign = "camp"
     case sale = "sale"
+    case ping = "ping"
 }
 
 /// 96 random bits in lowercase hex after the prefix: unguessable, so ids leak nothing about volume.

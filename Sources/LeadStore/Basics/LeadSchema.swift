@@ -87,6 +87,49 @@ enum LeadSchema {
                 """)
         }
 
+        migrator.registerMigration("2026-11-26 pings") { db in
+            try db.execute(sql: """
+                CREATE TABLE pings (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    campaign_type TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    zip_code TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    tmax_ms INTEGER NOT NULL,
+                    floor_price_cents INTEGER NOT NULL CHECK (floor_price_cents >= 0),
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    sold_to TEXT NOT NULL DEFAULT '[]'
+                );
+                CREATE INDEX pings_by_expiry ON pings(expires_at);
+                CREATE INDEX pings_by_tenant ON pings(tenant_id, created_at);
+
+                -- One row per buyer considered for a ping: its bid, or why it did not bid.
+                CREATE TABLE ping_outcomes (
+                    ping_id TEXT NOT NULL REFERENCES pings(id) ON DELETE CASCADE,
+                    buyer_id TEXT NOT NULL,
+                    buyer_name TEXT NOT NULL,
+                    bid_rank INTEGER,
+                    bid_cents INTEGER CHECK (bid_cents >= 0),
+                    exclusivity TEXT CHECK (exclusivity IN ('shared', 'exclusive')),
+                    bid_source TEXT CHECK (bid_source IN ('static', 'real_time')),
+                    no_bid_reason TEXT,
+                    detail TEXT,
+                    response_ms INTEGER,
+                    PRIMARY KEY (ping_id, buyer_id),
+                    CHECK ((bid_cents IS NULL) <> (no_bid_reason IS NULL))
+                );
+
+                CREATE TABLE floor_prices (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    campaign_type TEXT NOT NULL,
+                    floor_price_cents INTEGER NOT NULL CHECK (floor_price_cents >= 0),
+                    PRIMARY KEY (tenant_id, campaign_type)
+                ) WITHOUT ROWID;
+                """)
+        }
+
         return migrator
     }
 }

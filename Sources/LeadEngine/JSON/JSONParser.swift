@@ -2,13 +2,13 @@
 ///
 /// Foundation's decoder accepts some malformed input (trailing commas among it); an API that says
 /// "malformed JSON is a 400" must refuse it. Nesting is capped so a hostile body cannot exhaust the stack.
-struct JSONParser {
-    struct SyntaxError: Error, Equatable {
-        var offset: Int
-        var reason: String
+public struct JSONParser {
+    public struct SyntaxError: Error, Equatable {
+        public var offset: Int
+        public var reason: String
     }
 
-    static let maxDepth = 64
+    public static let maxDepth = 64
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
@@ -17,7 +17,7 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(SyntaxError) -> JSONValue {
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -26,7 +26,7 @@ struct JSONParser {
         return value
     }
 
-    static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
+    public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
         let bytes = Array(text.utf8)
         let result = bytes.withUnsafeBytes { buffer in Result { () throws(SyntaxError) in try Self.parse(buffer) } }
         return try result.get()

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import LeadAPI
+import LeadEngine
 
 @Suite("Strict JSON parsing of request bodies")
 struct JSONParserTests {

@@ -1,0 +1,116 @@
+/// Runs a ping's auction: finds the tenant's buyers for the lead, takes static bids at once, asks
+/// real-time bidders in parallel under the seller's deadline, ranks, and keeps the result in the
+/// ping book for 60 s. The answer never waits past the deadline, whatever a buyer does.
+public struct Auctioneer: Sendable {
+    /// Time kept back from the seller's deadline for ranking and answering.
+    static let answerReserveMilliseconds = 2
+
+    let buyers: BuyerIndex
+    let book: PingBook
+    let floors: FloorPrices
+    let journal: PingJournal
+    let bidRequester: any BidRequester
+    let clock: any EngineClock
+
+    public init(
+        buyers: BuyerIndex, book: PingBook, floors: FloorPrices, journal: PingJournal, bidRequester: any BidRequester,
+        clock: any EngineClock
+    ) {
+        self.buyers = buyers
+        self.book = book
+        self.floors = floors
+        self.journal = journal
+        self.bidRequester = bidRequester
+        self.clock = clock
+    }
+
+    public func ping(_ request: PingRequest, tenantID: String) async throws(PingBookFull) -> Ping {
+        let started = ContinuousClock.now
+        let deadline = started + .milliseconds(request.tmaxMilliseconds - Self.answerReserveMilliseconds)
+        let createdAt = self.clock.nowMilliseconds()
+        let pingID = self.book.makePingID()
+        let floor = self.floors.floor(tenantID: tenantID, campaignType: request.campaignType)
+
+        var outcomes: [BuyerOutcome] = []
+        var bidders: [Buyer] = []
+        for buyer in self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state) {
+            if let reason = Self.ineligibility(of: buyer, for: request) {
+                outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(reason, detail: nil)))
+            } else if buyer.bidURL == nil {
+                let bid = Bid(buyerID: buyer.id, buyerName: buyer.name, bidCents: buyer.maxPriceCents, exclusivity: buyer.exclusivity, source: .static)
+                outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .bid(bid)))
+            } else {
+                bidders.append(buyer)
+            }
+        }
+        if !bidders.isEmpty {
+            let payload = BidRequestPayload(
+                pingID: pingID, campaignType: request.campaignType, state: request.state, zipCode: request.zipCode,
+                source: request.source, floorPriceCents: floor, expiresAtMilliseconds: createdAt + Ping.lifetimeMilliseconds,
+                tmaxMilliseconds: request.tmaxMilliseconds
+            )
+            outcomes += await self.askRealTimeBidders(bidders, payload: payload, started: started, deadline: deadline)
+        }
+
+        let ranked = Auction.rank(outcomes, floorCents: floor)
+        let ping = Ping(
+            id: pingID, tenantID: tenantID, request: request, floorPriceCents: floor, bids: ranked.bids, outcomes: ranked.outcomes,
+            createdAtMilliseconds: createdAt
+        )
+        try await self.book.insert(ping)
+        self.journal.record(ping)
+        return ping
+    }
+
+    /// Why a buyer in the slot cannot bid on this lead at all, before anyone is asked.
+    static func ineligibility(of buyer: Buyer, for request: PingRequest) -> NoBidReason? {
+        if buyer.status != .active { return .paused }
+        if !buyer.accepts(zipCode: request.zipCode) { return .filteredZip }
+        return nil
+    }
+
+    /// Asks every real-time bidder at once; each gets its own timeout, never past the deadline.
+    /// Bidders that have not answered at the deadline are cut off and recorded as timeouts.
+    private func askRealTimeBidders(
+        _ bidders: [Buyer], payload: BidRequestPayload, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
+    ) async -> [BuyerOutcome] {
+        let requester = self.bidRequester
+        var answered: [String: BuyerOutcome] = [:]
+        await withTaskGroup(of: BuyerOutcome?.self) { group in
+            for buyer in bidders {
+                let remaining = Self.milliseconds(deadline - ContinuousClock.now)
+                let timeout = min(buyer.bidTimeoutMilliseconds, remaining)
+                guard timeout > 0 else { continue }
+                group.addTask {
+                    let answer = await requester.requestBid(from: buyer, payload: payload, timeoutMilliseconds: timeout)
+                    return Auction.settle(answer: answer, buyer: buyer, elapsedMilliseconds: Self.milliseconds(ContinuousClock.now - started))
+                }
+            }
+            // The deadline is a member of the group: whichever comes first, all answers or it, ends the wait.
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            for await outcome in group {
+                guard let outcome else { break }
+                answered[outcome.buyerID] = outcome
+                if answered.count == bidders.count { break }
+            }
+            group.cancelAll()
+        }
+        let elapsed = Self.milliseconds(ContinuousClock.now - started)
+        return bidders.map { buyer in
+            answered[buyer.id]
+                ?? BuyerOutcome(
+                    buyerID: buyer.id, buyerName: buyer.name,
+                    result: .noBid(.timeout, detail: "no answer within \(min(buyer.bidTimeoutMilliseconds, payload.tmaxMilliseconds)) ms"),
+                    responseMilliseconds: elapsed
+                )
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}

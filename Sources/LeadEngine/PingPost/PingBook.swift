@@ -1,0 +1,137 @@
+import DequeModule
+
+/// The live pings, sharded so that pings do not contend with each other, each expiring 60 s after
+/// it was made. A ping's id names its shard, so a post goes straight to the shard that holds it.
+///
+/// The shard logic is the value type `PingShard`; the actor around it only serialises access. A
+/// fast lane that runs on an event loop can hold the same `PingShard` in an actor whose executor
+/// is that loop.
+public final class PingBook: Sendable {
+    public static let defaultMaxLivePingsPerTenant = 200_000
+
+    private let shards: [PingBookShard]
+    private let identifiers: any IdentifierSource
+
+    public init(
+        shardCount: Int = 16, maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant,
+        identifiers: any IdentifierSource = RandomIdentifiers()
+    ) {
+        precondition((1...256).contains(shardCount))
+        // Each shard bounds its share; ids spread uniformly, so the tenant's total stays near the bound.
+        let perShard = (maxLivePingsPerTenant + shardCount - 1) / shardCount
+        self.shards = (0..<shardCount).map { _ in PingBookShard(PingShard(maxLivePingsPerTenant: perShard)) }
+        self.identifiers = identifiers
+    }
+
+    /// A new ping id: `ping_`, two hex digits naming the shard, then random hex.
+    public func makePingID() -> String {
+        let shard = Int.random(in: 0..<self.shards.count)
+        let random = self.identifiers.make(.ping).dropFirst(IdentifierPrefix.ping.rawValue.count + 1)
+        return "ping_" + Hex.encode([UInt8(shard)]) + random
+    }
+
+    public func insert(_ ping: Ping) async throws(PingBookFull) {
+        try await self.shard(for: ping.id).insert(ping)
+    }
+
+    /// The live ping with this id in this tenant; nil when unknown, expired, or another tenant's.
+    public func ping(id: String, tenantID: String, nowMilliseconds: Int64) async -> Ping? {
+        guard let ping = await self.shard(for: id).ping(id: id, nowMilliseconds: nowMilliseconds), ping.tenantID == tenantID else {
+            return nil
+        }
+        return ping
+    }
+
+    /// Frees every expired ping; returns how many.
+    @discardableResult
+    public func sweep(nowMilliseconds: Int64) async -> Int {
+        var freed = 0
+        for shard in self.shards { freed += await shard.sweep(nowMilliseconds: nowMilliseconds) }
+        return freed
+    }
+
+    public func liveCount() async -> Int {
+        var count = 0
+        for shard in self.shards { count += await shard.count }
+        return count
+    }
+
+    private func shard(for pingID: String) -> PingBookShard {
+        // A malformed id still maps to some shard, where it is simply not found.
+        let digits = pingID.utf8.dropFirst(5).prefix(2)
+        let index = Int(String(decoding: digits, as: UTF8.self), radix: 16) ?? 0
+        return self.shards[index % self.shards.count]
+    }
+}
+
+/// Too many live pings for one tenant: the ping is refused rather than memory growing unbounded.
+public struct PingBookFull: Error, Sendable, Equatable {
+    public var retryAfterMilliseconds: Int64
+}
+
+actor PingBookShard {
+    private var state: PingShard
+
+    init(_ state: PingShard) {
+        self.state = state
+    }
+
+    func insert(_ ping: Ping) throws(PingBookFull) { try self.state.insert(ping) }
+    func ping(id: String, nowMilliseconds: Int64) -> Ping? { self.state.ping(id: id, nowMilliseconds: nowMilliseconds) }
+    func sweep(nowMilliseconds: Int64) -> Int { self.state.sweep(nowMilliseconds: nowMilliseconds) }
+    var count: Int { self.state.count }
+}
+
+/// One shard's pings, their expiry order, and the live count per tenant.
+public struct PingShard: Sendable {
+    let maxLivePingsPerTenant: Int
+    private var pings: [String: Ping] = [:]
+    /// Insertion order is expiry order (every ping lives 60 s), so expiry is a queue, not a heap.
+    private var expiry: Deque<(expiresAt: Int64, id: String)> = []
+    private var liveByTenant: [String: Int] = [:]
+
+    public init(maxLivePingsPerTenant: Int) {
+        self.maxLivePingsPerTenant = maxLivePingsPerTenant
+    }
+
+    public var count: Int { self.pings.count }
+
+    public mutating func insert(_ ping: Ping) throws(PingBookFull) {
+        self.sweep(nowMilliseconds: ping.createdAtMilliseconds)
+        let live = self.liveByTenant[ping.tenantID, default: 0]
+        guard live < self.maxLivePingsPerTenant else {
+            // The oldest live ping frees a place first; a minute at most.
+            let oldest = self.expiry.first?.expiresAt ?? ping.expiresAtMilliseconds
+            throw PingBookFull(retryAfterMilliseconds: max(1000, oldest - ping.createdAtMilliseconds))
+        }
+        self.pings[ping.id] = ping
+        self.expiry.append((ping.expiresAtMilliseconds, ping.id))
+        self.liveByTenant[ping.tenantID] = live + 1
+    }
+
+    public func ping(id: String, nowMilliseconds: Int64) -> Ping? {
+        guard let ping = self.pings[id], !ping.isExpired(atMilliseconds: nowMilliseconds) else { return nil }
+        return ping
+    }
+
+    /// Replaces a live ping (after a sale); false when it is gone.
+    public mutating func update(_ ping: Ping) -> Bool {
+        guard self.pings[ping.id] != nil else { return false }
+        self.pings[ping.id] = ping
+        return true
+    }
+
+    @discardableResult
+    public mutating func sweep(nowMilliseconds: Int64) -> Int {
+        var freed = 0
+        while let first = self.expiry.first, first.expiresAt <= nowMilliseconds {
+            self.expiry.removeFirst()
+            if let ping = self.pings.removeValue(forKey: first.id) {
+                freed += 1
+                let remaining = self.liveByTenant[ping.tenantID, default: 1] - 1
+                self.liveByTenant[ping.tenantID] = remaining > 0 ? remaining : nil
+            }
+        }
+        return freed
+    }
+}

@@ -1,0 +1,10 @@
+/// Storage of pings and their outcomes, written behind the answer, and of floor prices.
+public protocol PingRepository: Sendable {
+    /// Stores pings in one transaction; a ping already stored is replaced (its sales changed).
+    func save(_ pings: [Ping]) async throws
+    func ping(id: String, tenantID: String) async throws -> Ping?
+    /// Pings that have not expired at `nowMilliseconds`, oldest first, to reload the ping book.
+    func livePings(nowMilliseconds: Int64) async throws -> [Ping]
+    func floorPrices() async throws -> [FloorPrice]
+    func saveFloorPrice(_ floor: FloorPrice) async throws
+}

@@ -1,0 +1,162 @@
+import Foundation
+import LeadEngine
+import Testing
+
+@Suite("Ping-post engine: auction rules, ping book, deadlines, signatures")
+struct PingPostEngineTests {
+    static func bid(_ buyer: String, _ cents: Int64, response: Int = 0, exclusivity: Exclusivity = .shared) -> BuyerOutcome {
+        BuyerOutcome(
+            buyerID: buyer, buyerName: buyer.uppercased(),
+            result: .bid(Bid(buyerID: buyer, buyerName: buyer.uppercased(), bidCents: cents, exclusivity: exclusivity, source: .realTime, responseMilliseconds: response))
+        )
+    }
+
+    @Test("ranking: highest first, faster answer breaks ties, under the floor becomes below_floor")
+    func rank() {
+        let outcomes = [
+            Self.bid("b", 30_000, response: 20), Self.bid("a", 30_000, response: 5), Self.bid("c", 50_000), Self.bid("d", 24_999),
+            BuyerOutcome(buyerID: "e", buyerName: "E", result: .noBid(.timeout, detail: nil)),
+        ]
+        let ranked = Auction.rank(outcomes, floorCents: 25_000)
+        #expect(ranked.bids.map(\.buyerID) == ["c", "a", "b"])
+        #expect(ranked.outcomes.count == 5)
+        let d = ranked.outcomes.first { $0.buyerID == "d" }
+        guard case .noBid(.belowFloor, _)? = d?.result else {
+            Issue.record("expected below_floor, got \(String(describing: d))")
+            return
+        }
+        #expect(Auction.rank(outcomes, floorCents: 0).bids.count == 4)
+    }
+
+    @Test("a real-time bid over the buyer's ceiling is capped; zero and 204 are declines")
+    func settle() {
+        let buyer = Buyer(id: "buyer_1", tenantID: "t", name: "B", campaignTypes: [.solar], states: ["TX"], maxPriceCents: 1000, exclusivity: .shared, createdAt: .now, updatedAt: .now)
+        #expect(Auction.settle(answer: .bid(cents: 5000, exclusivity: .exclusive), buyer: buyer, elapsedMilliseconds: 7).bid?.bidCents == 1000)
+        #expect(Auction.settle(answer: .bid(cents: 5000, exclusivity: .exclusive), buyer: buyer, elapsedMilliseconds: 7).bid?.exclusivity == .exclusive)
+        #expect(Auction.settle(answer: .bid(cents: 500, exclusivity: nil), buyer: buyer, elapsedMilliseconds: 7).bid?.exclusivity == .shared)
+        #expect(Auction.settle(answer: .bid(cents: 0, exclusivity: nil), buyer: buyer, elapsedMilliseconds: 7).result == .noBid(.declined, detail: nil))
+        #expect(Auction.settle(answer: .declined, buyer: buyer, elapsedMilliseconds: 7).result == .noBid(.declined, detail: nil))
+    }
+
+    static func ping(_ id: String, tenant: String = "t1", at created: Int64) -> Ping {
+        Ping(
+            id: id, tenantID: tenant, request: PingRequest(campaignType: .legalPI, state: "NV", zipCode: "89101", source: "s"),
+            floorPriceCents: 0, bids: [], outcomes: [], createdAtMilliseconds: created
+        )
+    }
+
+    @Test("a ping lives exactly 60 seconds and is freed by the sweep")
+    func expiryEdge() {
+        var shard = PingShard(maxLivePingsPerTenant: 10)
+        try? shard.insert(Self.ping("p1", at: 1_000))
+        #expect(shard.ping(id: "p1", nowMilliseconds: 60_999) != nil)
+        #expect(shard.ping(id: "p1", nowMilliseconds: 61_000) == nil)
+        #expect(shard.sweep(nowMilliseconds: 60_999) == 0)
+        #expect(shard.count == 1)
+        #expect(shard.sweep(nowMilliseconds: 61_000) == 1)
+        #expect(shard.count == 0)
+    }
+
+    @Test("live pings are bounded per tenant, with the wait until the oldest expires")
+    func bound() throws {
+        var shard = PingShard(maxLivePingsPerTenant: 2)
+        try shard.insert(Self.ping("p1", at: 0))
+        try shard.insert(Self.ping("p2", at: 10_000))
+        try shard.insert(Self.ping("q1", tenant: "t2", at: 10_000))
+        let full = #expect(throws: PingBookFull.self) { try shard.insert(Self.ping("p3", at: 20_000)) }
+        #expect(full?.retryAfterMilliseconds == 40_000)
+        // Once the oldest expires, its place is free again.
+        try shard.insert(Self.ping("p4", at: 60_000))
+        #expect(shard.count == 3)
+    }
+
+    @Test("the ping book finds a ping by id in its tenant only, until it expires")
+    func book() async throws {
+        let book = PingBook(shardCount: 4)
+        let id = book.makePingID()
+        #expect(id.hasPrefix("ping_"))
+        #expect(id.count == 5 + 2 + 24)
+        try await book.insert(Self.ping(id, at: 0))
+        #expect(await book.ping(id: id, tenantID: "t1", nowMilliseconds: 59_999)?.id == id)
+        #expect(await book.ping(id: id, tenantID: "t2", nowMilliseconds: 1) == nil)
+        #expect(await book.ping(id: "ping_zz", tenantID: "t1", nowMilliseconds: 1) == nil)
+        #expect(await book.ping(id: id, tenantID: "t1", nowMilliseconds: 60_000) == nil)
+        #expect(await book.sweep(nowMilliseconds: 60_000) == 1)
+        #expect(await book.liveCount() == 0)
+    }
+
+    /// A bid endpoint stand-in that answers after a delay, or never.
+    struct ScriptedBidder: BidRequester {
+        var delays: [String: Duration]
+
+        func requestBid(from buyer: Buyer, payload: BidRequestPayload, timeoutMilliseconds: Int) async -> BidAnswer {
+            let delay = self.delays[buyer.id] ?? .zero
+            do {
+                try await Task.sleep(for: min(delay, .milliseconds(timeoutMilliseconds)))
+            } catch {
+                return .failed(.timeout, detail: "cancelled")
+            }
+            return delay > .milliseconds(timeoutMilliseconds) ? .failed(.timeout, detail: nil) : .bid(cents: 100, exclusivity: nil)
+        }
+    }
+
+    @Test("the auction answers by the seller's deadline; late bidders are timeouts")
+    func deadline() async throws {
+        let clock = ManualClock()
+        let index = BuyerIndex()
+        func buyer(_ id: String, timeout: Int) -> Buyer {
+            Buyer(
+                id: id, tenantID: "t1", name: id, campaignTypes: [.solar], states: ["TX"], maxPriceCents: 500, bidURL: "http://127.0.0.1/\(id)",
+                bidTimeoutMilliseconds: timeout, createdAt: .now, updatedAt: .now
+            )
+        }
+        index.upsert(buyer("fast", timeout: 2000))
+        index.upsert(buyer("slow", timeout: 2000))
+        index.upsert(buyer("tight", timeout: 20))
+        let auctioneer = Auctioneer(
+            buyers: index, book: PingBook(), floors: FloorPrices(), journal: PingJournal(),
+            bidRequester: ScriptedBidder(delays: ["fast": .milliseconds(5), "slow": .seconds(5), "tight": .milliseconds(200)]), clock: clock
+        )
+        let started = ContinuousClock.now
+        // A deadline generous enough that a busy test machine still runs the fast bidder in time.
+        let ping = try await auctioneer.ping(PingRequest(campaignType: .solar, state: "TX", zipCode: "75001", source: "s", tmaxMilliseconds: 1000), tenantID: "t1")
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .milliseconds(1000 + 500), "answered after \(elapsed)")
+        #expect(ping.bids.map(\.buyerID) == ["fast"])
+        let reasons = Dictionary(uniqueKeysWithValues: ping.outcomes.map { ($0.buyerID, $0.result) })
+        guard case .noBid(.timeout, _)? = reasons["slow"], case .noBid(.timeout, _)? = reasons["tight"] else {
+            Issue.record("slow and tight should be timeouts: \(reasons)")
+            return
+        }
+    }
+
+    @Test("signatures match the published GitHub and Standard Webhooks test vectors")
+    func signatureVectors() {
+        #expect(
+            WebhookSignature.ezleeds(body: Array("Hello, World!".utf8), secret: "It's a Secret to Everybody")
+                == "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+        )
+        #expect(
+            WebhookSignature.standard(
+                id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1_614_265_330, body: Array(#"{"test": 2432232314}"#.utf8),
+                secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+            ) == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        )
+        let body = Array(#"{"lead_id": "a1"}"#.utf8)
+        let signature = WebhookSignature.ezleeds(body: body, secret: "whsec_abc123")
+        #expect(WebhookSignature.isValidEZLeeds(signature: signature, body: body, secret: "whsec_abc123"))
+        #expect(WebhookSignature.isValidEZLeeds(signature: signature.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="), body: body, secret: "whsec_abc123"))
+        #expect(!WebhookSignature.isValidEZLeeds(signature: signature, body: body + [0x20], secret: "whsec_abc123"))
+        #expect(!WebhookSignature.isValidEZLeeds(signature: signature, body: body, secret: "whsec_abc124"))
+        #expect(!WebhookSignature.isValidEZLeeds(signature: "sha256=", body: body, secret: "whsec_abc123"))
+    }
+
+    @Test("ping validation names every bad field; tmax_ms defaults to 300 and is at most 2000")
+    func validation() throws {
+        let error = #expect(throws: ValidationError.self) {
+            try PingRequest.validated(campaignType: "cooking", state: "ZZ", zipCode: "123", source: nil, tmaxMilliseconds: 2001)
+        }
+        #expect(Set(error?.fields.map(\.field) ?? []) == ["campaign_type", "state", "zip_code", "source", "tmax_ms"])
+        #expect(try PingRequest.validated(campaignType: "legal_pi", state: "NV", zipCode: "89101", source: "x", tmaxMilliseconds: nil).tmaxMilliseconds == 300)
+    }
+}
