@@ -58,6 +58,8 @@ struct SystemTests {
                     ("/api/v1/buyers/{id}", "get"), ("/api/v1/buyers/{id}", "patch"),
                     ("/api/v1/campaigns", "post"), ("/api/v1/campaigns", "get"),
                     ("/api/v1/campaigns/{id}", "get"), ("/api/v1/campaigns/{id}", "patch"),
+                    ("/api/v1/pingpost/ping", "post"), ("/api/v1/pingpost/pings/{ping_id}", "get"),
+                    ("/api/v1/pingpost/floors", "get"), ("/api/v1/pingpost/floors/{campaign_type}", "put"),
                 ]
                 for (path, method) in expected {
                     #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Lead database file, schema and migrations")
 struct LeadDatabaseTests {
-    static let migrationNames = ["2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns", "2026-11-26 pings"]
+    static let migrationNames = ["2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns", "2026-11-26 pings", "2026-11-26 posts"]
 
     @Test("a new file opens in WAL mode with every migration applied")
     func openNewFile() async throws {
@@ -29,7 +29,7 @@ struct LeadDatabaseTests {
         let tables = try await database.writer.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
         }
-        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales", "pings", "ping_outcomes", "floor_prices"])
+        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales", "pings", "ping_outcomes", "floor_prices", "leads", "signing_keys", "consent_certificates", "ledger_entries", "deliveries", "delivery_attempts"])
         try database.close()
     }
 
@@ -188,6 +188,36 @@ struct LeadDatabaseTests {
                     try db.execute(sql: "INSERT INTO sales (id, tenant_id, buyer_id, price_cents, status, sold_at) VALUES ('s', 'ten_1', 'nobody', 1, 'accepted', 0)")
                 }
             }
+        }
+    }
+}
+
+@Suite("The ledger is append-only")
+struct LedgerAppendOnlyTests {
+    @Test("updating or deleting a ledger entry, or a non-positive amount, is refused by the schema")
+    func appendOnly() async throws {
+        try await withTemporaryDatabase { database in
+            try await database.writer.write { db in
+                try db.execute(sql: "INSERT INTO tenants (id, name, created_at) VALUES ('ten_1', 'T', 0)")
+                try db.execute(
+                    sql: "INSERT INTO ledger_entries (id, tenant_id, kind, amount_cents, description, created_at) VALUES ('txn_1', 'ten_1', 'credit', 100, 'x', 0)"
+                )
+            }
+            await #expect(throws: (any Error).self) {
+                try await database.writer.write { db in try db.execute(sql: "UPDATE ledger_entries SET amount_cents = 1") }
+            }
+            await #expect(throws: (any Error).self) {
+                try await database.writer.write { db in try db.execute(sql: "DELETE FROM ledger_entries") }
+            }
+            await #expect(throws: (any Error).self) {
+                try await database.writer.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO ledger_entries (id, tenant_id, kind, amount_cents, description, created_at) VALUES ('txn_2', 'ten_1', 'charge', -5, 'x', 0)"
+                    )
+                }
+            }
+            let amount = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT amount_cents FROM ledger_entries") }
+            #expect(amount == 100)
         }
     }
 }

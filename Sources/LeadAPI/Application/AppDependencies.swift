@@ -20,8 +20,10 @@ public struct AppDependencies: Sendable {
     public let pings: PingRecords
     public let floors: FloorPriceSettings
     public let auctioneer: Auctioneer
-    /// Pooled keep-alive connections to buyers' bid endpoints; shut down after the server drains.
-    public let bidClient: HTTPClient
+    public let salesDesk: SalesDesk
+    public let courier: Courier
+    /// Pooled keep-alive connections to buyers' bid endpoints and webhooks; shut down after the server drains.
+    public let outboundClient: HTTPClient
     public let metrics: PrometheusCollectorRegistry
 
     /// Opens (and migrates) the store, then loads keys and buyers into memory.
@@ -35,7 +37,17 @@ public struct AppDependencies: Sendable {
         let pingBook = PingBook(maxLivePingsPerTenant: configuration.maxLivePingsPerTenant)
         let pingJournal = PingJournal()
         let floorPrices = FloorPrices()
-        let bidClient = HTTPBidRequester.makeClient()
+        let outboundClient = HTTPBidRequester.makeClient()
+        let saleRepository = SQLiteSaleRepository(database: database)
+        let signingKey: CertificateSigningKey
+        do {
+            signingKey = try await saleRepository.signingKey(orMake: { CertificateSigningKey.generate() })
+        } catch {
+            try? await outboundClient.shutdown()
+            throw error
+        }
+        let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock)
+        let courier = Courier(repository: saleRepository, deliverer: HTTPLeadDeliverer(client: outboundClient), buyers: buyerIndex, clock: clock)
         let dependencies = AppDependencies(
             database: database,
             clock: clock,
@@ -47,13 +59,18 @@ public struct AppDependencies: Sendable {
             campaigns: CampaignRegistry(repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, clock: clock),
             pingBook: pingBook,
             pingJournal: pingJournal,
-            pings: PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock),
+            pings: pings,
             floors: FloorPriceSettings(floors: floorPrices, repository: pingRepository),
             auctioneer: Auctioneer(
                 buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal,
-                bidRequester: HTTPBidRequester(client: bidClient), clock: clock
+                bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
             ),
-            bidClient: bidClient,
+            salesDesk: SalesDesk(
+                book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, signingKey: signingKey,
+                clock: clock
+            ),
+            courier: courier,
+            outboundClient: outboundClient,
             metrics: PrometheusCollectorRegistry()
         )
         do {
@@ -62,7 +79,7 @@ public struct AppDependencies: Sendable {
             try await dependencies.floors.loadAll()
             try await dependencies.pings.reloadLivePings()
         } catch {
-            try? await bidClient.shutdown()
+            try? await outboundClient.shutdown()
             throw error
         }
         return dependencies
@@ -72,6 +89,6 @@ public struct AppDependencies: Sendable {
     /// (router tests, commands that fail before serving). Safe to call after the services ran.
     public func shutdown() async {
         try? await self.pings.flushJournal()
-        try? await self.bidClient.shutdown()
+        try? await self.outboundClient.shutdown()
     }
 }

@@ -18,8 +18,9 @@ public func buildApplication(
     // its last flush, the HTTP client closes, then the store.
     app.addServices(
         StoreShutdownService(database: dependencies.database, logger: logger),
-        HTTPClientShutdownService(client: dependencies.bidClient, logger: logger),
+        HTTPClientShutdownService(client: dependencies.outboundClient, logger: logger),
         PingJournalService(pings: dependencies.pings, logger: logger),
+        DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
         KeyRingRefreshService(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger
@@ -55,7 +56,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     let complianceKey = KeyAuthMiddleware(
         header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter
     )
-    PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings)
+    PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings, salesDesk: dependencies.salesDesk)
         .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))
     return router
 }

@@ -93,3 +93,20 @@ struct HTTPClientShutdownService: Service {
         }
     }
 }
+
+/// Retries pending deliveries as they fall due, from the store, so an outage or a restart loses
+/// no lead. Stops on graceful shutdown.
+struct DeliveryService: Service {
+    let courier: Courier
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in AsyncTimerSequence(interval: .seconds(1), clock: .continuous).cancelOnGracefulShutdown() {
+            do {
+                try await self.courier.deliverDue()
+            } catch {
+                self.logger.error("delivery retry failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -4,10 +4,13 @@ import LeadEngine
 /// stopping at the first. Absent and `null` are told apart for partial updates.
 struct FieldReader {
     let object: [String: JSONValue]
+    /// Where this object sits in the body (`lead.` for the lead of a post), for error field names.
+    let prefix: String
     var errors = FieldErrors()
 
-    init(_ object: [String: JSONValue]) {
+    init(_ object: [String: JSONValue], prefix: String = "") {
         self.object = object
+        self.prefix = prefix
     }
 
     func contains(_ field: String) -> Bool { self.object[field] != nil }
@@ -30,10 +33,20 @@ struct FieldReader {
     mutating func int(_ field: String) -> Int? {
         guard let value = self.int64(field) else { return nil }
         guard let narrowed = Int(exactly: value), abs(narrowed) <= Int(Int32.max) else {
-            self.errors.add(field, "is out of range")
+            self.errors.add(self.prefix + field, "is out of range")
             return nil
         }
         return narrowed
+    }
+
+    /// A nested object, read with its own reader; merge its errors back with `absorb`.
+    mutating func object(_ field: String) -> FieldReader? {
+        let nestedPrefix = self.prefix + field + "."
+        return self.read(field, expected: "an object") { if case .object(let value) = $0 { FieldReader(value, prefix: nestedPrefix) } else { nil } }
+    }
+
+    mutating func absorb(_ nested: FieldReader?) {
+        if let nested { self.errors.merge(nested.errors.all) }
     }
 
     mutating func strings(_ field: String) -> [String]? {
@@ -52,7 +65,7 @@ struct FieldReader {
     mutating func update<T: Sendable>(_ field: String, _ read: (inout FieldReader, String) -> T?) -> FieldUpdate<T> {
         guard let value = self.object[field] else { return .unchanged }
         if value == .null {
-            self.errors.add(field, "must not be null")
+            self.errors.add(self.prefix + field, "must not be null")
             return .unchanged
         }
         guard let typed = read(&self, field) else { return .unchanged }
@@ -70,7 +83,7 @@ struct FieldReader {
     private mutating func read<T>(_ field: String, expected: String, _ extract: (JSONValue) -> T?) -> T? {
         guard let value = self.object[field], value != .null else { return nil }
         guard let typed = extract(value) else {
-            self.errors.add(field, "must be \(expected), not \(value.typeName)")
+            self.errors.add(self.prefix + field, "must be \(expected), not \(value.typeName)")
             return nil
         }
         return typed

@@ -15,14 +15,20 @@ public struct Problem: Error, Sendable, Equatable {
     public var detail: String
     public var errors: [FieldError]
     public var headers: HTTPFields
+    /// RFC 9457 extension members, such as `expired_at` on an expired ping.
+    public var extensions: [String: JSONValue]
 
-    public init(status: HTTPResponse.Status, code: String, title: String, detail: String, errors: [FieldError] = [], headers: HTTPFields = [:]) {
+    public init(
+        status: HTTPResponse.Status, code: String, title: String, detail: String, errors: [FieldError] = [], headers: HTTPFields = [:],
+        extensions: [String: JSONValue] = [:]
+    ) {
         self.status = status
         self.code = code
         self.title = title
         self.detail = detail
         self.errors = errors
         self.headers = headers
+        self.extensions = extensions
     }
 
     /// A URN, not a URL: the codes are documented in the OpenAPI document, not at a web address.
@@ -81,6 +87,8 @@ public struct Problem: Error, Sendable, Equatable {
             return .notFound("No \(error.entity) \(error.id) in this account.")
         case let error as ConflictError:
             return Problem(status: .conflict, code: error.code, title: "Conflict", detail: error.detail)
+        case let rejection as PostRejection:
+            return .from(rejection)
         case is NIOTooManyBytesError:
             return .tooLarge()
         case let error as HTTPError:
@@ -97,20 +105,48 @@ public struct Problem: Error, Sendable, Equatable {
     }
 }
 
+extension Problem {
+    /// Why a post did not sell: 404 for a ping this account does not have, 409 for the rest.
+    static func from(_ rejection: PostRejection) -> Problem {
+        switch rejection {
+        case .unknownPing:
+            return .notFound("No such ping in this account.")
+        case .expired(let milliseconds):
+            let expiredAt = Date(epochMilliseconds: milliseconds)
+            return Problem(
+                status: .conflict, code: "ping_expired", title: "Ping expired",
+                detail: "The ping's bids expired at \(expiredAt.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))); ping again.",
+                extensions: ["expired_at": .timestamp(expiredAt)]
+            )
+        case .buyerNotBidding:
+            return Problem(status: .conflict, code: "buyer_not_bidding", title: "Buyer did not bid", detail: "The buyer has no bid on this ping.")
+        case .pingMismatch(let fields):
+            return Problem(
+                status: .conflict, code: "ping_mismatch", title: "Lead does not match the ping",
+                detail: "The lead contradicts what was pinged: \(fields.joined(separator: ", ")).",
+                errors: fields.map { FieldError(field: $0, message: "differs from the ping") }
+            )
+        case .alreadySold(let detail):
+            return Problem(status: .conflict, code: "already_sold", title: "Already sold", detail: detail.prefix(1).uppercased() + detail.dropFirst() + ".")
+        }
+    }
+}
+
 extension Problem: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         self.response(requestID: context.id)
     }
 
     func response(requestID: String) -> Response {
-        var body: [String: JSONValue] = [
+        var body: [String: JSONValue] = self.extensions
+        body.merge([
             "type": .string(Self.typeBase + self.code),
             "title": .string(self.title),
             "status": .integer(Int64(self.status.code)),
             "detail": .string(self.detail),
             "code": .string(self.code),
             "request_id": .string(requestID),
-        ]
+        ]) { _, standard in standard }
         if !self.errors.isEmpty {
             body["errors"] = .array(self.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
         }

@@ -5,9 +5,14 @@ enum OpenAPIDocument {
     static let document: JSONValue = {
         var paths: [String: JSONValue] = [:]
         var schemas: [String: JSONValue] = OpenAPIComponents.schemas
-        for part in [SystemRoutes.openAPI, BuyerRoutes.openAPI, CampaignRoutes.openAPI] {
+        var webhooks: [String: JSONValue] = [:]
+        let parts = [
+            SystemRoutes.openAPI, BuyerRoutes.openAPI, CampaignRoutes.openAPI, PingPostRoutes.openAPI, FloorPriceRoutes.openAPI,
+        ]
+        for part in parts {
             paths.merge(part.paths) { _, new in new }
             schemas.merge(part.schemas) { _, new in new }
+            webhooks.merge(part.webhooks) { _, new in new }
         }
         return [
             "openapi": "3.1.0",
@@ -18,6 +23,7 @@ enum OpenAPIDocument {
             ],
             "servers": [["url": "/"]],
             "paths": .object(paths),
+            "webhooks": .object(webhooks),
             "components": [
                 "schemas": .object(schemas),
                 "securitySchemes": [
@@ -32,8 +38,10 @@ enum OpenAPIDocument {
     static let encoded: [UInt8] = document.encoded()
 }
 
-/// The paths and schemas one API category contributes.
+/// The paths and schemas one API category contributes, and the requests the engine makes of others
+/// (OpenAPI 3.1 `webhooks`, such as the buyer bid protocol).
 struct OpenAPIPart {
     var paths: [String: JSONValue]
     var schemas: [String: JSONValue] = [:]
+    var webhooks: [String: JSONValue] = [:]
 }

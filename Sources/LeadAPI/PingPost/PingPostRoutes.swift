@@ -7,10 +7,59 @@ import LeadEngine
 struct PingPostRoutes {
     let auctioneer: Auctioneer
     let pings: PingRecords
+    let salesDesk: SalesDesk
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("ping", use: self.ping)
+        group.post("post", use: self.post)
         group.get("pings/:ping_id", use: self.show)
+    }
+
+    @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
+        let principal = try context.requirePrincipal()
+        var request = request
+        var body = try await request.jsonObject(context: context)
+        let pingID = body.string("ping_id")
+        let buyerID = body.string("buyer_id")
+        var lead = body.object("lead")
+        var consent = body.object("consent")
+        let contact = Result { () throws(ValidationError) in
+            try LeadContact.validated(
+                firstName: lead?.string("first_name"), lastName: lead?.string("last_name"), phone: lead?.string("phone"),
+                email: lead?.string("email"), state: lead?.string("state"), zipCode: lead?.string("zip_code")
+            )
+        }
+        let consentRecord = Result { () throws(ValidationError) in
+            try Consent.validated(
+                consentType: consent?.string("consent_type"), consentText: consent?.string("consent_text"),
+                ipAddress: consent?.string("ip_address"), pageURL: consent?.string("page_url"), userAgent: consent?.string("user_agent"),
+                channel: consent?.string("channel"), mechanism: consent?.string("mechanism")
+            )
+        }
+        body.absorb(lead)
+        body.absorb(consent)
+        var problems: [FieldError] = []
+        if pingID == nil { problems.append(FieldError(field: "ping_id", message: "is required")) }
+        if buyerID == nil { problems.append(FieldError(field: "buyer_id", message: "is required")) }
+        if lead == nil && !body.contains("lead") { problems.append(FieldError(field: "lead", message: "is required")) }
+        if consent == nil && !body.contains("consent") { problems.append(FieldError(field: "consent", message: "is required; a lead is sold with its consent")) }
+        for result in [contact.map { _ in () }, consentRecord.map { _ in () }] {
+            if case .failure(let error) = result { problems += error.fields.filter { field in !problems.contains { $0.field == field.field } } }
+        }
+        try throwFieldErrors(body) { problems }
+        if !problems.isEmpty { throw Problem.invalidFields(problems) }
+        let receipt = try await self.salesDesk.post(
+            PostRequest(pingID: pingID ?? "", buyerID: buyerID ?? "", contact: try contact.get(), consent: try consentRecord.get()),
+            tenantID: principal.tenantID
+        )
+        return JSONResponse([
+            "accepted": true,
+            "lead_id": .string(receipt.leadID),
+            "buyer_id": .string(receipt.buyerID),
+            "price_cents": .integer(receipt.priceCents),
+            "consent_certificate_id": .string(receipt.consentCertificateID),
+            "delivery_status": .string(receipt.deliveryStatus.rawValue),
+        ])
     }
 
     @Sendable func ping(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {

@@ -10,6 +10,10 @@ public enum IdentifierPrefix: String, Sendable {
     case campaign = "camp"
     case sale = "sale"
     case ping = "ping"
+    case certificate = "cert"
+    case signingKey = "sigkey"
+    case transaction = "txn"
+    case delivery = "msg"
 }
 
 /// 96 random bits in lowercase hex after the prefix: unguessable, so ids leak nothing about volume.

@@ -55,6 +55,10 @@ public final class BuyerIndex: Sendable {
         self.storage.withLock { $0.slots[SlotKey(tenantID: tenantID, campaignType: campaignType, state: state)] ?? [] }
     }
 
+    public func buyer(id: String) -> Buyer? {
+        self.storage.withLock { $0.buyers[id] }
+    }
+
     public var count: Int {
         self.storage.withLock { $0.buyers.count }
     }

@@ -13,6 +13,16 @@ public enum FieldRules {
         }
     }
 
+    /// A person's name: 1 to 100 characters, letters with spaces, hyphens, apostrophes and periods.
+    public static func personName(_ value: String, field: String, into errors: inout FieldErrors) {
+        let trimmed = value.trimmingWhitespace()
+        if trimmed.isEmpty || trimmed.count > 100 {
+            errors.add(field, "must be 1 to 100 characters")
+        } else if !trimmed.allSatisfy({ $0.isLetter || $0 == " " || $0 == "-" || $0 == "'" || $0 == "." || $0 == "’" }) {
+            errors.add(field, "must be a name: letters, spaces, hyphens, apostrophes and periods")
+        }
+    }
+
     public static func cents(_ value: Int64, field: String, into errors: inout FieldErrors) {
         if value < 0 {
             errors.add(field, "must be a non-negative integer number of cents")

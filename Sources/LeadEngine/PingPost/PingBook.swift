@@ -56,7 +56,7 @@ public final class PingBook: Sendable {
         return count
     }
 
-    private func shard(for pingID: String) -> PingBookShard {
+    fileprivate func shard(for pingID: String) -> PingBookShard {
         // A malformed id still maps to some shard, where it is simply not found.
         let digits = pingID.utf8.dropFirst(5).prefix(2)
         let index = Int(String(decoding: digits, as: UTF8.self), radix: 16) ?? 0
@@ -70,7 +70,7 @@ public struct PingBookFull: Error, Sendable, Equatable {
 }
 
 actor PingBookShard {
-    private var state: PingShard
+    fileprivate var state: PingShard
 
     init(_ state: PingShard) {
         self.state = state
@@ -85,7 +85,7 @@ actor PingBookShard {
 /// One shard's pings, their expiry order, and the live count per tenant.
 public struct PingShard: Sendable {
     let maxLivePingsPerTenant: Int
-    private var pings: [String: Ping] = [:]
+    fileprivate var pings: [String: Ping] = [:]
     /// Insertion order is expiry order (every ping lives 60 s), so expiry is a queue, not a heap.
     private var expiry: Deque<(expiresAt: Int64, id: String)> = []
     private var liveByTenant: [String: Int] = [:]
@@ -133,5 +133,83 @@ public struct PingShard: Sendable {
             }
         }
         return freed
+    }
+}
+
+// MARK: - Claims: the seller posting a ping's lead to one of its bidders
+
+/// Why a post cannot turn a ping's bid into a sale.
+public enum PostRejection: Error, Sendable, Equatable {
+    /// No such ping in this tenant (or one the book no longer holds).
+    case unknownPing
+    case expired(atMilliseconds: Int64)
+    /// The buyer did not bid on this ping.
+    case buyerNotBidding
+    /// The lead contradicts what was pinged.
+    case pingMismatch(fields: [String])
+    case alreadySold(String)
+}
+
+extension PingShard {
+    /// Reserves the sale of a ping's lead to one of its bidders, or says why it cannot be sold.
+    ///
+    /// An exclusive ping (one whose chosen bid, or an earlier sale, is exclusive) sells once; a
+    /// shared one to at most `maxSharedBuyers` distinct buyers, each once. The reservation is the
+    /// serialisation point for racing posts; `release` undoes it if the sale is not committed.
+    public mutating func claim(
+        pingID: String, tenantID: String, buyerID: String, state: String, zipCode: String, nowMilliseconds: Int64, maxSharedBuyers: Int
+    ) -> Result<(ping: Ping, bid: Bid), PostRejection> {
+        guard var ping = self.pings[pingID], ping.tenantID == tenantID else { return .failure(.unknownPing) }
+        if ping.isExpired(atMilliseconds: nowMilliseconds) { return .failure(.expired(atMilliseconds: ping.expiresAtMilliseconds)) }
+        guard let bid = ping.bids.first(where: { $0.buyerID == buyerID }) else { return .failure(.buyerNotBidding) }
+        let mismatched = [("lead.state", state == ping.request.state), ("lead.zip_code", zipCode == ping.request.zipCode)]
+            .filter { !$0.1 }.map(\.0)
+        if !mismatched.isEmpty { return .failure(.pingMismatch(fields: mismatched)) }
+        if ping.soldTo.contains(buyerID) { return .failure(.alreadySold("this buyer has already bought this lead")) }
+        if !ping.soldTo.isEmpty {
+            let soldExclusively = ping.bids.contains { ping.soldTo.contains($0.buyerID) && $0.exclusivity == .exclusive }
+            if soldExclusively || bid.exclusivity == .exclusive {
+                return .failure(.alreadySold("an exclusive lead sells once; this one is sold"))
+            }
+            if ping.soldTo.count >= maxSharedBuyers {
+                return .failure(.alreadySold("a shared lead sells to at most \(maxSharedBuyers) buyers; this one has"))
+            }
+        }
+        ping.soldTo.append(buyerID)
+        self.pings[pingID] = ping
+        return .success((ping, bid))
+    }
+
+    /// Undoes a claim whose sale was not committed.
+    public mutating func release(pingID: String, buyerID: String) {
+        self.pings[pingID]?.soldTo.removeAll { $0 == buyerID }
+    }
+}
+
+extension PingBookShard {
+    func claim(
+        pingID: String, tenantID: String, buyerID: String, state: String, zipCode: String, nowMilliseconds: Int64, maxSharedBuyers: Int
+    ) -> Result<(ping: Ping, bid: Bid), PostRejection> {
+        self.state.claim(
+            pingID: pingID, tenantID: tenantID, buyerID: buyerID, state: state, zipCode: zipCode, nowMilliseconds: nowMilliseconds,
+            maxSharedBuyers: maxSharedBuyers
+        )
+    }
+
+    func release(pingID: String, buyerID: String) { self.state.release(pingID: pingID, buyerID: buyerID) }
+}
+
+extension PingBook {
+    public func claim(
+        pingID: String, tenantID: String, buyerID: String, state: String, zipCode: String, nowMilliseconds: Int64, maxSharedBuyers: Int
+    ) async -> Result<(ping: Ping, bid: Bid), PostRejection> {
+        await self.shard(for: pingID).claim(
+            pingID: pingID, tenantID: tenantID, buyerID: buyerID, state: state, zipCode: zipCode, nowMilliseconds: nowMilliseconds,
+            maxSharedBuyers: maxSharedBuyers
+        )
+    }
+
+    public func release(pingID: String, buyerID: String) async {
+        await self.shard(for: pingID).release(pingID: pingID, buyerID: buyerID)
     }
 }

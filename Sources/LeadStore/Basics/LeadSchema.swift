@@ -99,8 +99,7 @@ enum LeadSchema {
                     tmax_ms INTEGER NOT NULL,
                     floor_price_cents INTEGER NOT NULL CHECK (floor_price_cents >= 0),
                     created_at INTEGER NOT NULL,
-                    expires_at INTEGER NOT NULL,
-                    sold_to TEXT NOT NULL DEFAULT '[]'
+                    expires_at INTEGER NOT NULL
                 );
                 CREATE INDEX pings_by_expiry ON pings(expires_at);
                 CREATE INDEX pings_by_tenant ON pings(tenant_id, created_at);
@@ -127,6 +126,103 @@ enum LeadSchema {
                     floor_price_cents INTEGER NOT NULL CHECK (floor_price_cents >= 0),
                     PRIMARY KEY (tenant_id, campaign_type)
                 ) WITHOUT ROWID;
+                """)
+        }
+
+        migrator.registerMigration("2026-11-26 posts") { db in
+            try db.execute(sql: """
+                ALTER TABLE sales ADD COLUMN ping_id TEXT REFERENCES pings(id);
+                -- A ping's lead sells to each buyer at most once.
+                CREATE UNIQUE INDEX sales_once_per_ping_buyer ON sales(ping_id, buyer_id) WHERE ping_id IS NOT NULL;
+
+                CREATE TABLE leads (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    ping_id TEXT REFERENCES pings(id),
+                    buyer_id TEXT REFERENCES buyers(id),
+                    campaign_type TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    first_name TEXT NOT NULL,
+                    last_name TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    zip_code TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    sold_price_cents INTEGER CHECK (sold_price_cents >= 0),
+                    consent_certificate_id TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX leads_by_tenant ON leads(tenant_id, created_at);
+
+                CREATE TABLE signing_keys (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    private_key BLOB NOT NULL CHECK (length(private_key) = 32),
+                    created_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE consent_certificates (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    lead_id TEXT,
+                    consent_type TEXT NOT NULL,
+                    consent_text TEXT NOT NULL,
+                    ip_address TEXT NOT NULL,
+                    page_url TEXT,
+                    user_agent TEXT,
+                    channel TEXT NOT NULL,
+                    mechanism TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    hash TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    key_id TEXT NOT NULL REFERENCES signing_keys(id),
+                    revoked_at INTEGER
+                );
+                CREATE INDEX consent_certificates_by_lead ON consent_certificates(lead_id);
+
+                -- The ledger: append-only, in cents. Corrections are new entries, never edits.
+                CREATE TABLE ledger_entries (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    buyer_id TEXT REFERENCES buyers(id),
+                    lead_id TEXT REFERENCES leads(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('charge', 'credit', 'refund')),
+                    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+                    description TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX ledger_entries_by_buyer ON ledger_entries(tenant_id, buyer_id, created_at);
+                CREATE TRIGGER ledger_entries_append_only_update BEFORE UPDATE ON ledger_entries
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+                CREATE TRIGGER ledger_entries_append_only_delete BEFORE DELETE ON ledger_entries
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+
+                -- The delivery outbox: written with the sale, emptied by the courier.
+                CREATE TABLE deliveries (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    lead_id TEXT NOT NULL REFERENCES leads(id),
+                    buyer_id TEXT NOT NULL REFERENCES buyers(id),
+                    url TEXT,
+                    payload BLOB NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'not_configured')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE status = 'pending';
+                CREATE INDEX deliveries_by_lead ON deliveries(lead_id);
+
+                CREATE TABLE delivery_attempts (
+                    delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+                    attempted_at INTEGER NOT NULL,
+                    status_code INTEGER,
+                    error TEXT,
+                    duration_ms INTEGER NOT NULL
+                );
+                CREATE INDEX delivery_attempts_by_delivery ON delivery_attempts(delivery_id, attempted_at);
                 """)
         }
 

@@ -12,40 +12,43 @@ public struct SQLitePingRepository: PingRepository {
     public func save(_ pings: [Ping]) async throws {
         guard !pings.isEmpty else { return }
         try await self.database.writer.write { db in
-            let pingStatement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at, sold_to)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET sold_to = excluded.sold_to
-                    """
-            )
-            // A ping's outcomes never change after its auction; a second save only updates its sales.
-            let outcomeStatement = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO ping_outcomes (ping_id, buyer_id, buyer_name, bid_rank, bid_cents, exclusivity, bid_source, no_bid_reason, detail, response_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
-            for ping in pings {
-                try pingStatement.execute(arguments: [
-                    ping.id, ping.tenantID, ping.request.campaignType.rawValue, ping.request.state, ping.request.zipCode, ping.request.source,
-                    ping.request.tmaxMilliseconds, ping.floorPriceCents, ping.createdAtMilliseconds, ping.expiresAtMilliseconds,
-                    ColumnCoding.json(ping.soldTo),
+            for ping in pings { try Self.insert(ping, db) }
+        }
+    }
+
+    /// Stores a ping and its outcomes unless already stored: an auction's result never changes,
+    /// and its sales live in `sales`. A sale's transaction calls this too, so the order in which
+    /// the journal and a fast post reach the store does not matter.
+    static func insert(_ ping: Ping, _ db: Database) throws {
+        let pingStatement = try db.cachedStatement(
+            sql: """
+                INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """
+        )
+        let outcomeStatement = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO ping_outcomes (ping_id, buyer_id, buyer_name, bid_rank, bid_cents, exclusivity, bid_source, no_bid_reason, detail, response_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try pingStatement.execute(arguments: [
+            ping.id, ping.tenantID, ping.request.campaignType.rawValue, ping.request.state, ping.request.zipCode, ping.request.source,
+            ping.request.tmaxMilliseconds, ping.floorPriceCents, ping.createdAtMilliseconds, ping.expiresAtMilliseconds,
+        ])
+        let ranks = Dictionary(uniqueKeysWithValues: ping.bids.enumerated().map { ($1.buyerID, $0) })
+        for outcome in ping.outcomes {
+            switch outcome.result {
+            case .bid(let bid):
+                try outcomeStatement.execute(arguments: [
+                    ping.id, outcome.buyerID, outcome.buyerName, ranks[outcome.buyerID], bid.bidCents, bid.exclusivity.rawValue,
+                    bid.source.rawValue, nil, nil, outcome.responseMilliseconds,
                 ])
-                let ranks = Dictionary(uniqueKeysWithValues: ping.bids.enumerated().map { ($1.buyerID, $0) })
-                for outcome in ping.outcomes {
-                    switch outcome.result {
-                    case .bid(let bid):
-                        try outcomeStatement.execute(arguments: [
-                            ping.id, outcome.buyerID, outcome.buyerName, ranks[outcome.buyerID], bid.bidCents, bid.exclusivity.rawValue,
-                            bid.source.rawValue, nil, nil, outcome.responseMilliseconds,
-                        ])
-                    case .noBid(let reason, let detail):
-                        try outcomeStatement.execute(arguments: [
-                            ping.id, outcome.buyerID, outcome.buyerName, nil, nil, nil, nil, reason.rawValue, detail, outcome.responseMilliseconds,
-                        ])
-                    }
-                }
+            case .noBid(let reason, let detail):
+                try outcomeStatement.execute(arguments: [
+                    ping.id, outcome.buyerID, outcome.buyerName, nil, nil, nil, nil, reason.rawValue, detail, outcome.responseMilliseconds,
+                ])
             }
         }
     }
@@ -118,7 +121,7 @@ public struct SQLitePingRepository: PingRepository {
         return Ping(
             id: id, tenantID: row["tenant_id"], request: request, floorPriceCents: row["floor_price_cents"],
             bids: bids.sorted { $0.rank < $1.rank }.map(\.bid), outcomes: outcomes, createdAtMilliseconds: row["created_at"],
-            soldTo: try ColumnCoding.strings(fromJSON: row["sold_to"])
+            soldTo: try String.fetchAll(db, sql: "SELECT buyer_id FROM sales WHERE ping_id = ? ORDER BY sold_at, rowid", arguments: [id])
         )
     }
 }

@@ -1,0 +1,73 @@
+import LeadEngine
+
+/// The OpenAPI description of `/api/v1/pingpost/floors`, next to `FloorPriceRoutes` so the two change
+/// together. The helpers it builds with (`OpenAPIPart.keyedOperation`, …) live in `OpenAPI/OpenAPIBuilders.swift`.
+extension FloorPriceRoutes {
+    static let openAPI = OpenAPIPart(
+        paths: [
+            "/api/v1/pingpost/floors": ["get": listOperation],
+            "/api/v1/pingpost/floors/{campaign_type}": [
+                "parameters": [campaignTypeParameter],
+                "put": updateOperation,
+            ],
+        ],
+        schemas: OpenAPIPart.marketSchemas.merging(schemas) { _, own in own }
+    )
+
+    // MARK: Operations
+
+    private static let listOperation = OpenAPIPart.keyedOperation(
+        id: "listFloorPrices", tag: "Ping-post", summary: "List floor prices",
+        description: "The lowest bid the account accepts for each vertical, one item for every campaign type, in the "
+            + "order of the CampaignType enum. A vertical never set has floor 0: every bid stands.",
+        responses: ["200": OpenAPIPart.jsonAnswer("Every vertical's floor price.", schema: OpenAPIPart.ref("FloorPriceList"))],
+        errors: [.unauthorized, .forbidden, .rateLimited]
+    )
+
+    private static let updateOperation = OpenAPIPart.keyedOperation(
+        id: "setFloorPrice", tag: "Ping-post", summary: "Set a floor price",
+        description: "Sets the lowest bid the account accepts for a vertical; it applies from the next ping. Bids under "
+            + "it are dropped from ping answers and reported as below_floor. Needs an admin key: a standard key answers "
+            + "403. An unknown campaign_type in the path answers 422, naming the field campaign_type.",
+        requestBody: OpenAPIPart.jsonBody(schema: "FloorPriceUpdate", description: "The new floor."),
+        responses: ["200": OpenAPIPart.jsonAnswer("The vertical's floor price after the update.", schema: OpenAPIPart.ref("FloorPrice"))],
+        errors: [.badRequest, .unauthorized, .forbidden, .tooLarge, .invalid, .rateLimited]
+    )
+
+    private static let campaignTypeParameter: JSONValue = [
+        "name": "campaign_type", "in": "path", "required": true,
+        "description": "The vertical whose floor price is set.",
+        "schema": OpenAPIPart.ref("CampaignType"),
+    ]
+
+    // MARK: Schemas
+
+    private static let schemas: [String: JSONValue] = [
+        "FloorPrice": [
+            "type": "object",
+            "required": ["campaign_type", "floor_price_cents"],
+            "properties": [
+                "campaign_type": OpenAPIPart.ref("CampaignType"),
+                "floor_price_cents": OpenAPIPart.centsSchema("The lowest bid the account accepts for the vertical; 0 when never set."),
+            ],
+        ],
+        "FloorPriceList": [
+            "type": "object",
+            "required": ["items"],
+            "properties": [
+                "items": [
+                    "type": "array", "items": OpenAPIPart.ref("FloorPrice"),
+                    "minItems": .integer(Int64(CampaignType.allCases.count)), "maxItems": .integer(Int64(CampaignType.allCases.count)),
+                    "description": "One item for every campaign type.",
+                ]
+            ],
+        ],
+        "FloorPriceUpdate": [
+            "type": "object",
+            "required": ["floor_price_cents"],
+            "properties": [
+                "floor_price_cents": OpenAPIPart.centsSchema("The lowest bid to accept, in cents; 0 accepts every bid.")
+            ],
+        ],
+    ]
+}

@@ -1,0 +1,56 @@
+/// Takes deliveries to buyers: the first try right after the sale commits, then retries of
+/// whatever is still pending, on the `DeliverySchedule`, from the store (so restarts lose nothing).
+public struct Courier: Sendable {
+    /// The first try is short: the seller is waiting for the post's answer.
+    public static let firstAttemptTimeoutMilliseconds = 1000
+    public static let retryTimeoutMilliseconds = 5000
+
+    let repository: any SaleRepository
+    let deliverer: any LeadDeliverer
+    let buyers: BuyerIndex
+    let clock: any EngineClock
+
+    public init(repository: any SaleRepository, deliverer: any LeadDeliverer, buyers: BuyerIndex, clock: any EngineClock) {
+        self.repository = repository
+        self.deliverer = deliverer
+        self.buyers = buyers
+        self.clock = clock
+    }
+
+    /// One attempt; records it and returns the delivery's new state.
+    @discardableResult
+    public func attempt(_ delivery: Delivery, timeoutMilliseconds: Int) async throws -> Delivery {
+        guard delivery.status == .pending, delivery.url != nil else { return delivery }
+        let secret = self.buyers.buyer(id: delivery.buyerID)?.webhookSecret
+        let attempt = await self.deliverer.deliver(
+            delivery, secret: secret, timeoutMilliseconds: timeoutMilliseconds, nowMilliseconds: self.clock.nowMilliseconds()
+        )
+        var updated = delivery
+        updated.attempts += 1
+        if attempt.succeeded {
+            updated.status = .delivered
+            updated.nextAttemptAtMilliseconds = nil
+        } else if let next = DeliverySchedule.nextAttempt(
+            afterFailedAttempts: updated.attempts, nowMilliseconds: self.clock.nowMilliseconds(), jitter: Double.random(in: -1...1)
+        ) {
+            updated.nextAttemptAtMilliseconds = next
+        } else {
+            updated.status = .failed
+            updated.nextAttemptAtMilliseconds = nil
+        }
+        try await self.repository.recordAttempt(attempt, of: updated)
+        return updated
+    }
+
+    /// Tries every delivery that is due; returns how many were tried.
+    @discardableResult
+    public func deliverDue(limit: Int = 50) async throws -> Int {
+        let due = try await self.repository.dueDeliveries(nowMilliseconds: self.clock.nowMilliseconds(), limit: limit)
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in due {
+                group.addTask { _ = try? await self.attempt(delivery, timeoutMilliseconds: Self.retryTimeoutMilliseconds) }
+            }
+        }
+        return due.count
+    }
+}

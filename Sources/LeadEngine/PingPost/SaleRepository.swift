@@ -1,0 +1,41 @@
+import Foundation
+
+/// Everything a post commits, together: the lead, its consent certificate, the sale at the bid
+/// price, the charge in the ledger, and the delivery in the outbox.
+public struct SaleRecord: Sendable {
+    public var ping: Ping
+    public var lead: Lead
+    public var certificate: ConsentCertificate
+    public var saleID: String
+    public var priceCents: Int64
+    public var responseMilliseconds: Int
+    public var chargeID: String
+    public var delivery: Delivery
+
+    public init(
+        ping: Ping, lead: Lead, certificate: ConsentCertificate, saleID: String, priceCents: Int64, responseMilliseconds: Int, chargeID: String,
+        delivery: Delivery
+    ) {
+        self.ping = ping
+        self.lead = lead
+        self.certificate = certificate
+        self.saleID = saleID
+        self.priceCents = priceCents
+        self.responseMilliseconds = responseMilliseconds
+        self.chargeID = chargeID
+        self.delivery = delivery
+    }
+}
+
+/// Durable storage of sales and their deliveries.
+public protocol SaleRepository: Sendable {
+    /// Commits the whole sale in one durable transaction, or nothing.
+    func commit(_ sale: SaleRecord) async throws
+    /// Records an attempt and the delivery's new state; a delivered lead is marked delivered.
+    func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws
+    /// Pending deliveries whose next attempt is due, oldest first.
+    func dueDeliveries(nowMilliseconds: Int64, limit: Int) async throws -> [Delivery]
+    func attempts(deliveryID: String) async throws -> [DeliveryAttempt]
+    /// The server's certificate signing key, made and stored by `make` the first time.
+    func signingKey(orMake make: @Sendable () -> CertificateSigningKey) async throws -> CertificateSigningKey
+}

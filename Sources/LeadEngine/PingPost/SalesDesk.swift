@@ -1,0 +1,116 @@
+import Foundation
+
+/// A seller's post: the full lead and its consent, for one buyer that bid on the ping.
+public struct PostRequest: Sendable {
+    public var pingID: String
+    public var buyerID: String
+    public var contact: LeadContact
+    public var consent: Consent
+
+    public init(pingID: String, buyerID: String, contact: LeadContact, consent: Consent) {
+        self.pingID = pingID
+        self.buyerID = buyerID
+        self.contact = contact
+        self.consent = consent
+    }
+}
+
+/// What the seller learns from a post.
+public struct PostReceipt: Sendable, Equatable {
+    public var leadID: String
+    public var buyerID: String
+    public var priceCents: Int64
+    public var consentCertificateID: String
+    public var deliveryStatus: Delivery.Status
+}
+
+/// Turns posts into sales. The ping book serialises racing posts for one ping; the sale commits in
+/// one durable transaction before the answer; delivery is tried once inline, then by the courier.
+public struct SalesDesk: Sendable {
+    public static let defaultMaxSharedBuyers = 3
+
+    let book: PingBook
+    let pings: PingRecords
+    let repository: any SaleRepository
+    let courier: Courier
+    let buyers: BuyerIndex
+    let signingKey: CertificateSigningKey
+    let clock: any EngineClock
+    let identifiers: any IdentifierSource
+    let maxSharedBuyers: Int
+
+    public init(
+        book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
+        signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
+        maxSharedBuyers: Int = SalesDesk.defaultMaxSharedBuyers
+    ) {
+        self.book = book
+        self.pings = pings
+        self.repository = repository
+        self.courier = courier
+        self.buyers = buyers
+        self.signingKey = signingKey
+        self.clock = clock
+        self.identifiers = identifiers
+        self.maxSharedBuyers = maxSharedBuyers
+    }
+
+    public func post(_ request: PostRequest, tenantID: String) async throws -> PostReceipt {
+        let now = self.clock.nowMilliseconds()
+        let claim = await self.book.claim(
+            pingID: request.pingID, tenantID: tenantID, buyerID: request.buyerID, state: request.contact.state,
+            zipCode: request.contact.zipCode, nowMilliseconds: now, maxSharedBuyers: self.maxSharedBuyers
+        )
+        let (ping, bid): (Ping, Bid)
+        switch claim {
+        case .success(let claimed):
+            (ping, bid) = claimed
+        case .failure(.unknownPing):
+            // Swept from the book: the store tells an expired ping from one that never existed.
+            if let stored = try await self.pings.find(id: request.pingID, tenantID: tenantID), !stored.live {
+                throw PostRejection.expired(atMilliseconds: stored.ping.expiresAtMilliseconds)
+            }
+            throw PostRejection.unknownPing
+        case .failure(let rejection):
+            throw rejection
+        }
+        do {
+            let sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+            try await self.repository.commit(sale)
+            var delivery = sale.delivery
+            if delivery.status == .pending {
+                delivery = (try? await self.courier.attempt(delivery, timeoutMilliseconds: Courier.firstAttemptTimeoutMilliseconds)) ?? delivery
+            }
+            return PostReceipt(
+                leadID: sale.lead.id, buyerID: bid.buyerID, priceCents: bid.bidCents, consentCertificateID: sale.certificate.id,
+                deliveryStatus: delivery.status
+            )
+        } catch {
+            await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
+            throw error
+        }
+    }
+
+    private func makeSale(_ request: PostRequest, ping: Ping, bid: Bid, tenantID: String, now: Int64) -> SaleRecord {
+        let createdAt = Date(epochMilliseconds: now)
+        let leadID = UUID().uuidString.lowercased()
+        let certificate = self.signingKey.certify(
+            id: self.identifiers.make(.certificate), tenantID: tenantID, leadID: leadID, consent: request.consent, createdAt: createdAt
+        )
+        let lead = Lead(
+            id: leadID, tenantID: tenantID, pingID: ping.id, buyerID: bid.buyerID, campaignType: ping.request.campaignType,
+            source: ping.request.source, contact: request.contact, status: "sold", soldPriceCents: bid.bidCents,
+            consentCertificateID: certificate.id, createdAt: createdAt
+        )
+        let webhookURL = self.buyers.buyer(id: bid.buyerID)?.webhookURL
+        let delivery = Delivery(
+            id: self.identifiers.make(.delivery), tenantID: tenantID, leadID: leadID, buyerID: bid.buyerID, url: webhookURL,
+            payload: Delivery.leadDeliveredPayload(lead: lead, at: createdAt), status: webhookURL == nil ? .notConfigured : .pending,
+            nextAttemptAtMilliseconds: webhookURL == nil ? nil : now, createdAtMilliseconds: now
+        )
+        return SaleRecord(
+            ping: ping, lead: lead, certificate: certificate, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,
+            responseMilliseconds: bid.responseMilliseconds, chargeID: self.identifiers.make(.transaction), delivery: delivery
+        )
+    }
+}

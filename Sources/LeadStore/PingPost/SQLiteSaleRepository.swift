@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import LeadEngine
+
+public struct SQLiteSaleRepository: SaleRepository {
+    let database: LeadDatabase
+
+    public init(database: LeadDatabase) {
+        self.database = database
+    }
+
+    public func commit(_ sale: SaleRecord) async throws {
+        try await self.database.writer.write { db in
+            let lead = sale.lead
+            let now = lead.createdAt.epochMilliseconds
+            // The journal may not have written the ping yet; the sale needs it now.
+            try SQLitePingRepository.insert(sale.ping, db)
+            try db.execute(
+                sql: """
+                    INSERT INTO leads (id, tenant_id, ping_id, buyer_id, campaign_type, source, first_name, last_name, email, phone, state,
+                        zip_code, status, sold_price_cents, consent_certificate_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    lead.id, lead.tenantID, lead.pingID, lead.buyerID, lead.campaignType.rawValue, lead.source, lead.contact.firstName,
+                    lead.contact.lastName, lead.contact.email, lead.contact.phone, lead.contact.state, lead.contact.zipCode, lead.status,
+                    lead.soldPriceCents, lead.consentCertificateID, now, now,
+                ]
+            )
+            try Self.insert(sale.certificate, db)
+            try db.execute(
+                sql: """
+                    INSERT INTO sales (id, tenant_id, buyer_id, campaign_id, lead_id, price_cents, status, response_time_ms, sold_at, ping_id)
+                    VALUES (?, ?, ?, NULL, ?, ?, 'delivered', ?, ?, ?)
+                    """,
+                arguments: [sale.saleID, lead.tenantID, lead.buyerID, lead.id, sale.priceCents, sale.responseMilliseconds, now, sale.ping.id]
+            )
+            if sale.priceCents > 0 {
+                try db.execute(
+                    sql: """
+                        INSERT INTO ledger_entries (id, tenant_id, buyer_id, lead_id, kind, amount_cents, description, created_at)
+                        VALUES (?, ?, ?, ?, 'charge', ?, ?, ?)
+                        """,
+                    arguments: [
+                        sale.chargeID, lead.tenantID, lead.buyerID, lead.id, sale.priceCents, "Lead #\(lead.id.prefix(8)) delivered", now,
+                    ]
+                )
+            }
+            let delivery = sale.delivery
+            try db.execute(
+                sql: """
+                    INSERT INTO deliveries (id, tenant_id, lead_id, buyer_id, url, payload, status, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                    """,
+                arguments: [
+                    delivery.id, delivery.tenantID, delivery.leadID, delivery.buyerID, delivery.url, Data(delivery.payload),
+                    delivery.status.rawValue, delivery.nextAttemptAtMilliseconds, delivery.createdAtMilliseconds, now,
+                ]
+            )
+        }
+    }
+
+    public func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws {
+        try await self.database.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)",
+                arguments: [delivery.id, attempt.attemptedAtMilliseconds, attempt.statusCode, attempt.error, attempt.durationMilliseconds]
+            )
+            try db.execute(
+                sql: "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [
+                    delivery.status.rawValue, delivery.attempts, delivery.nextAttemptAtMilliseconds, attempt.attemptedAtMilliseconds, delivery.id,
+                ]
+            )
+            if delivery.status == .delivered {
+                try db.execute(
+                    sql: "UPDATE leads SET status = 'delivered', updated_at = ? WHERE id = ? AND status = 'sold'",
+                    arguments: [attempt.attemptedAtMilliseconds, delivery.leadID]
+                )
+            }
+        }
+    }
+
+    public func dueDeliveries(nowMilliseconds: Int64, limit: Int) async throws -> [Delivery] {
+        try await self.database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+                arguments: [nowMilliseconds, limit]
+            ).map(Self.delivery(from:))
+        }
+    }
+
+    public func attempts(deliveryID: String) async throws -> [DeliveryAttempt] {
+        try await self.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempted_at, rowid", arguments: [deliveryID])
+                .map { row in
+                    DeliveryAttempt(
+                        attemptedAtMilliseconds: row["attempted_at"], statusCode: row["status_code"], error: row["error"],
+                        durationMilliseconds: row["duration_ms"]
+                    )
+                }
+        }
+    }
+
+    public func signingKey(orMake make: @Sendable () -> CertificateSigningKey) async throws -> CertificateSigningKey {
+        try await self.database.writer.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM signing_keys ORDER BY created_at LIMIT 1") {
+                let raw: Data = row["private_key"]
+                return try CertificateSigningKey(id: row["id"], rawPrivateKey: Array(raw))
+            }
+            let key = make()
+            try db.execute(
+                sql: "INSERT INTO signing_keys (id, private_key, created_at) VALUES (?, ?, ?)",
+                arguments: [key.id, Data(key.rawPrivateKey), Date().epochMilliseconds]
+            )
+            return key
+        }
+    }
+
+    static func insert(_ certificate: ConsentCertificate, _ db: Database) throws {
+        let consent = certificate.consent
+        try db.execute(
+            sql: """
+                INSERT INTO consent_certificates (id, tenant_id, lead_id, consent_type, consent_text, ip_address, page_url, user_agent, channel,
+                    mechanism, created_at, hash, signature, key_id, revoked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                certificate.id, certificate.tenantID, certificate.leadID, consent.consentType.rawValue, consent.consentText, consent.ipAddress,
+                consent.pageURL, consent.userAgent, consent.channel, consent.mechanism, certificate.createdAt.epochMilliseconds, certificate.hash,
+                certificate.signature, certificate.keyID, certificate.revokedAt?.epochMilliseconds,
+            ]
+        )
+    }
+
+    static func delivery(from row: Row) throws -> Delivery {
+        let payload: Data = row["payload"]
+        return Delivery(
+            id: row["id"], tenantID: row["tenant_id"], leadID: row["lead_id"], buyerID: row["buyer_id"], url: row["url"], payload: Array(payload),
+            status: try row.required(Delivery.Status.self, "status", table: "deliveries"), attempts: row["attempts"],
+            nextAttemptAtMilliseconds: row["next_attempt_at"], createdAtMilliseconds: row["created_at"]
+        )
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LeadAPI
+import LeadEngine
+import NIOCore
+import Synchronization
+import Testing
+
+@Suite("Ping-post: post")
+struct PostAPITests {
+    static func lead(state: String = "NV", zip: String = "89101") -> String {
+        #"{"first_name": "Jane", "last_name": "Doe", "phone": "+17025551234", "email": "jane@example.com", "state": "\#(state)", "zip_code": "\#(zip)"}"#
+    }
+
+    static let consent = #"{"consent_type": "tcpa_express_written", "consent_text": "I agree to be contacted...", "ip_address": "203.0.113.42", "page_url": "https://example.com/intake"}"#
+
+    static func post(ping: String, buyer: String, lead: String = PostAPITests.lead(), consent: String? = PostAPITests.consent) -> String {
+        #"{"ping_id": "\#(ping)", "buyer_id": "\#(buyer)", "lead": \#(lead)"# + (consent.map { #", "consent": \#($0)}"# } ?? "}")
+    }
+
+    /// Buyers with the given exclusivity, one ping on them; returns the ping id and buyer ids, highest bid first.
+    static func pingWithBuyers(
+        _ server: TestServer, _ client: some TestClientProtocol, exclusivity: [String], webhook: String? = nil
+    ) async throws -> (ping: String, buyers: [String]) {
+        var buyers: [String] = []
+        for (index, kind) in exclusivity.enumerated() {
+            let hook = webhook.map { #", "webhook_url": "\#($0)", "webhook_secret": "\#(WebhookReceiver.secret)""# } ?? ""
+            buyers.append(
+                try await create(
+                    "/api/v1/buyers",
+                    body: #"{"name": "B\#(index)", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": \#(50000 - index * 1000), "exclusivity": "\#(kind)"\#(hook)}"#,
+                    key: server.tenant.apiKey, client: client
+                )
+            )
+        }
+        let ping = try await client.execute(
+            uri: "/api/v1/pingpost/ping", method: .post, headers: .complianceKey(server.tenant.complianceKey), body: .json(PingAPITests.ping)
+        ) { try #require(try $0.object()["ping_id"] as? String) }
+        return (ping, buyers)
+    }
+
+    @Test("a post sells the lead at the bid price, delivers it signed, and answers in the spec's shape")
+    func sellAndDeliver() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { hook in
+            let server = try await TestServer.make()
+            try await server.test { client in
+                let (ping, buyers) = try await Self.pingWithBuyers(server, client, exclusivity: ["shared"], webhook: hook)
+                try await client.execute(
+                    uri: "/api/v1/pingpost/post", method: .post, headers: .complianceKey(server.tenant.complianceKey),
+                    body: .json(Self.post(ping: ping, buyer: buyers[0]))
+                ) { response in
+                    #expect(response.status == .ok, "\(response.text)")
+                    let body = try response.object()
+                    #expect(Set(body.keys) == ["accepted", "lead_id", "buyer_id", "price_cents", "consent_certificate_id", "delivery_status"])
+                    #expect(body["accepted"] as? Bool == true)
+                    #expect(body["buyer_id"] as? String == buyers[0])
+                    #expect(body["price_cents"] as? Int == 50000)
+                    #expect((body["consent_certificate_id"] as? String)?.hasPrefix("cert_") == true)
+                    #expect(body["delivery_status"] as? String == "delivered")
+                    let leadID = try #require(body["lead_id"] as? String)
+                    #expect(UUID(uuidString: leadID) != nil)
+                    let payload = try #require(receiver.state.payloads.withLock { $0.first })
+                    #expect(payload["event"] == "lead.delivered")
+                    guard case .object(let data)? = payload["data"] else {
+                        Issue.record("no data in \(payload)")
+                        return
+                    }
+                    #expect(data["lead_id"] == .string(leadID))
+                    #expect(data["phone"] == "+17025551234")
+                    #expect(data["sold_price_cents"] == .integer(50000))
+                    #expect(data["consent_certificate_id"] == body["consent_certificate_id"].flatMap { ($0 as? String).map(JSONValue.string) })
+                    #expect(Set(data.keys) == [
+                        "lead_id", "first_name", "last_name", "email", "phone", "state", "zip_code", "campaign_type", "score",
+                        "consent_certificate_id", "sold_price_cents",
+                    ])
+                }
+                #expect(receiver.state.badSignatures.withLock { $0 } == 0)
+                try await client.execute(uri: "/api/v1/pingpost/pings/\(ping)", method: .get, headers: .complianceKey(server.tenant.complianceKey)) { response in
+                    let body = try response.object()
+                    #expect(body["sold_to"] as? [String] == [buyers[0]])
+                }
+                try await client.execute(uri: "/api/v1/buyers/\(buyers[0])", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                    let body = try response.object()
+                    #expect(body["leads_purchased"] as? Int == 1)
+                    #expect(body["total_spent_cents"] as? Int == 50000)
+                }
+            }
+        }
+    }
+
+    @Test("posts that cannot sell: unknown, another tenant's, expired, wrong buyer, contradicting lead, bad lead, no consent")
+    func rejections() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let (ping, buyers) = try await Self.pingWithBuyers(server, client, exclusivity: ["shared"])
+            let stranger = try await create("/api/v1/buyers", body: PingAPITests.buyer("Stranger", price: 1, extra: #", "states": ["TX"]"#), key: server.tenant.apiKey, client: client)
+            let key = HTTPFields.complianceKey(server.tenant.complianceKey)
+            func expect(_ body: String, _ status: HTTPResponse.Status, _ code: String, headers: HTTPFields = key, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+                try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: headers, body: .json(body)) { response in
+                    #expect(response.status == status, "\(response.text)", sourceLocation: sourceLocation)
+                    let body = try response.object()
+                    #expect(body["code"] as? String == code, sourceLocation: sourceLocation)
+                }
+            }
+            try await expect(Self.post(ping: "ping_00ffffffffffffffffffffffff", buyer: buyers[0]), .notFound, "not_found")
+            try await expect(Self.post(ping: ping, buyer: buyers[0]), .notFound, "not_found", headers: .complianceKey(server.otherTenant.complianceKey))
+            try await expect(Self.post(ping: ping, buyer: stranger), .conflict, "buyer_not_bidding")
+            try await expect(Self.post(ping: ping, buyer: buyers[0], lead: Self.lead(state: "CA")), .conflict, "ping_mismatch")
+            try await expect(Self.post(ping: ping, buyer: buyers[0], lead: Self.lead(zip: "89109")), .conflict, "ping_mismatch")
+            try await expect(
+                Self.post(ping: ping, buyer: buyers[0], lead: #"{"first_name": "J4ne", "last_name": "", "phone": "+1555", "email": "nope", "state": "NV", "zip_code": "89101"}"#),
+                .unprocessableContent, "invalid_fields"
+            )
+            try await expect(Self.post(ping: ping, buyer: buyers[0], consent: nil), .unprocessableContent, "invalid_fields")
+            try await expect(Self.post(ping: ping, buyer: buyers[0], consent: #"{"consent_type": "maybe", "consent_text": "x", "ip_address": "300.1.1.1"}"#), .unprocessableContent, "invalid_fields")
+            // The ping has not sold through all that.
+            try await client.execute(uri: "/api/v1/pingpost/pings/\(ping)", method: .get, headers: key) { response in
+                let body = try response.object()
+                #expect(body["sold_to"] as? [String] == [])
+            }
+            // After 60 s: 409 with the time it expired, whether or not the book still holds it.
+            server.clock.advance(byMilliseconds: 60_000)
+            try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: ping, buyer: buyers[0]))) { response in
+                #expect(response.status == .conflict)
+                let body = try response.object()
+                #expect(body["code"] as? String == "ping_expired")
+                #expect(body["expired_at"] is String)
+            }
+            try await server.dependencies.pings.flushJournal()
+            await server.dependencies.pingBook.sweep(nowMilliseconds: server.clock.nowMilliseconds())
+            try await expect(Self.post(ping: ping, buyer: buyers[0]), .conflict, "ping_expired")
+        }
+    }
+
+    @Test("the invalid lead's 422 names each field")
+    func invalidLeadFields() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let (ping, buyers) = try await Self.pingWithBuyers(server, client, exclusivity: ["shared"])
+            try await client.execute(
+                uri: "/api/v1/pingpost/post", method: .post, headers: .complianceKey(server.tenant.complianceKey),
+                body: .json(Self.post(ping: ping, buyer: buyers[0], lead: #"{"first_name": "J4ne", "last_name": "", "phone": "+1555", "email": "nope", "state": 7, "zip_code": "89101"}"#, consent: #"{"consent_type": "maybe", "ip_address": "300.1.1.1"}"#))
+            ) { response in
+                let errors = try #require(try response.object()["errors"] as? [[String: Any]])
+                #expect(Set(errors.compactMap { $0["field"] as? String }) == [
+                    "lead.first_name", "lead.last_name", "lead.phone", "lead.email", "lead.state", "consent.consent_type", "consent.consent_text",
+                    "consent.ip_address",
+                ])
+            }
+        }
+    }
+
+    @Test("racing posts: an exclusive ping sells exactly once; a shared one to at most three buyers, each once")
+    func races() async throws {
+        let server = try await TestServer.make()
+        try await server.test(.live) { client in
+            let key = HTTPFields.complianceKey(server.tenant.complianceKey)
+            @Sendable func race(_ ping: String, _ buyers: [String], posts: Int) async throws -> [(buyer: String, status: HTTPResponse.Status)] {
+                try await withThrowingTaskGroup(of: (String, HTTPResponse.Status).self) { group in
+                    for index in 0..<posts {
+                        let buyer = buyers[index % buyers.count]
+                        group.addTask {
+                            try await client.execute(
+                                uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: ping, buyer: buyer))
+                            ) { (buyer, $0.status) }
+                        }
+                    }
+                    return try await group.reduce(into: [(String, HTTPResponse.Status)]()) { $0.append($1) }
+                }
+            }
+            let exclusive = try await Self.pingWithBuyers(server, client, exclusivity: ["exclusive", "exclusive", "exclusive"])
+            let exclusiveResults = try await race(exclusive.ping, exclusive.buyers, posts: 8)
+            #expect(exclusiveResults.filter { $0.status == .ok }.count == 1)
+            #expect(exclusiveResults.allSatisfy { $0.status == .ok || $0.status == .conflict })
+
+            // Mixed bids: the seller's choice decides. An exclusive sale is the only sale; shared ones may be several.
+            let mixed = try await Self.pingWithBuyers(server, client, exclusivity: ["exclusive", "shared", "shared"])
+            let mixedWinners = try await race(mixed.ping, mixed.buyers, posts: 9).filter { $0.status == .ok }.map(\.buyer)
+            #expect(mixedWinners == [mixed.buyers[0]] || (!mixedWinners.isEmpty && !mixedWinners.contains(mixed.buyers[0])), "\(mixedWinners)")
+
+            let shared = try await Self.pingWithBuyers(server, client, exclusivity: ["shared", "shared", "shared", "shared", "shared"])
+            let winners = try await race(shared.ping, shared.buyers, posts: 15).filter { $0.status == .ok }.map(\.buyer)
+            #expect(winners.count == SalesDesk.defaultMaxSharedBuyers)
+            #expect(Set(winners).count == winners.count, "a buyer buys a lead once")
+        }
+    }
+
+    @Test("a buyer outage: deliveries wait, the buyer comes back, every lead arrives once per webhook id")
+    func outage() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { hook in
+            let server = try await TestServer.make()
+            try await server.test { client in
+                receiver.state.up.withLock { $0 = false }
+                var leads: [String] = []
+                for _ in 0..<3 {
+                    let (ping, buyers) = try await Self.pingWithBuyers(server, client, exclusivity: ["shared"], webhook: hook)
+                    try await client.execute(
+                        uri: "/api/v1/pingpost/post", method: .post, headers: .complianceKey(server.tenant.complianceKey),
+                        body: .json(Self.post(ping: ping, buyer: buyers[0]))
+                    ) { response in
+                        #expect(response.status == .ok)
+                        let body = try response.object()
+                        #expect(body["delivery_status"] as? String == "pending")
+                        leads.append(try #require(body["lead_id"] as? String))
+                    }
+                }
+                #expect(receiver.state.refused.withLock { $0 } == 3)
+                // Nothing is due before the first retry step.
+                #expect(try await server.dependencies.courier.deliverDue() == 0)
+                receiver.state.up.withLock { $0 = true }
+                server.clock.advance(byMilliseconds: 13_000)  // 10 s + 20 % jitter at most
+                #expect(try await server.dependencies.courier.deliverDue() == 3)
+                #expect(try await server.dependencies.courier.deliverDue() == 0)
+                server.clock.advance(byMilliseconds: 3_600_000)
+                #expect(try await server.dependencies.courier.deliverDue() == 0, "delivered leads are not sent again")
+                let counts = receiver.state.deliveriesByID.withLock { $0 }
+                #expect(counts.count == 3)
+                #expect(counts.values.allSatisfy { $0 == 1 })
+                let delivered = receiver.state.payloads.withLock { $0 }.compactMap { payload -> String? in
+                    if case .object(let data)? = payload["data"], case .string(let id)? = data["lead_id"] { return id }
+                    return nil
+                }
+                #expect(Set(delivered) == Set(leads))
+            }
+        }
+    }
+}
