@@ -188,6 +188,40 @@ struct PostAPITests {
         }
     }
 
+    @Test("daily_cap: a capped buyer stops bidding once it bought its leads today, and a post past the cap is refused")
+    func dailyCap() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let buyer = try await create(
+                "/api/v1/buyers", body: PingAPITests.buyer("Capped", price: 100, extra: #", "daily_cap": 1"#), key: server.tenant.apiKey, client: client
+            )
+            let key = HTTPFields.complianceKey(server.tenant.complianceKey)
+            func ping() async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: key, body: .json(PingAPITests.ping)) { try $0.object() }
+            }
+            let first = try #require(try await ping()["ping_id"] as? String)
+            let second = try #require(try await ping()["ping_id"] as? String)
+            try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: first, buyer: buyer))) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: second, buyer: buyer))) { response in
+                #expect(response.status == .conflict)
+                let body = try response.object()
+                #expect(body["code"] as? String == "daily_cap_reached")
+            }
+            let third = try await ping()
+            #expect((third["bids"] as? [Any])?.isEmpty == true)
+            let thirdID = try #require(third["ping_id"] as? String)
+            try await client.execute(uri: "/api/v1/pingpost/pings/\(thirdID)", method: .get, headers: key) { response in
+                let outcomes = try #require(try response.object()["outcomes"] as? [[String: Any]])
+                #expect(outcomes.first?["no_bid_reason"] as? String == "daily_cap")
+            }
+            // The next UTC day the cap starts over.
+            server.clock.advance(byMilliseconds: 86_400_000)
+            #expect((try await ping()["bids"] as? [Any])?.count == 1)
+        }
+    }
+
     @Test("a buyer outage: deliveries wait, the buyer comes back, every lead arrives once per webhook id")
     func outage() async throws {
         let receiver = WebhookReceiver()

@@ -60,6 +60,9 @@ struct SystemTests {
                     ("/api/v1/campaigns/{id}", "get"), ("/api/v1/campaigns/{id}", "patch"),
                     ("/api/v1/pingpost/ping", "post"), ("/api/v1/pingpost/pings/{ping_id}", "get"),
                     ("/api/v1/pingpost/floors", "get"), ("/api/v1/pingpost/floors/{campaign_type}", "put"),
+                    ("/api/v1/pingpost/post", "post"),
+                    ("/api/v1/compliance/record-consent", "post"), ("/api/v1/compliance/verify-consent", "post"),
+                    ("/api/v1/compliance/revoke-consent", "post"), ("/api/v1/compliance/public-key", "get"),
                 ]
                 for (path, method) in expected {
                     #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")

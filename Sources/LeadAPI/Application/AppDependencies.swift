@@ -22,6 +22,7 @@ public struct AppDependencies: Sendable {
     public let auctioneer: Auctioneer
     public let salesDesk: SalesDesk
     public let courier: Courier
+    public let consents: ConsentRegistry
     /// Pooled keep-alive connections to buyers' bid endpoints and webhooks; shut down after the server drains.
     public let outboundClient: HTTPClient
     public let metrics: PrometheusCollectorRegistry
@@ -37,6 +38,7 @@ public struct AppDependencies: Sendable {
         let pingBook = PingBook(maxLivePingsPerTenant: configuration.maxLivePingsPerTenant)
         let pingJournal = PingJournal()
         let floorPrices = FloorPrices()
+        let dailySales = DailySales()
         let outboundClient = HTTPBidRequester.makeClient()
         let saleRepository = SQLiteSaleRepository(database: database)
         let signingKey: CertificateSigningKey
@@ -62,14 +64,16 @@ public struct AppDependencies: Sendable {
             pings: pings,
             floors: FloorPriceSettings(floors: floorPrices, repository: pingRepository),
             auctioneer: Auctioneer(
-                buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal,
+                buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales,
                 bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
             ),
             salesDesk: SalesDesk(
-                book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, signingKey: signingKey,
+                book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
+                signingKey: signingKey,
                 clock: clock
             ),
             courier: courier,
+            consents: ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock),
             outboundClient: outboundClient,
             metrics: PrometheusCollectorRegistry()
         )
@@ -78,6 +82,8 @@ public struct AppDependencies: Sendable {
             try await dependencies.buyers.loadIndex()
             try await dependencies.floors.loadAll()
             try await dependencies.pings.reloadLivePings()
+            let now = clock.nowMilliseconds()
+            dailySales.load(try await saleRepository.salesCount(sinceMilliseconds: DailySales.startOfDay(milliseconds: now)), nowMilliseconds: now)
         } catch {
             try? await outboundClient.shutdown()
             throw error

@@ -58,5 +58,8 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     )
     PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings, salesDesk: dependencies.salesDesk)
         .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))
+    let consentRoutes = ConsentRoutes(registry: dependencies.consents)
+    consentRoutes.addRoutes(to: api.group("compliance").add(middleware: complianceKey))
+    consentRoutes.addPublicRoutes(to: api.group("compliance").add(middleware: addressLimit))
     return router
 }

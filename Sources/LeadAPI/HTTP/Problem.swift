@@ -126,6 +126,11 @@ extension Problem {
                 detail: "The lead contradicts what was pinged: \(fields.joined(separator: ", ")).",
                 errors: fields.map { FieldError(field: $0, message: "differs from the ping") }
             )
+        case .dailyCapReached:
+            return Problem(
+                status: .conflict, code: "daily_cap_reached", title: "Buyer at its daily cap",
+                detail: "The buyer has bought as many leads today as its daily_cap allows; post to another bidder."
+            )
         case .alreadySold(let detail):
             return Problem(status: .conflict, code: "already_sold", title: "Already sold", detail: detail.prefix(1).uppercased() + detail.dropFirst() + ".")
         }

@@ -8,6 +8,7 @@ enum OpenAPIDocument {
         var webhooks: [String: JSONValue] = [:]
         let parts = [
             SystemRoutes.openAPI, BuyerRoutes.openAPI, CampaignRoutes.openAPI, PingPostRoutes.openAPI, FloorPriceRoutes.openAPI,
+            ConsentRoutes.openAPI,
         ]
         for part in parts {
             paths.merge(part.paths) { _, new in new }

@@ -1,26 +1,29 @@
 import LeadEngine
 
-/// The OpenAPI description of `/api/v1/pingpost` (ping, ping detail) and of the buyer bid protocol
-/// (the `bidRequest` webhook), next to `PingPostRoutes` so they change together. The helpers it
-/// builds with (`OpenAPIPart.keyedOperation`, …) live in `OpenAPI/OpenAPIBuilders.swift`.
+/// The OpenAPI description of `/api/v1/pingpost` (ping, post, ping detail), of the buyer bid
+/// protocol (the `bidRequest` webhook) and of lead delivery (the `leadDelivered` webhook), next to
+/// `PingPostRoutes` so they change together. The helpers it builds with (`OpenAPIPart.keyedOperation`,
+/// …) live in `OpenAPI/OpenAPIBuilders.swift`.
 extension PingPostRoutes {
     static let openAPI = OpenAPIPart(
         paths: [
             "/api/v1/pingpost/ping": ["post": pingOperation],
+            "/api/v1/pingpost/post": ["post": postOperation],
             "/api/v1/pingpost/pings/{ping_id}": [
                 "parameters": [pingIDParameter],
                 "get": showOperation,
             ],
         ],
-        schemas: OpenAPIPart.marketSchemas.merging(schemas) { _, own in own },
-        webhooks: ["bidRequest": ["post": bidRequestOperation]]
+        schemas: OpenAPIPart.marketSchemas.merging(ConsentRoutes.sharedSchemas) { _, own in own }.merging(schemas) { _, own in own }
+            .merging(postSchemas) { _, own in own },
+        webhooks: ["bidRequest": ["post": bidRequestOperation], "leadDelivered": ["post": leadDeliveredOperation]]
     )
 
     static let pingIDExample = "ping_0a5f0c2a9e81d4b3c7a6e1f209"
 
     // MARK: Operations
 
-    /// What both ping operations share: the compliance key, and the rate limit that comes with it.
+    /// What every operation behind the compliance key shares: the key, and the rate limit that comes with it.
     static let complianceNote = """
         Takes a compliance key in X-Compliance-API-Key. A missing, unknown or revoked key answers 401; a standard or \
         admin key sent in that header answers 403. Rate-limited per key (\(APIKey.defaultRateLimitPerMinute) requests a \
@@ -30,12 +33,13 @@ extension PingPostRoutes {
         """
 
     /// A `keyedOperation` whose key is the compliance key in X-Compliance-API-Key instead of X-API-Key.
-    private static func complianceOperation(
-        id: String, summary: String, description: String, requestBody: JSONValue? = nil,
+    /// The consent routes, which take the same key, build with it too.
+    static func complianceOperation(
+        id: String, tag: String = "Ping-post", summary: String, description: String, requestBody: JSONValue? = nil,
         responses: [String: JSONValue], errors: [OpenAPIPart.ErrorAnswer]
     ) -> JSONValue {
         let keyed = OpenAPIPart.keyedOperation(
-            id: id, tag: "Ping-post", summary: summary, description: description, requestBody: requestBody,
+            id: id, tag: tag, summary: summary, description: description, requestBody: requestBody,
             responses: responses, errors: errors
         )
         guard case .object(var operation) = keyed else { return keyed }
@@ -325,4 +329,275 @@ extension PingPostRoutes {
             "properties": .object(properties),
         ]
     }()
+}
+
+// MARK: - Post and lead delivery
+
+extension PingPostRoutes {
+    /// The delivery retry delays as people read them: 10 s, 30 s, 2 min, …, 24 h.
+    static let retryDelaysText: String = DeliverySchedule.retryDelaysSeconds.map { seconds in
+        if seconds < 60 { "\(seconds) s" } else if seconds < 3600 { "\(seconds / 60) min" } else { "\(seconds / 3600) h" }
+    }.joined(separator: ", ")
+
+    /// How the answer's delivery_status and the retries after it come about, for the post and the webhook alike.
+    static let deliveryNote = """
+        Delivery is at least once. When the buyer has a webhook_url, one attempt is made inline, with a \
+        \(Courier.firstAttemptTimeoutMilliseconds / 1000) s timeout, before the post answers: delivery_status is \
+        delivered if the buyer answered 2xx in time, pending otherwise. A buyer without a webhook_url gets nothing \
+        (not_configured); the sale stands. A pending delivery is retried by the courier from the store (restarts lose \
+        nothing), each attempt with a \(Courier.retryTimeoutMilliseconds / 1000) s timeout, after these delays from the \
+        failed attempt: \(retryDelaysText), each ±20 % at random so a buyer coming back from an outage is not hit by \
+        every queued lead at once. After \(DeliverySchedule.retryDelaysSeconds.count + 1) failed attempts the delivery \
+        is failed and no longer retried. Every attempt sends the same body and the same webhook-id; only \
+        webhook-timestamp and the signatures over it change. Redirects are never followed: a 3xx is a failed attempt.
+        """
+
+    private static let leadIDExample = "0f8d6c1e-5b2a-4c7e-9a31-7d2e4b6f8a10"
+    private static let certificateIDExample = "cert_7c1e5b2a4c7e9a317d2e4b6f"
+
+    private static let postOperation = complianceOperation(
+        id: "postLead", summary: "Post a lead to a buyer that bid on its ping",
+        description: """
+            Sells the pinged lead to one of the ping's bidders, at that buyer's bid: the seller sends the lead's \
+            contact details and the consent it was given under. The phone is accepted in any common US form (E.164, \
+            ten digits, punctuation, a leading 1) and stored, answered and delivered as E.164 (+1 and ten digits); the \
+            email is trimmed and lowercased.
+
+            Checks, in order: every field (422, all bad fields named at once, such as lead.phone or \
+            consent.ip_address); the ping exists in this account (404, also for another account's ping); it has not \
+            expired (409 ping_expired, with expired_at); buyer_id bid on it (409 buyer_not_bidding); the lead's state \
+            and zip_code are those pinged (409 ping_mismatch, errors naming lead.state and/or lead.zip_code); the lead \
+            is still for sale to this buyer (409 already_sold); the buyer has not bought its daily_cap leads today, a \
+            UTC day, since it bid (409 daily_cap_reached: post to another bidder). An exclusive ping (the chosen bid, or an earlier sale \
+            on it, is exclusive) sells once; a shared ping sells to at most \(SalesDesk.defaultMaxSharedBuyers) \
+            distinct buyers, each of them once. Racing posts for one ping are serialised: exactly as many succeed as \
+            the rules allow.
+
+            The sale commits durably, in one transaction, before the answer: the lead (a new UUID lead_id), its \
+            consent certificate (signed as record-consent signs one, and verifiable with verify-consent), the sale at \
+            the bid price, a ledger charge to the buyer, and a delivery outbox row. If that fails nothing is sold and \
+            the answer is a 500; the post may be retried while the ping lives.
+
+            \(deliveryNote) The buyer receives the leadDelivered webhook.
+            """,
+        requestBody: OpenAPIPart.jsonBody(schema: "PostRequest", description: "The ping, the chosen buyer, the lead and its consent."),
+        responses: [
+            "200": OpenAPIPart.jsonAnswer("The lead is sold; see delivery_status for its delivery.", schema: OpenAPIPart.ref("PostReceipt")),
+            "404": [
+                "description": "No such ping in this account (code not_found): unknown, or another account's.",
+                "headers": .object(OpenAPIPart.keyedAnswerHeaders),
+                "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]],
+            ],
+            "409": [
+                "description": .string(
+                    """
+                    The ping's bid cannot become this sale; code says why:
+                    - ping_expired: the ping's bids lapsed (one minute after the ping); expired_at says when. Ping again.
+                    - buyer_not_bidding: buyer_id has no bid on this ping.
+                    - ping_mismatch: the lead's state or zip_code differs from the ping's; errors names lead.state and/or lead.zip_code.
+                    - already_sold: this buyer already bought the lead, or an exclusive ping was sold, or a shared ping \
+                    was sold to \(SalesDesk.defaultMaxSharedBuyers) buyers.
+                    - daily_cap_reached: the buyer bought its daily_cap leads today (a UTC day) since it bid; post to another bidder.
+                    """
+                ),
+                "headers": .object(OpenAPIPart.keyedAnswerHeaders),
+                "content": [
+                    "application/problem+json": [
+                        "schema": ref("PostConflict"),
+                        "examples": [
+                            "ping_expired": [
+                                "value": [
+                                    "type": "urn:ezleeds:problem:ping_expired", "title": "Ping expired", "status": 409,
+                                    "detail": "The ping's bids expired at 2026-04-22T14:31:00Z; ping again.", "code": "ping_expired",
+                                    "expired_at": "2026-04-22T14:31:00Z", "request_id": "7f3c9a1e2b4d",
+                                ]
+                            ],
+                            "ping_mismatch": [
+                                "value": [
+                                    "type": "urn:ezleeds:problem:ping_mismatch", "title": "Lead does not match the ping", "status": 409,
+                                    "detail": "The lead contradicts what was pinged: lead.zip_code.", "code": "ping_mismatch",
+                                    "errors": [["field": "lead.zip_code", "message": "differs from the ping"]], "request_id": "7f3c9a1e2b4d",
+                                ]
+                            ],
+                        ],
+                    ]
+                ],
+            ],
+        ],
+        errors: [.badRequest, .unauthorized, .forbidden, .tooLarge, .invalid, .rateLimited]
+    )
+
+    private static func ref(_ schema: String) -> JSONValue { OpenAPIPart.ref(schema) }
+
+    // MARK: Lead delivery
+
+    private static let leadDeliveredOperation: JSONValue = [
+        "operationId": "leadDelivered",
+        "tags": ["Ping-post"],
+        "summary": "A sold lead, delivered to the buyer's webhook",
+        "description": .string(
+            """
+            For every sale to a buyer with a webhook_url, the engine POSTs this JSON (the lead.delivered event) to \
+            that URL. Any 2xx answer is success; its body is ignored. Any other status, a redirect, a timeout or a \
+            failed connection is a failed attempt, retried on the schedule below.
+
+            \(deliveryNote) A receiver should drop a webhook-id it has already processed.
+
+            When the buyer has a webhook_secret the request is signed twice over the raw body, exactly as sent (its \
+            keys sorted, no whitespace): X-EZLeeds-Signature is sha256= and the lowercase hex HMAC-SHA256 of the body \
+            keyed with the secret's UTF-8 bytes (as bid requests are signed); webhook-signature follows Standard \
+            Webhooks: v1, and the base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>", keyed with the \
+            secret's decoded bytes when it has the form whsec_<base64>, with its UTF-8 bytes otherwise. Compare \
+            signatures in constant time, and refuse a webhook-timestamp far from the present to stop replays.
+            """
+        ),
+        "security": [],
+        "parameters": [
+            [
+                "name": "webhook-id", "in": "header", "required": true,
+                "description": "The delivery's id, the same on every attempt: drop duplicates by it.",
+                "schema": ["type": "string", "examples": ["msg_5b2a4c7e9a317d2e4b6f8a10"]],
+            ],
+            [
+                "name": "webhook-timestamp", "in": "header", "required": true,
+                "description": "When this attempt was sent, in whole seconds since the Unix epoch.",
+                "schema": ["type": "string", "pattern": "^[0-9]+$", "examples": ["1776868200"]],
+            ],
+            [
+                "name": "webhook-signature", "in": "header", "required": false,
+                "description": "v1,<base64 HMAC-SHA256(key, webhook-id + \".\" + webhook-timestamp + \".\" + raw body)>, where key is the decoded bytes of a whsec_<base64> webhook_secret, or the UTF-8 bytes of any other. Sent only when the buyer has a webhook_secret.",
+                "schema": ["type": "string", "pattern": "^v1,[A-Za-z0-9+/]{43}=$"],
+            ],
+            [
+                "name": "X-EZLeeds-Signature", "in": "header", "required": false,
+                "description": "sha256=<lowercase hex HMAC-SHA256(webhook_secret's UTF-8 bytes, raw body)>. Sent only when the buyer has a webhook_secret.",
+                "schema": ["type": "string", "pattern": "^sha256=[0-9a-f]{64}$"],
+            ],
+            [
+                "name": "User-Agent", "in": "header", "required": true,
+                "schema": ["type": "string", "const": "ezleeds-webhooks/1"],
+            ],
+        ],
+        "requestBody": [
+            "required": true,
+            "description": "The sold lead, with its contact details and consent certificate.",
+            "content": ["application/json": ["schema": ["$ref": "#/components/schemas/LeadDelivered"]]],
+        ],
+        "responses": [
+            "2XX": ["description": "Delivered. The body is ignored."],
+            "default": ["description": "Any other status (a 3xx included) is a failed attempt, retried on the schedule."],
+        ],
+    ]
+
+    // MARK: Schemas
+
+    private static let postSchemas: [String: JSONValue] = [
+        "PostRequest": [
+            "type": "object",
+            "required": ["ping_id", "buyer_id", "lead", "consent"],
+            "properties": [
+                "ping_id": ["type": "string", "description": "The ping's id, as the ping answered it.", "examples": [.string(pingIDExample)]],
+                "buyer_id": [
+                    "type": "string", "description": "One of the ping's bidders: the buyer the lead is sold to, at its bid.",
+                    "examples": ["buyer_5f0c2a9e81d4b3c7a6e1f209"],
+                ],
+                "lead": ref("PostLead"),
+                "consent": ref("Consent"),
+            ],
+        ],
+        "PostLead": [
+            "type": "object",
+            "description": "The person behind the lead. state and zip_code must be those pinged.",
+            "required": ["first_name", "last_name", "phone", "email", "state", "zip_code"],
+            "properties": [
+                "first_name": personNameSchema,
+                "last_name": personNameSchema,
+                "phone": [
+                    "type": "string", "maxLength": 25,
+                    "description": "A valid US (NANP) number in any common form: E.164, ten digits, with spaces, dashes, dots or parentheses, or a leading 1. Normalised to E.164 (+1 and ten digits); area code and exchange start with 2 to 9, and an N11 code is no area code.",
+                    "examples": ["+17025551234", "(702) 555-1234"],
+                ],
+                "email": [
+                    "type": "string", "format": "email", "maxLength": 254,
+                    "description": "Trimmed and lowercased.", "examples": ["jane.doe@example.com"],
+                ],
+                "state": ref("StateCode"),
+                "zip_code": OpenAPIPart.zipCodeSchema,
+            ],
+        ],
+        "PostReceipt": [
+            "type": "object",
+            "required": ["accepted", "lead_id", "buyer_id", "price_cents", "consent_certificate_id", "delivery_status"],
+            "properties": [
+                "accepted": ["type": "boolean", "const": true],
+                "lead_id": ["type": "string", "format": "uuid", "description": "The new lead's id, a lowercase UUID.", "examples": [.string(leadIDExample)]],
+                "buyer_id": ["type": "string", "examples": ["buyer_5f0c2a9e81d4b3c7a6e1f209"]],
+                "price_cents": OpenAPIPart.centsSchema("What the buyer pays: its bid on the ping, charged to it in the ledger."),
+                "consent_certificate_id": [
+                    "type": "string", "description": "The lead's signed consent certificate; see verify-consent.",
+                    "examples": [.string(certificateIDExample)],
+                ],
+                "delivery_status": [
+                    "type": "string", "enum": ["delivered", "pending", "not_configured"],
+                    "description": "delivered: the buyer's webhook answered 2xx to the inline attempt; pending: it did not (yet), and the courier retries; not_configured: the buyer has no webhook_url, nothing is sent.",
+                ],
+            ],
+        ],
+        "PostConflict": [
+            "allOf": [
+                ref("Problem"),
+                [
+                    "type": "object",
+                    "properties": [
+                        "code": ["type": "string", "enum": ["ping_expired", "buyer_not_bidding", "ping_mismatch", "already_sold", "daily_cap_reached"]],
+                        "expired_at": [
+                            "type": "string", "format": "date-time",
+                            "description": "With ping_expired only: when the ping's bids lapsed. RFC 3339 in UTC, whole seconds.",
+                        ],
+                    ],
+                ],
+            ]
+        ],
+        "LeadDelivered": [
+            "type": "object",
+            "required": ["event", "timestamp", "data"],
+            "properties": [
+                "event": ["type": "string", "const": "lead.delivered"],
+                "timestamp": [
+                    "type": "string", "format": "date-time",
+                    "description": "When the lead was sold, the same on every attempt. RFC 3339 in UTC, whole seconds.",
+                    "examples": ["2026-04-22T14:30:12Z"],
+                ],
+                "data": ref("LeadDeliveredData"),
+            ],
+        ],
+        "LeadDeliveredData": [
+            "type": "object",
+            "required": [
+                "lead_id", "first_name", "last_name", "email", "phone", "state", "zip_code", "campaign_type", "score",
+                "consent_certificate_id", "sold_price_cents",
+            ],
+            "properties": [
+                "lead_id": ["type": "string", "format": "uuid", "examples": [.string(leadIDExample)]],
+                "first_name": ["type": "string"],
+                "last_name": ["type": "string"],
+                "email": ["type": "string", "format": "email"],
+                "phone": ["type": "string", "pattern": "^\\+1[2-9][0-9]{2}[2-9][0-9]{6}$", "description": "E.164.", "examples": ["+17025551234"]],
+                "state": ref("StateCode"),
+                "zip_code": OpenAPIPart.zipCodeSchema,
+                "campaign_type": ref("CampaignType"),
+                "score": ["type": ["number", "null"], "description": "null until lead scoring exists: no score is invented."],
+                "consent_certificate_id": ["type": ["string", "null"], "examples": [.string(certificateIDExample)]],
+                "sold_price_cents": [
+                    "type": ["integer", "null"], "format": "int64", "minimum": 0,
+                    "description": "What the buyer paid for the lead, in cents.",
+                ],
+            ],
+        ],
+    ]
+
+    private static let personNameSchema: JSONValue = [
+        "type": "string", "minLength": 1, "maxLength": 100,
+        "description": "Surrounding whitespace is trimmed; 1 to 100 characters remain: letters, spaces, hyphens, apostrophes and periods.",
+    ]
 }

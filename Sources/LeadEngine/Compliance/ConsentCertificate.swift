@@ -17,6 +17,21 @@ public struct ConsentCertificate: Sendable, Equatable {
     public var keyID: String
     public var revokedAt: Date?
 
+    public init(
+        id: String, tenantID: String, leadID: String?, consent: Consent, createdAt: Date, hash: String, signature: String, keyID: String,
+        revokedAt: Date? = nil
+    ) {
+        self.id = id
+        self.tenantID = tenantID
+        self.leadID = leadID
+        self.consent = consent
+        self.createdAt = createdAt
+        self.hash = hash
+        self.signature = signature
+        self.keyID = keyID
+        self.revokedAt = revokedAt
+    }
+
     public var isActive: Bool { self.revokedAt == nil }
 
     /// The bytes that are hashed: sorted keys, no insignificant whitespace, times in whole seconds UTC.

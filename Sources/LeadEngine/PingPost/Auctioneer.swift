@@ -9,17 +9,19 @@ public struct Auctioneer: Sendable {
     let book: PingBook
     let floors: FloorPrices
     let journal: PingJournal
+    let dailySales: DailySales
     let bidRequester: any BidRequester
     let clock: any EngineClock
 
     public init(
-        buyers: BuyerIndex, book: PingBook, floors: FloorPrices, journal: PingJournal, bidRequester: any BidRequester,
-        clock: any EngineClock
+        buyers: BuyerIndex, book: PingBook, floors: FloorPrices, journal: PingJournal, dailySales: DailySales = DailySales(),
+        bidRequester: any BidRequester, clock: any EngineClock
     ) {
         self.buyers = buyers
         self.book = book
         self.floors = floors
         self.journal = journal
+        self.dailySales = dailySales
         self.bidRequester = bidRequester
         self.clock = clock
     }
@@ -34,7 +36,7 @@ public struct Auctioneer: Sendable {
         var outcomes: [BuyerOutcome] = []
         var bidders: [Buyer] = []
         for buyer in self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state) {
-            if let reason = Self.ineligibility(of: buyer, for: request) {
+            if let reason = Self.ineligibility(of: buyer, for: request, soldToday: self.dailySales.sold(buyerID: buyer.id, nowMilliseconds: createdAt)) {
                 outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(reason, detail: nil)))
             } else if buyer.bidURL == nil {
                 let bid = Bid(buyerID: buyer.id, buyerName: buyer.name, bidCents: buyer.maxPriceCents, exclusivity: buyer.exclusivity, source: .static)
@@ -63,9 +65,10 @@ public struct Auctioneer: Sendable {
     }
 
     /// Why a buyer in the slot cannot bid on this lead at all, before anyone is asked.
-    static func ineligibility(of buyer: Buyer, for request: PingRequest) -> NoBidReason? {
+    static func ineligibility(of buyer: Buyer, for request: PingRequest, soldToday: Int) -> NoBidReason? {
         if buyer.status != .active { return .paused }
         if !buyer.accepts(zipCode: request.zipCode) { return .filteredZip }
+        if let cap = buyer.dailyCap, soldToday >= cap { return .dailyCap }
         return nil
     }
 

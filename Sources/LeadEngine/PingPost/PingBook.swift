@@ -148,6 +148,8 @@ public enum PostRejection: Error, Sendable, Equatable {
     /// The lead contradicts what was pinged.
     case pingMismatch(fields: [String])
     case alreadySold(String)
+    /// The buyer bought its `daily_cap` leads today since it bid.
+    case dailyCapReached
 }
 
 extension PingShard {

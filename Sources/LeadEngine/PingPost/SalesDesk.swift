@@ -34,6 +34,7 @@ public struct SalesDesk: Sendable {
     let repository: any SaleRepository
     let courier: Courier
     let buyers: BuyerIndex
+    let dailySales: DailySales
     let signingKey: CertificateSigningKey
     let clock: any EngineClock
     let identifiers: any IdentifierSource
@@ -41,7 +42,7 @@ public struct SalesDesk: Sendable {
 
     public init(
         book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
-        signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
+        dailySales: DailySales = DailySales(), signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
         maxSharedBuyers: Int = SalesDesk.defaultMaxSharedBuyers
     ) {
         self.book = book
@@ -49,6 +50,7 @@ public struct SalesDesk: Sendable {
         self.repository = repository
         self.courier = courier
         self.buyers = buyers
+        self.dailySales = dailySales
         self.signingKey = signingKey
         self.clock = clock
         self.identifiers = identifiers
@@ -74,6 +76,11 @@ public struct SalesDesk: Sendable {
         case .failure(let rejection):
             throw rejection
         }
+        // The cap is checked again here: the ping may have been answered before today's last sale.
+        guard self.dailySales.reserve(buyerID: bid.buyerID, cap: self.buyers.buyer(id: bid.buyerID)?.dailyCap, nowMilliseconds: now) else {
+            await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
+            throw PostRejection.dailyCapReached
+        }
         do {
             let sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
             try await self.repository.commit(sale)
@@ -86,6 +93,7 @@ public struct SalesDesk: Sendable {
                 deliveryStatus: delivery.status
             )
         } catch {
+            self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now)
             await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
             throw error
         }
@@ -106,7 +114,10 @@ public struct SalesDesk: Sendable {
         let delivery = Delivery(
             id: self.identifiers.make(.delivery), tenantID: tenantID, leadID: leadID, buyerID: bid.buyerID, url: webhookURL,
             payload: Delivery.leadDeliveredPayload(lead: lead, at: createdAt), status: webhookURL == nil ? .notConfigured : .pending,
-            nextAttemptAtMilliseconds: webhookURL == nil ? nil : now, createdAtMilliseconds: now
+            // The inline attempt comes first; the courier only takes the delivery if that one never
+            // gets recorded (a crash right after the commit), one retry step later.
+            nextAttemptAtMilliseconds: webhookURL == nil ? nil : now + DeliverySchedule.retryDelaysSeconds[0] * 1000,
+            createdAtMilliseconds: now
         )
         return SaleRecord(
             ping: ping, lead: lead, certificate: certificate, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,

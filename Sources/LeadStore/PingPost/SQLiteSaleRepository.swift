@@ -67,7 +67,8 @@ public struct SQLiteSaleRepository: SaleRepository {
                 arguments: [delivery.id, attempt.attemptedAtMilliseconds, attempt.statusCode, attempt.error, attempt.durationMilliseconds]
             )
             try db.execute(
-                sql: "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                // Only a pending delivery changes: a late failure never undoes a success.
+                sql: "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
                 arguments: [
                     delivery.status.rawValue, delivery.attempts, delivery.nextAttemptAtMilliseconds, attempt.attemptedAtMilliseconds, delivery.id,
                 ]
@@ -100,6 +101,18 @@ public struct SQLiteSaleRepository: SaleRepository {
                         durationMilliseconds: row["duration_ms"]
                     )
                 }
+        }
+    }
+
+    public func salesCount(sinceMilliseconds: Int64) async throws -> [String: Int] {
+        try await self.database.writer.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT buyer_id, count(*) AS sold FROM sales WHERE sold_at >= ? GROUP BY buyer_id", arguments: [sinceMilliseconds]
+            ) {
+                counts[row["buyer_id"]] = row["sold"]
+            }
+            return counts
         }
     }
 
