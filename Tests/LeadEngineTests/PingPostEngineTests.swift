@@ -28,6 +28,21 @@ struct PingPostEngineTests {
         #expect(Auction.rank(outcomes, floorCents: 0).bids.count == 4)
     }
 
+    @Test("only the best bids are kept: outranked real-time bidders are listed, outranked static buyers counted")
+    func maxBids() {
+        let statics = (0..<20).map { index in
+            BuyerOutcome(
+                buyerID: "s\(index)", buyerName: "S",
+                result: .bid(Bid(buyerID: "s\(index)", buyerName: "S", bidCents: Int64(100 + index), exclusivity: .shared, source: .static))
+            )
+        }
+        let ranked = Auction.rank(statics + [Self.bid("rtb", 50)], floorCents: 0, maxBids: 3)
+        #expect(ranked.bids.map(\.buyerID) == ["s19", "s18", "s17"])
+        #expect(ranked.outrankedStatic == 17)
+        #expect(ranked.outcomes.count == 4)
+        #expect(ranked.outcomes.last?.result == .noBid(.outranked, detail: "bid 50; the lowest kept bid was 117"))
+    }
+
     @Test("a real-time bid over the buyer's ceiling is capped; zero and 204 are declines")
     func settle() {
         let buyer = Buyer(id: "buyer_1", tenantID: "t", name: "B", campaignTypes: [.solar], states: ["TX"], maxPriceCents: 1000, exclusivity: .shared, createdAt: .now, updatedAt: .now)

@@ -165,6 +165,7 @@ extension PingPostRoutes {
         case .badResponse: "the bid endpoint answered 200 with a body that is not a valid bid"
         case .declined: "the buyer declined: 204, or bid_cents 0"
         case .belowFloor: "the bid was under the floor price"
+        case .outranked: "the bid was valid but not among the best \(Auction.defaultMaxBids) the ping keeps"
         }
     }
 
@@ -187,7 +188,7 @@ extension PingPostRoutes {
             "description": "When the bids lapse: one minute after the ping. RFC 3339 in UTC, whole seconds.",
             "examples": ["2026-04-22T14:31:00Z"],
         ],
-        "bids": ["type": "array", "items": OpenAPIPart.ref("PingBid"), "description": "Highest first; may be empty."],
+        "bids": ["type": "array", "items": OpenAPIPart.ref("PingBid"), "description": .string("Highest first, at most \(Auction.defaultMaxBids); may be empty.")],
         "floor_price_cents": OpenAPIPart.centsSchema("The account's floor price for the vertical at the time of the ping."),
     ]
 
@@ -282,7 +283,14 @@ extension PingPostRoutes {
             ],
             "outcomes": [
                 "type": "array", "items": OpenAPIPart.ref("PingOutcome"),
-                "description": "One per buyer considered: every buyer of the account that takes the vertical and the state.",
+                "description": .string(
+                    "One per buyer considered: every buyer of the account that takes the vertical and the state, "
+                        + "except static buyers outranked by the best bids, which are only counted in outranked_static_buyers."
+                ),
+            ],
+            "outranked_static_buyers": [
+                "type": "integer", "minimum": 0,
+                "description": .string("Static buyers whose bids were valid but not among the best \(Auction.defaultMaxBids) kept."),
             ],
         ]) { _, new in new }
         return [

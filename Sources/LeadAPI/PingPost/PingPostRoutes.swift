@@ -122,6 +122,7 @@ struct PingPostRoutes {
         object["created_at"] = .timestamp(ping.createdAt)
         object["status"] = .string(live ? "live" : "expired")
         object["sold_to"] = .strings(ping.soldTo)
+        object["outranked_static_buyers"] = .int(ping.outrankedStaticBuyers)
         object["outcomes"] = .array(ping.outcomes.map { outcome in
             var entry: [String: JSONValue] = [
                 "buyer_id": .string(outcome.buyerID), "buyer_name": .string(outcome.buyerName),

@@ -1,11 +1,18 @@
 /// The pure rules of a ping's auction: cap, floor, rank. No I/O, no clock.
 public enum Auction {
+    /// The bids a ping keeps and answers with, best first. A slot can hold a thousand static
+    /// buyers; a seller needs the best few, and a ping must stay small in memory and in the store.
+    public static let defaultMaxBids = 10
+
     /// Turns what the buyers offered into ranked bids and no-bid outcomes.
     ///
-    /// A bid above the buyer's `max_price_cents` is capped to it; a bid under the floor becomes a
-    /// `below_floor` outcome. Bids rank by price, highest first; equal prices go to the faster
-    /// answer, then to the buyer id, so the order is stable.
-    public static func rank(_ outcomes: [BuyerOutcome], floorCents: Int64) -> (bids: [Bid], outcomes: [BuyerOutcome]) {
+    /// A bid under the floor becomes a `below_floor` outcome. Bids rank by price, highest first;
+    /// equal prices go to the faster answer, then to the buyer id, so the order is stable. Only the
+    /// best `maxBids` are kept; the rest become `outranked`. Static buyers that were outranked are
+    /// only counted, not listed: they are the many, and their reason is the same.
+    public static func rank(
+        _ outcomes: [BuyerOutcome], floorCents: Int64, maxBids: Int = Auction.defaultMaxBids
+    ) -> (bids: [Bid], outcomes: [BuyerOutcome], outrankedStatic: Int) {
         var bids: [Bid] = []
         var settled: [BuyerOutcome] = []
         settled.reserveCapacity(outcomes.count)
@@ -20,7 +27,6 @@ public enum Auction {
                 settled.append(refused)
             } else {
                 bids.append(bid)
-                settled.append(outcome)
             }
         }
         bids.sort { lhs, rhs in
@@ -28,7 +34,24 @@ public enum Auction {
             if lhs.responseMilliseconds != rhs.responseMilliseconds { return lhs.responseMilliseconds < rhs.responseMilliseconds }
             return lhs.buyerID < rhs.buyerID
         }
-        return (bids, settled)
+        let kept = Array(bids.prefix(maxBids))
+        var outrankedStatic = 0
+        let best = kept.last?.bidCents ?? 0
+        for bid in bids.dropFirst(maxBids) {
+            if bid.source == .static {
+                outrankedStatic += 1
+            } else {
+                settled.append(
+                    BuyerOutcome(
+                        buyerID: bid.buyerID, buyerName: bid.buyerName,
+                        result: .noBid(.outranked, detail: "bid \(bid.bidCents); the lowest kept bid was \(best)"),
+                        responseMilliseconds: bid.responseMilliseconds
+                    )
+                )
+            }
+        }
+        let bidOutcomes = kept.map { BuyerOutcome(buyerID: $0.buyerID, buyerName: $0.buyerName, result: .bid($0), responseMilliseconds: $0.source == .static ? nil : $0.responseMilliseconds) }
+        return (kept, bidOutcomes + settled, outrankedStatic)
     }
 
     /// What a real-time buyer's answer is worth: capped to its ceiling, or a reason it is no bid.

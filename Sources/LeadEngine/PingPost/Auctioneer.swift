@@ -57,7 +57,7 @@ public struct Auctioneer: Sendable {
         let ranked = Auction.rank(outcomes, floorCents: floor)
         let ping = Ping(
             id: pingID, tenantID: tenantID, request: request, floorPriceCents: floor, bids: ranked.bids, outcomes: ranked.outcomes,
-            createdAtMilliseconds: createdAt
+            createdAtMilliseconds: createdAt, outrankedStaticBuyers: ranked.outrankedStatic
         )
         try await self.book.insert(ping)
         self.journal.record(ping)

@@ -46,6 +46,8 @@ public enum NoBidReason: String, Sendable, Equatable, CaseIterable {
     case declined
     /// The bid was under the floor price.
     case belowFloor = "below_floor"
+    /// The bid was valid but not among the best the ping keeps.
+    case outranked
 }
 
 /// What happened with one buyer in one ping: a bid, or a typed reason for none.

@@ -61,10 +61,12 @@ public struct Ping: Sendable, Equatable {
     public var expiresAtMilliseconds: Int64
     /// Buyers the lead has been sold to through this ping.
     public var soldTo: [String]
+    /// Static buyers that bid but were not among the best kept; counted, not listed.
+    public var outrankedStaticBuyers: Int
 
     public init(
         id: String, tenantID: String, request: PingRequest, floorPriceCents: Int64, bids: [Bid], outcomes: [BuyerOutcome],
-        createdAtMilliseconds: Int64, soldTo: [String] = []
+        createdAtMilliseconds: Int64, soldTo: [String] = [], outrankedStaticBuyers: Int = 0
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -75,6 +77,7 @@ public struct Ping: Sendable, Equatable {
         self.createdAtMilliseconds = createdAtMilliseconds
         self.expiresAtMilliseconds = createdAtMilliseconds + Self.lifetimeMilliseconds
         self.soldTo = soldTo
+        self.outrankedStaticBuyers = outrankedStaticBuyers
     }
 
     public var createdAt: Date { Date(epochMilliseconds: self.createdAtMilliseconds) }

@@ -99,7 +99,8 @@ enum LeadSchema {
                     tmax_ms INTEGER NOT NULL,
                     floor_price_cents INTEGER NOT NULL CHECK (floor_price_cents >= 0),
                     created_at INTEGER NOT NULL,
-                    expires_at INTEGER NOT NULL
+                    expires_at INTEGER NOT NULL,
+                    outranked_static_buyers INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE INDEX pings_by_expiry ON pings(expires_at);
                 CREATE INDEX pings_by_tenant ON pings(tenant_id, created_at);

@@ -22,8 +22,9 @@ public struct SQLitePingRepository: PingRepository {
     static func insert(_ ping: Ping, _ db: Database) throws {
         let pingStatement = try db.cachedStatement(
             sql: """
-                INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at,
+                    outranked_static_buyers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
                 """
         )
@@ -36,6 +37,7 @@ public struct SQLitePingRepository: PingRepository {
         try pingStatement.execute(arguments: [
             ping.id, ping.tenantID, ping.request.campaignType.rawValue, ping.request.state, ping.request.zipCode, ping.request.source,
             ping.request.tmaxMilliseconds, ping.floorPriceCents, ping.createdAtMilliseconds, ping.expiresAtMilliseconds,
+            ping.outrankedStaticBuyers,
         ])
         let ranks = Dictionary(uniqueKeysWithValues: ping.bids.enumerated().map { ($1.buyerID, $0) })
         for outcome in ping.outcomes {
@@ -121,7 +123,8 @@ public struct SQLitePingRepository: PingRepository {
         return Ping(
             id: id, tenantID: row["tenant_id"], request: request, floorPriceCents: row["floor_price_cents"],
             bids: bids.sorted { $0.rank < $1.rank }.map(\.bid), outcomes: outcomes, createdAtMilliseconds: row["created_at"],
-            soldTo: try String.fetchAll(db, sql: "SELECT buyer_id FROM sales WHERE ping_id = ? ORDER BY sold_at, rowid", arguments: [id])
+            soldTo: try String.fetchAll(db, sql: "SELECT buyer_id FROM sales WHERE ping_id = ? ORDER BY sold_at, rowid", arguments: [id]),
+            outrankedStaticBuyers: row["outranked_static_buyers"]
         )
     }
 }
