@@ -27,7 +27,7 @@ struct BidServer {
             ("fast", { Self.json(#"{"bid_cents": 40000, "exclusivity": "exclusive"}"#) }),
             ("greedy", { Self.json(#"{"bid_cents": 9999999}"#) }),
             ("slow", {
-                try await Task.sleep(for: .seconds(2))
+                try await Task.sleep(for: .seconds(4))
                 return Self.json(#"{"bid_cents": 80000}"#)
             }),
             ("garbage", { Self.json("certainly not json") }),

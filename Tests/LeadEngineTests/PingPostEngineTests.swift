@@ -134,9 +134,9 @@ struct PingPostEngineTests {
         )
         let started = ContinuousClock.now
         // A deadline generous enough that a busy test machine still runs the fast bidder in time.
-        let ping = try await auctioneer.ping(PingRequest(campaignType: .solar, state: "TX", zipCode: "75001", source: "s", tmaxMilliseconds: 1000), tenantID: "t1")
+        let ping = try await auctioneer.ping(PingRequest(campaignType: .solar, state: "TX", zipCode: "75001", source: "s", tmaxMilliseconds: 2000), tenantID: "t1")
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .milliseconds(1000 + 500), "answered after \(elapsed)")
+        #expect(elapsed < .milliseconds(2000 + 1000), "answered after \(elapsed)")
         #expect(ping.bids.map(\.buyerID) == ["fast"])
         let reasons = Dictionary(uniqueKeysWithValues: ping.outcomes.map { ($0.buyerID, $0.result) })
         guard case .noBid(.timeout, _)? = reasons["slow"], case .noBid(.timeout, _)? = reasons["tight"] else {

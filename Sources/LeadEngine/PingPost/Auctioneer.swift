@@ -35,14 +35,22 @@ public struct Auctioneer: Sendable {
 
         var outcomes: [BuyerOutcome] = []
         var bidders: [Buyer] = []
+        // The slot is sorted by price, highest first, so past the best `maxBids` eligible static
+        // buyers at or over the floor the rest are outranked: counted, never materialised.
+        var staticKept = 0
+        var staticOutranked = 0
+        let soldToday = self.dailySales.snapshot(nowMilliseconds: createdAt)
         for buyer in self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state) {
-            if let reason = Self.ineligibility(of: buyer, for: request, soldToday: self.dailySales.sold(buyerID: buyer.id, nowMilliseconds: createdAt)) {
+            if let reason = Self.ineligibility(of: buyer, for: request, soldToday: soldToday[buyer.id]) {
                 outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(reason, detail: nil)))
-            } else if buyer.bidURL == nil {
+            } else if buyer.bidURL != nil {
+                bidders.append(buyer)
+            } else if staticKept >= Auction.defaultMaxBids && buyer.maxPriceCents >= floor {
+                staticOutranked += 1
+            } else {
+                if buyer.maxPriceCents >= floor { staticKept += 1 }
                 let bid = Bid(buyerID: buyer.id, buyerName: buyer.name, bidCents: buyer.maxPriceCents, exclusivity: buyer.exclusivity, source: .static)
                 outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .bid(bid)))
-            } else {
-                bidders.append(buyer)
             }
         }
         if !bidders.isEmpty {
@@ -57,7 +65,7 @@ public struct Auctioneer: Sendable {
         let ranked = Auction.rank(outcomes, floorCents: floor)
         let ping = Ping(
             id: pingID, tenantID: tenantID, request: request, floorPriceCents: floor, bids: ranked.bids, outcomes: ranked.outcomes,
-            createdAtMilliseconds: createdAt, outrankedStaticBuyers: ranked.outrankedStatic
+            createdAtMilliseconds: createdAt, outrankedStaticBuyers: staticOutranked + ranked.outrankedStatic
         )
         try await self.book.insert(ping)
         self.journal.record(ping)

@@ -3,7 +3,7 @@ import Synchronization
 /// Leads each buyer bought today, for `daily_cap`: read on every ping, reserved on every post.
 /// A day is a UTC calendar day (buyers have no time zone setting yet).
 public final class DailySales: Sendable {
-    struct Count {
+    struct Count: Sendable {
         var day: Int64
         var sold: Int
     }
@@ -23,6 +23,21 @@ public final class DailySales: Sendable {
         let today = Self.day(ofMilliseconds: nowMilliseconds)
         return self.counts.withLock { counts in
             guard let count = counts[buyerID], count.day == today else { return 0 }
+            return count.sold
+        }
+    }
+
+    /// Today's counts, taken under one lock for a whole ping: copying the dictionary is O(1).
+    public func snapshot(nowMilliseconds: Int64) -> Snapshot {
+        Snapshot(today: Self.day(ofMilliseconds: nowMilliseconds), counts: self.counts.withLock { $0 })
+    }
+
+    public struct Snapshot: Sendable {
+        let today: Int64
+        let counts: [String: Count]
+
+        public subscript(buyerID: String) -> Int {
+            guard let count = self.counts[buyerID], count.day == self.today else { return 0 }
             return count.sold
         }
     }
