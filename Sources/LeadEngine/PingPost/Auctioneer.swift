@@ -41,7 +41,7 @@ public struct Auctioneer: Sendable {
         var staticOutranked = 0
         let soldToday = self.dailySales.snapshot(nowMilliseconds: createdAt)
         for buyer in self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state) {
-            if let reason = Self.ineligibility(of: buyer, for: request, soldToday: soldToday[buyer.id]) {
+            if let reason = Self.ineligibility(of: buyer, for: request, soldToday: buyer.dailyCap == nil ? 0 : soldToday[buyer.id]) {
                 outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(reason, detail: nil)))
             } else if buyer.bidURL != nil {
                 bidders.append(buyer)
