@@ -222,6 +222,68 @@ struct PostAPITests {
         }
     }
 
+    @Test("campaign budgets: a buyer buys only what its campaigns can pay, across restarts")
+    func budgets() async throws {
+        let server = try await TestServer.make()
+        let buyer = try await server.dependencies.buyers.create(
+            BuyerDraft(name: "Funded", campaignTypes: ["legal_pi"], states: ["NV"], maxPriceCents: 10_000), tenantID: server.tenant.tenant.id
+        )
+        let campaign = try await server.dependencies.campaigns.create(
+            CampaignDraft(name: "NV PI", campaignType: "legal_pi", states: ["NV"], budgetCents: 25_000, maxLeadsPerDay: 5, buyerID: buyer.id),
+            tenantID: server.tenant.tenant.id
+        )
+        try await server.test { client in
+            let key = HTTPFields.complianceKey(server.tenant.complianceKey)
+            func ping() async throws -> (id: String, bids: Int) {
+                try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: key, body: .json(PingAPITests.ping)) { response in
+                    let body = try response.object()
+                    return (try #require(body["ping_id"] as? String), (body["bids"] as? [Any])?.count ?? -1)
+                }
+            }
+            func post(_ ping: String) async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: ping, buyer: buyer.id))) {
+                    var body = try $0.object()
+                    body["status"] = Int($0.status.code)
+                    return body
+                }
+            }
+            let first = try await ping()
+            let second = try await ping()
+            let third = try await ping()
+            let bidCounts = [first.bids, second.bids, third.bids]
+            #expect(bidCounts == [1, 1, 1])
+            let posted = [try await post(first.id), try await post(second.id)]
+            #expect(posted.map { $0["status"] as? Int } == [200, 200])
+            // 5,000 left: the third bid, given before, cannot be paid any more.
+            let refused = try await post(third.id)
+            #expect(refused["status"] as? Int == 409)
+            #expect(refused["code"] as? String == "budget_exhausted")
+            let fourth = try await ping()
+            #expect(fourth.bids == 0)
+            try await client.execute(uri: "/api/v1/pingpost/pings/\(fourth.id)", method: .get, headers: key) { response in
+                let body = try response.object()
+                let outcomes = try #require(body["outcomes"] as? [[String: Any]])
+                #expect(outcomes.first?["no_bid_reason"] as? String == "budget")
+            }
+            try await client.execute(uri: "/api/v1/campaigns/\(campaign.id)", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                let body = try response.object()
+                #expect(body["leads_delivered"] as? Int == 2)
+                #expect(body["budget_remaining_cents"] as? Int == 5_000)
+                #expect(body["avg_cost_cents"] as? Int == 10_000)
+            }
+            // After a restart the spend is read back from the store.
+            let restarted = try await AppDependencies.open(server.configuration, clock: server.clock)
+            let now = server.clock.nowMilliseconds()
+            let budgets = restarted.campaigns.budgets
+            #expect(budgets.verdict(buyerID: buyer.id, campaignType: .legalPI, state: "NV", priceCents: 10_000, nowMilliseconds: now) == .exhausted)
+            #expect(
+                budgets.verdict(buyerID: buyer.id, campaignType: .legalPI, state: "NV", priceCents: 5_000, nowMilliseconds: now)
+                    == .funded(campaignID: campaign.id)
+            )
+            await restarted.shutdown()
+        }
+    }
+
     @Test("a buyer outage: deliveries wait, the buyer comes back, every lead arrives once per webhook id")
     func outage() async throws {
         let receiver = WebhookReceiver()

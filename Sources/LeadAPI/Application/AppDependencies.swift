@@ -39,6 +39,7 @@ public struct AppDependencies: Sendable {
         let pingJournal = PingJournal()
         let floorPrices = FloorPrices()
         let dailySales = DailySales()
+        let budgets = CampaignBudgets()
         let outboundClient = HTTPBidRequester.makeClient()
         let saleRepository = SQLiteSaleRepository(database: database)
         let signingKey: CertificateSigningKey
@@ -58,18 +59,20 @@ public struct AppDependencies: Sendable {
             rateLimiter: RateLimiter(clock: clock),
             tenants: TenantProvisioning(repository: tenantRepository, clock: clock),
             buyers: BuyerRegistry(repository: buyerRepository, index: buyerIndex, clock: clock),
-            campaigns: CampaignRegistry(repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, clock: clock),
+            campaigns: CampaignRegistry(
+                repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, budgets: budgets, clock: clock
+            ),
             pingBook: pingBook,
             pingJournal: pingJournal,
             pings: pings,
             floors: FloorPriceSettings(floors: floorPrices, repository: pingRepository),
             auctioneer: Auctioneer(
-                buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales,
+                buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets,
                 bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
             ),
             salesDesk: SalesDesk(
                 book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
-                signingKey: signingKey,
+                budgets: budgets, signingKey: signingKey,
                 clock: clock
             ),
             courier: courier,
@@ -82,6 +85,7 @@ public struct AppDependencies: Sendable {
             try await dependencies.buyers.loadIndex()
             try await dependencies.floors.loadAll()
             try await dependencies.pings.reloadLivePings()
+            try await dependencies.campaigns.loadBudgets()
             let now = clock.nowMilliseconds()
             dailySales.load(try await saleRepository.salesCount(sinceMilliseconds: DailySales.startOfDay(milliseconds: now)), nowMilliseconds: now)
         } catch {

@@ -131,6 +131,11 @@ extension Problem {
                 status: .conflict, code: "daily_cap_reached", title: "Buyer at its daily cap",
                 detail: "The buyer has bought as many leads today as its daily_cap allows; post to another bidder."
             )
+        case .budgetExhausted:
+            return Problem(
+                status: .conflict, code: "budget_exhausted", title: "Buyer out of budget",
+                detail: "None of the buyer's campaigns can pay this bid any more (budget or max_leads_per_day); post to another bidder."
+            )
         case .alreadySold(let detail):
             return Problem(status: .conflict, code: "already_sold", title: "Already sold", detail: detail.prefix(1).uppercased() + detail.dropFirst() + ".")
         }

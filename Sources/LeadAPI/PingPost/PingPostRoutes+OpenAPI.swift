@@ -376,7 +376,8 @@ extension PingPostRoutes {
             expired (409 ping_expired, with expired_at); buyer_id bid on it (409 buyer_not_bidding); the lead's state \
             and zip_code are those pinged (409 ping_mismatch, errors naming lead.state and/or lead.zip_code); the lead \
             is still for sale to this buyer (409 already_sold); the buyer has not bought its daily_cap leads today, a \
-            UTC day, since it bid (409 daily_cap_reached: post to another bidder). An exclusive ping (the chosen bid, or an earlier sale \
+            UTC day, since it bid (409 daily_cap_reached: post to another bidder); one of the buyer's campaigns can \
+            still pay the bid (409 budget_exhausted). An exclusive ping (the chosen bid, or an earlier sale \
             on it, is exclusive) sells once; a shared ping sells to at most \(SalesDesk.defaultMaxSharedBuyers) \
             distinct buyers, each of them once. Racing posts for one ping are serialised: exactly as many succeed as \
             the rules allow.
@@ -406,6 +407,8 @@ extension PingPostRoutes {
                     - already_sold: this buyer already bought the lead, or an exclusive ping was sold, or a shared ping \
                     was sold to \(SalesDesk.defaultMaxSharedBuyers) buyers.
                     - daily_cap_reached: the buyer bought its daily_cap leads today (a UTC day) since it bid; post to another bidder.
+                    - budget_exhausted: none of the buyer's campaigns (campaigns whose buyer_id is the buyer, of the lead's type and state) \
+                    has the budget or the max_leads_per_day left for this bid any more; post to another bidder.
                     """
                 ),
                 "headers": .object(OpenAPIPart.keyedAnswerHeaders),
@@ -557,7 +560,7 @@ extension PingPostRoutes {
                 [
                     "type": "object",
                     "properties": [
-                        "code": ["type": "string", "enum": ["ping_expired", "buyer_not_bidding", "ping_mismatch", "already_sold", "daily_cap_reached"]],
+                        "code": ["type": "string", "enum": ["ping_expired", "buyer_not_bidding", "ping_mismatch", "already_sold", "daily_cap_reached", "budget_exhausted"]],
                         "expired_at": [
                             "type": "string", "format": "date-time",
                             "description": "With ping_expired only: when the ping's bids lapsed. RFC 3339 in UTC, whole seconds.",

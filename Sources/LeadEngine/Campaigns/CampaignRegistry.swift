@@ -16,15 +16,17 @@ public struct CampaignProfile: Sendable {
 public struct CampaignRegistry: Sendable {
     let repository: any CampaignRepository
     let buyers: any BuyerRepository
+    public let budgets: CampaignBudgets
     let clock: any EngineClock
     let identifiers: any IdentifierSource
 
     public init(
-        repository: any CampaignRepository, buyers: any BuyerRepository, clock: any EngineClock,
+        repository: any CampaignRepository, buyers: any BuyerRepository, budgets: CampaignBudgets = CampaignBudgets(), clock: any EngineClock,
         identifiers: any IdentifierSource = RandomIdentifiers()
     ) {
         self.repository = repository
         self.buyers = buyers
+        self.budgets = budgets
         self.clock = clock
         self.identifiers = identifiers
     }
@@ -40,6 +42,7 @@ public struct CampaignRegistry: Sendable {
         }
         if !referenceErrors.isEmpty { throw ValidationError(referenceErrors) }
         try await self.repository.insert(campaign)
+        self.budgets.upsert(campaign)
         return campaign
     }
 
@@ -57,7 +60,18 @@ public struct CampaignRegistry: Sendable {
                 campaign.updatedAt = now
             })
         else { throw NotFoundError(entity: "campaign", id: id) }
+        self.budgets.upsert(campaign)
         return campaign
+    }
+
+    /// Loads every campaign that funds a buyer into the budgets; called once at start.
+    public func loadBudgets() async throws {
+        let now = self.clock.nowMilliseconds()
+        let funded = try await self.repository.fundedCampaigns(todayStartMilliseconds: DailySales.startOfDay(milliseconds: now))
+        self.budgets.load(
+            funded.map(\.campaign), spent: Dictionary(uniqueKeysWithValues: funded.map { ($0.campaign.id, $0.spentCents) }),
+            soldToday: Dictionary(uniqueKeysWithValues: funded.map { ($0.campaign.id, $0.soldToday) }), nowMilliseconds: now
+        )
     }
 
     public func profile(id: String, tenantID: String) async throws -> CampaignProfile {

@@ -18,4 +18,6 @@ public protocol CampaignRepository: Sendable {
     func campaign(id: String, tenantID: String) async throws -> Campaign?
     func campaigns(tenantID: String, filter: CampaignFilter, page: PageRequest) async throws -> Page<Campaign>
     func performance(campaignIDs: [String], tenantID: String) async throws -> [String: CampaignPerformance]
+    /// Every campaign with a buyer, with its spend net of returns and its sales since `todayStartMilliseconds`, to load budgets.
+    func fundedCampaigns(todayStartMilliseconds: Int64) async throws -> [(campaign: Campaign, spentCents: Int64, soldToday: Int)]
 }

@@ -10,13 +10,15 @@ public struct Auctioneer: Sendable {
     let floors: FloorPrices
     let journal: PingJournal
     let dailySales: DailySales
+    let budgets: CampaignBudgets
     let bidRequester: any BidRequester
     let clock: any EngineClock
 
     public init(
         buyers: BuyerIndex, book: PingBook, floors: FloorPrices, journal: PingJournal, dailySales: DailySales = DailySales(),
-        bidRequester: any BidRequester, clock: any EngineClock
+        budgets: CampaignBudgets = CampaignBudgets(), bidRequester: any BidRequester, clock: any EngineClock
     ) {
+        self.budgets = budgets
         self.buyers = buyers
         self.book = book
         self.floors = floors
@@ -43,6 +45,9 @@ public struct Auctioneer: Sendable {
         for buyer in self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state) {
             if let reason = Self.ineligibility(of: buyer, for: request, soldToday: buyer.dailyCap == nil ? 0 : soldToday[buyer.id]) {
                 outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(reason, detail: nil)))
+            } else if self.funds(buyer, request: request, priceCents: buyer.bidURL == nil ? buyer.maxPriceCents : 1, now: createdAt) == false {
+                // Static buyers need their price; a real-time bidder is not asked when nothing is left at all.
+                outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(.budget, detail: nil)))
             } else if buyer.bidURL != nil {
                 bidders.append(buyer)
             } else if staticKept >= Auction.defaultMaxBids && buyer.maxPriceCents >= floor {
@@ -59,7 +64,16 @@ public struct Auctioneer: Sendable {
                 source: request.source, floorPriceCents: floor, expiresAtMilliseconds: createdAt + Ping.lifetimeMilliseconds,
                 tmaxMilliseconds: request.tmaxMilliseconds
             )
-            outcomes += await self.askRealTimeBidders(bidders, payload: payload, started: started, deadline: deadline)
+            let answers = await self.askRealTimeBidders(bidders, payload: payload, started: started, deadline: deadline)
+            // A real-time bid must still be one its campaigns can pay.
+            outcomes += answers.map { outcome in
+                guard let bid = outcome.bid, let buyer = self.buyers.buyer(id: bid.buyerID),
+                    self.funds(buyer, request: request, priceCents: bid.bidCents, now: createdAt) == false
+                else { return outcome }
+                var refused = outcome
+                refused.result = .noBid(.budget, detail: "no campaign can pay \(bid.bidCents)")
+                return refused
+            }
         }
 
         let ranked = Auction.rank(outcomes, floorCents: floor)
@@ -70,6 +84,13 @@ public struct Auctioneer: Sendable {
         try await self.book.insert(ping)
         self.journal.record(ping)
         return ping
+    }
+
+    /// Whether the buyer's campaigns can pay `priceCents` for this lead (always, without campaigns).
+    private func funds(_ buyer: Buyer, request: PingRequest, priceCents: Int64, now: Int64) -> Bool {
+        self.budgets.verdict(
+            buyerID: buyer.id, campaignType: request.campaignType, state: request.state, priceCents: priceCents, nowMilliseconds: now
+        ) != .exhausted
     }
 
     /// Why a buyer in the slot cannot bid on this lead at all, before anyone is asked.

@@ -150,6 +150,8 @@ public enum PostRejection: Error, Sendable, Equatable {
     case alreadySold(String)
     /// The buyer bought its `daily_cap` leads today since it bid.
     case dailyCapReached
+    /// None of the buyer's campaigns can pay the bid any more (budget or daily volume).
+    case budgetExhausted
 }
 
 extension PingShard {

@@ -7,15 +7,18 @@ public struct SaleRecord: Sendable {
     public var lead: Lead
     public var certificate: ConsentCertificate
     public var saleID: String
+    /// The campaign that pays, when the buyer buys through campaigns.
+    public var campaignID: String?
     public var priceCents: Int64
     public var responseMilliseconds: Int
     public var chargeID: String
     public var delivery: Delivery
 
     public init(
-        ping: Ping, lead: Lead, certificate: ConsentCertificate, saleID: String, priceCents: Int64, responseMilliseconds: Int, chargeID: String,
-        delivery: Delivery
+        ping: Ping, lead: Lead, certificate: ConsentCertificate, saleID: String, campaignID: String? = nil, priceCents: Int64,
+        responseMilliseconds: Int, chargeID: String, delivery: Delivery
     ) {
+        self.campaignID = campaignID
         self.ping = ping
         self.lead = lead
         self.certificate = certificate

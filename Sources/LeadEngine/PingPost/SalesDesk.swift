@@ -35,6 +35,7 @@ public struct SalesDesk: Sendable {
     let courier: Courier
     let buyers: BuyerIndex
     let dailySales: DailySales
+    let budgets: CampaignBudgets
     let signingKey: CertificateSigningKey
     let clock: any EngineClock
     let identifiers: any IdentifierSource
@@ -42,7 +43,7 @@ public struct SalesDesk: Sendable {
 
     public init(
         book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
-        dailySales: DailySales = DailySales(), signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
+        dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
         maxSharedBuyers: Int = SalesDesk.defaultMaxSharedBuyers
     ) {
         self.book = book
@@ -51,6 +52,7 @@ public struct SalesDesk: Sendable {
         self.courier = courier
         self.buyers = buyers
         self.dailySales = dailySales
+        self.budgets = budgets
         self.signingKey = signingKey
         self.clock = clock
         self.identifiers = identifiers
@@ -81,8 +83,23 @@ public struct SalesDesk: Sendable {
             await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
             throw PostRejection.dailyCapReached
         }
+        let funding = self.budgets.reserve(
+            buyerID: bid.buyerID, campaignType: ping.request.campaignType, state: ping.request.state, priceCents: bid.bidCents, nowMilliseconds: now
+        )
+        var campaignID: String?
+        switch funding {
+        case .exhausted:
+            self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now)
+            await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
+            throw PostRejection.budgetExhausted
+        case .funded(let id):
+            campaignID = id
+        case .unbudgeted:
+            campaignID = nil
+        }
         do {
-            let sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+            var sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+            sale.campaignID = campaignID
             try await self.repository.commit(sale)
             var delivery = sale.delivery
             if delivery.status == .pending {
@@ -93,6 +110,7 @@ public struct SalesDesk: Sendable {
                 deliveryStatus: delivery.status
             )
         } catch {
+            if let campaignID { self.budgets.release(campaignID: campaignID, priceCents: bid.bidCents, nowMilliseconds: now) }
             self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now)
             await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
             throw error

@@ -80,6 +80,21 @@ public struct SQLiteCampaignRepository: CampaignRepository {
         }
     }
 
+    public func fundedCampaigns(todayStartMilliseconds: Int64) async throws -> [(campaign: Campaign, spentCents: Int64, soldToday: Int)] {
+        try await self.database.writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT campaigns.*,
+                        (SELECT coalesce(sum(price_cents), 0) FROM sales WHERE sales.campaign_id = campaigns.id AND sales.status != 'returned') AS spent,
+                        (SELECT count(*) FROM sales WHERE sales.campaign_id = campaigns.id AND sales.sold_at >= ?) AS sold_today
+                    FROM campaigns WHERE buyer_id IS NOT NULL
+                    """,
+                arguments: [todayStartMilliseconds]
+            ).map { row in (try Self.campaign(from: row), row["spent"], row["sold_today"]) }
+        }
+    }
+
     static func fetch(id: String, tenantID: String, _ db: Database) throws -> Campaign? {
         try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ? AND tenant_id = ?", arguments: [id, tenantID])
             .map(Self.campaign(from:))

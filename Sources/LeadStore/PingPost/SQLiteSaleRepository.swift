@@ -31,9 +31,11 @@ public struct SQLiteSaleRepository: SaleRepository {
             try db.execute(
                 sql: """
                     INSERT INTO sales (id, tenant_id, buyer_id, campaign_id, lead_id, price_cents, status, response_time_ms, sold_at, ping_id)
-                    VALUES (?, ?, ?, NULL, ?, ?, 'delivered', ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?)
                     """,
-                arguments: [sale.saleID, lead.tenantID, lead.buyerID, lead.id, sale.priceCents, sale.responseMilliseconds, now, sale.ping.id]
+                arguments: [
+                    sale.saleID, lead.tenantID, lead.buyerID, sale.campaignID, lead.id, sale.priceCents, sale.responseMilliseconds, now, sale.ping.id,
+                ]
             )
             if sale.priceCents > 0 {
                 try db.execute(

@@ -142,6 +142,10 @@ actor InMemoryCampaignRepository: CampaignRepository {
     func performance(campaignIDs: [String], tenantID: String) -> [String: CampaignPerformance] {
         [:]
     }
+
+    func fundedCampaigns(todayStartMilliseconds: Int64) -> [(campaign: Campaign, spentCents: Int64, soldToday: Int)] {
+        self.stored.values.filter { $0.buyerID != nil }.map { ($0, 0, 0) }
+    }
 }
 
 /// The field names of a validation answer, in order, for compact assertions.
