@@ -1,5 +1,6 @@
 import Foundation
 import LeadEngine
+import Synchronization
 import Testing
 
 @Suite("Ping-post engine: auction rules, ping book, deadlines, signatures")
@@ -98,6 +99,36 @@ struct PingPostEngineTests {
         #expect(await book.ping(id: id, tenantID: "t1", nowMilliseconds: 60_000) == nil)
         #expect(await book.sweep(nowMilliseconds: 60_000) == 1)
         #expect(await book.liveCount() == 0)
+    }
+
+    /// A serial executor of the test's own, standing in for an event loop's.
+    final class QueueExecutor: SerialExecutor {
+        let queue = DispatchQueue(label: "ping-shard")
+        let jobs = Mutex(0)
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            let job = UnownedJob(job)
+            self.jobs.withLock { $0 += 1 }
+            self.queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
+        }
+    }
+
+    @Test("ping book shards run on the executors they are given, one per shard")
+    func shardExecutors() async throws {
+        let executors = [QueueExecutor(), QueueExecutor()]
+        let book = PingBook(executors: executors)
+        var ids: [String] = []
+        for index in 0..<20 {
+            let id = book.makePingID()
+            ids.append(id)
+            try await book.insert(Self.ping(id, at: Int64(index)))
+        }
+        for id in ids { #expect(await book.ping(id: id, tenantID: "t1", nowMilliseconds: 100)?.id == id) }
+        #expect(await book.liveCount() == 20)
+        // Every shard operation ran as a job on one of the two executors.
+        let jobs: [Int] = executors.map { executor in executor.jobs.withLock { $0 } }
+        #expect(jobs.allSatisfy { $0 > 0 })
+        #expect(jobs.reduce(0, +) >= 42)
     }
 
     /// A bid endpoint stand-in that answers after a delay, or never.

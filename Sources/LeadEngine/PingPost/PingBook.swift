@@ -3,24 +3,39 @@ import DequeModule
 /// The live pings, sharded so that pings do not contend with each other, each expiring 60 s after
 /// it was made. A ping's id names its shard, so a post goes straight to the shard that holds it.
 ///
-/// The shard logic is the value type `PingShard`; the actor around it only serialises access. A
-/// fast lane that runs on an event loop can hold the same `PingShard` in an actor whose executor
-/// is that loop.
+/// The shard logic is the value type `PingShard`; the actors around it only serialise access.
+/// Shards run on the default actor executor, or each on an executor it is given: hand them a
+/// SwiftNIO event loop's executor and a handler on that loop reaches its shard without a thread hop.
 public final class PingBook: Sendable {
     public static let defaultMaxLivePingsPerTenant = 200_000
 
-    private let shards: [PingBookShard]
+    private let shards: [any PingBookShard]
     private let identifiers: any IdentifierSource
 
+    /// - Parameter executors: one serial executor per shard (event loops, say); empty for the
+    ///   default actor executor with `shardCount` shards.
     public init(
-        shardCount: Int = 16, maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant,
+        shardCount: Int = 16, executors: [any SerialExecutor] = [], maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant,
         identifiers: any IdentifierSource = RandomIdentifiers()
     ) {
-        precondition((1...256).contains(shardCount))
+        let count = executors.isEmpty ? shardCount : executors.count
+        precondition((1...256).contains(count))
         // Each shard bounds its share; ids spread uniformly, so the tenant's total stays near the bound.
-        let perShard = (maxLivePingsPerTenant + shardCount - 1) / shardCount
-        self.shards = (0..<shardCount).map { _ in PingBookShard(PingShard(maxLivePingsPerTenant: perShard)) }
+        let perShard = (maxLivePingsPerTenant + count - 1) / count
+        if executors.isEmpty {
+            self.shards = (0..<count).map { _ in DefaultPingBookShard(PingShard(maxLivePingsPerTenant: perShard)) }
+        } else {
+            self.shards = executors.map { ExecutorPingBookShard(PingShard(maxLivePingsPerTenant: perShard), executor: $0) }
+        }
         self.identifiers = identifiers
+    }
+
+    /// The shard that holds (or will hold) a ping, for callers that want to run on its executor.
+    public func shard(for pingID: String) -> any PingBookShard {
+        // A malformed id still maps to some shard, where it is simply not found.
+        let digits = pingID.utf8.dropFirst(5).prefix(2)
+        let index = Int(String(decoding: digits, as: UTF8.self), radix: 16) ?? 0
+        return self.shards[index % self.shards.count]
     }
 
     /// A new ping id: `ping_`, two hex digits naming the shard, then random hex.
@@ -56,12 +71,6 @@ public final class PingBook: Sendable {
         return count
     }
 
-    fileprivate func shard(for pingID: String) -> PingBookShard {
-        // A malformed id still maps to some shard, where it is simply not found.
-        let digits = pingID.utf8.dropFirst(5).prefix(2)
-        let index = Int(String(decoding: digits, as: UTF8.self), radix: 16) ?? 0
-        return self.shards[index % self.shards.count]
-    }
 }
 
 /// Too many live pings for one tenant: the ping is refused rather than memory growing unbounded.
@@ -69,23 +78,44 @@ public struct PingBookFull: Error, Sendable, Equatable {
     public var retryAfterMilliseconds: Int64
 }
 
-actor PingBookShard {
-    fileprivate var state: PingShard
+/// An actor holding one shard of the ping book; its methods run on the actor's executor.
+public protocol PingBookShard: Actor {
+    var state: PingShard { get set }
+}
+
+extension PingBookShard {
+    public func insert(_ ping: Ping) throws(PingBookFull) { try self.state.insert(ping) }
+    public func ping(id: String, nowMilliseconds: Int64) -> Ping? { self.state.ping(id: id, nowMilliseconds: nowMilliseconds) }
+    public func sweep(nowMilliseconds: Int64) -> Int { self.state.sweep(nowMilliseconds: nowMilliseconds) }
+    public var count: Int { self.state.count }
+}
+
+/// A shard on the default actor executor.
+actor DefaultPingBookShard: PingBookShard {
+    var state: PingShard
 
     init(_ state: PingShard) {
         self.state = state
     }
+}
 
-    func insert(_ ping: Ping) throws(PingBookFull) { try self.state.insert(ping) }
-    func ping(id: String, nowMilliseconds: Int64) -> Ping? { self.state.ping(id: id, nowMilliseconds: nowMilliseconds) }
-    func sweep(nowMilliseconds: Int64) -> Int { self.state.sweep(nowMilliseconds: nowMilliseconds) }
-    var count: Int { self.state.count }
+/// A shard whose executor is given: an event loop's, so that code on that loop reaches it without a hop.
+actor ExecutorPingBookShard: PingBookShard {
+    var state: PingShard
+    let executor: any SerialExecutor
+
+    init(_ state: PingShard, executor: any SerialExecutor) {
+        self.state = state
+        self.executor = executor
+    }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { self.executor.asUnownedSerialExecutor() }
 }
 
 /// One shard's pings, their expiry order, and the live count per tenant.
 public struct PingShard: Sendable {
     let maxLivePingsPerTenant: Int
-    fileprivate var pings: [String: Ping] = [:]
+    private var pings: [String: Ping] = [:]
     /// Insertion order is expiry order (every ping lives 60 s), so expiry is a queue, not a heap.
     private var expiry: Deque<(expiresAt: Int64, id: String)> = []
     private var liveByTenant: [String: Int] = [:]
@@ -191,7 +221,7 @@ extension PingShard {
 }
 
 extension PingBookShard {
-    func claim(
+    public func claim(
         pingID: String, tenantID: String, buyerID: String, state: String, zipCode: String, nowMilliseconds: Int64, maxSharedBuyers: Int
     ) -> Result<(ping: Ping, bid: Bid), PostRejection> {
         self.state.claim(
@@ -200,7 +230,7 @@ extension PingBookShard {
         )
     }
 
-    func release(pingID: String, buyerID: String) { self.state.release(pingID: pingID, buyerID: buyerID) }
+    public func release(pingID: String, buyerID: String) { self.state.release(pingID: pingID, buyerID: buyerID) }
 }
 
 extension PingBook {
