@@ -27,7 +27,8 @@ public struct AppDependencies: Sendable {
     public let outboundClient: HTTPClient
     public let metrics: PrometheusCollectorRegistry
 
-    /// Opens (and migrates) the store, then loads keys and buyers into memory.
+    /// Opens (and migrates) the store, then loads into memory what the hot paths read: keys,
+    /// buyers, floors, live pings, campaign budgets and today's sales per buyer.
     public static func open(_ configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) async throws -> AppDependencies {
         let database = try LeadDatabase(path: configuration.databasePath)
         let tenantRepository = SQLiteTenantRepository(database: database)
@@ -72,8 +73,7 @@ public struct AppDependencies: Sendable {
             ),
             salesDesk: SalesDesk(
                 book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
-                budgets: budgets, signingKey: signingKey,
-                clock: clock
+                budgets: budgets, signingKey: signingKey, clock: clock
             ),
             courier: courier,
             consents: ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock),
