@@ -183,8 +183,50 @@ struct PostAPITests {
 
             let shared = try await Self.pingWithBuyers(server, client, exclusivity: ["shared", "shared", "shared", "shared", "shared"])
             let winners = try await race(shared.ping, shared.buyers, posts: 15).filter { $0.status == .ok }.map(\.buyer)
-            #expect(winners.count == SalesDesk.defaultMaxSharedBuyers)
+            #expect(winners.count == SharedSaleLimits.defaultMaxSharedBuyers)
             #expect(Set(winners).count == winners.count, "a buyer buys a lead once")
+        }
+    }
+
+    @Test("max_shared_buyers is an account setting: admin-only, validated, applied to the next post")
+    func sharingSetting() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            try await client.execute(uri: "/api/v1/pingpost/settings", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                let body = try response.object()
+                #expect(body["max_shared_buyers"] as? Int == 3)
+            }
+            try await client.execute(uri: "/api/v1/pingpost/settings", method: .put, headers: .apiKey(server.tenant.apiKey), body: .json(#"{"max_shared_buyers": 1}"#)) { response in
+                #expect(response.status == .forbidden)
+            }
+            for bad in [#"{"max_shared_buyers": 11}"#, #"{"max_shared_buyers": 0}"#, #"{"max_shared_buyers": "2"}"#, "{}"] {
+                try await client.execute(uri: "/api/v1/pingpost/settings", method: .put, headers: .apiKey(server.tenant.adminKey), body: .json(bad)) { response in
+                    #expect(response.status == .unprocessableContent, "\(bad)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/pingpost/settings", method: .put, headers: .apiKey(server.tenant.adminKey), body: .json(#"{"max_shared_buyers": 1}"#)) { response in
+                #expect(response.status == .ok)
+                let body = try response.object()
+                #expect(body["max_shared_buyers"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/v1/pingpost/settings", method: .get, headers: .apiKey(server.otherTenant.apiKey)) { response in
+                let body = try response.object()
+                #expect(body["max_shared_buyers"] as? Int == 3)
+            }
+            let (ping, buyers) = try await Self.pingWithBuyers(server, client, exclusivity: ["shared", "shared"])
+            let key = HTTPFields.complianceKey(server.tenant.complianceKey)
+            try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: ping, buyer: buyers[0]))) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: ping, buyer: buyers[1]))) { response in
+                #expect(response.status == .conflict)
+                let body = try response.object()
+                #expect(body["code"] as? String == "already_sold")
+            }
+            // The setting survives a restart.
+            let restarted = try await AppDependencies.open(server.configuration, clock: server.clock)
+            #expect(restarted.settings.maxSharedBuyers(tenantID: server.tenant.tenant.id) == 1)
+            await restarted.shutdown()
         }
     }
 

@@ -59,7 +59,7 @@ struct SystemTests {
                     ("/api/v1/campaigns", "post"), ("/api/v1/campaigns", "get"),
                     ("/api/v1/campaigns/{id}", "get"), ("/api/v1/campaigns/{id}", "patch"),
                     ("/api/v1/pingpost/ping", "post"), ("/api/v1/pingpost/pings/{ping_id}", "get"),
-                    ("/api/v1/pingpost/floors", "get"), ("/api/v1/pingpost/floors/{campaign_type}", "put"),
+                    ("/api/v1/pingpost/floors", "get"), ("/api/v1/pingpost/settings", "get"), ("/api/v1/pingpost/settings", "put"), ("/api/v1/pingpost/floors/{campaign_type}", "put"),
                     ("/api/v1/pingpost/post", "post"),
                     ("/api/v1/compliance/record-consent", "post"), ("/api/v1/compliance/verify-consent", "post"),
                     ("/api/v1/compliance/revoke-consent", "post"), ("/api/v1/compliance/public-key", "get"),

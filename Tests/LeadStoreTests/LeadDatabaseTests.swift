@@ -29,7 +29,7 @@ struct LeadDatabaseTests {
         let tables = try await database.writer.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
         }
-        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales", "pings", "ping_outcomes", "floor_prices", "leads", "signing_keys", "consent_certificates", "ledger_entries", "deliveries", "delivery_attempts"])
+        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales", "pings", "ping_outcomes", "floor_prices", "leads", "signing_keys", "consent_certificates", "ledger_entries", "deliveries", "delivery_attempts", "pingpost_settings"])
         try database.close()
     }
 

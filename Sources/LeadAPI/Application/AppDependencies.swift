@@ -18,7 +18,7 @@ public struct AppDependencies: Sendable {
     public let pingBook: PingBook
     public let pingJournal: PingJournal
     public let pings: PingRecords
-    public let floors: FloorPriceSettings
+    public let settings: PingPostSettings
     public let auctioneer: Auctioneer
     public let salesDesk: SalesDesk
     public let courier: Courier
@@ -41,6 +41,7 @@ public struct AppDependencies: Sendable {
         let floorPrices = FloorPrices()
         let dailySales = DailySales()
         let budgets = CampaignBudgets()
+        let sharing = SharedSaleLimits()
         let outboundClient = HTTPBidRequester.makeClient()
         let saleRepository = SQLiteSaleRepository(database: database)
         let signingKey: CertificateSigningKey
@@ -66,14 +67,14 @@ public struct AppDependencies: Sendable {
             pingBook: pingBook,
             pingJournal: pingJournal,
             pings: pings,
-            floors: FloorPriceSettings(floors: floorPrices, repository: pingRepository),
+            settings: PingPostSettings(floors: floorPrices, sharing: sharing, repository: pingRepository),
             auctioneer: Auctioneer(
                 buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets,
                 bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
             ),
             salesDesk: SalesDesk(
                 book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
-                budgets: budgets, signingKey: signingKey, clock: clock
+                budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing
             ),
             courier: courier,
             consents: ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock),
@@ -83,7 +84,7 @@ public struct AppDependencies: Sendable {
         do {
             try await dependencies.keyRingRefresher.refresh()
             try await dependencies.buyers.loadIndex()
-            try await dependencies.floors.loadAll()
+            try await dependencies.settings.loadAll()
             try await dependencies.pings.reloadLivePings()
             try await dependencies.campaigns.loadBudgets()
             let now = clock.nowMilliseconds()

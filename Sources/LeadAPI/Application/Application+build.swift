@@ -51,7 +51,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     )
     BuyerRoutes(registry: dependencies.buyers).addRoutes(to: api.group("buyers").add(middleware: standardKey))
     CampaignRoutes(registry: dependencies.campaigns).addRoutes(to: api.group("campaigns").add(middleware: standardKey))
-    FloorPriceRoutes(settings: dependencies.floors).addRoutes(to: api.group("pingpost/floors").add(middleware: standardKey))
+    PingPostSettingsRoutes(settings: dependencies.settings).addRoutes(to: api.group("pingpost").add(middleware: standardKey))
 
     let complianceKey = KeyAuthMiddleware(
         header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
         var schemas: [String: JSONValue] = OpenAPIComponents.schemas
         var webhooks: [String: JSONValue] = [:]
         let parts = [
-            SystemRoutes.openAPI, BuyerRoutes.openAPI, CampaignRoutes.openAPI, PingPostRoutes.openAPI, FloorPriceRoutes.openAPI,
+            SystemRoutes.openAPI, BuyerRoutes.openAPI, CampaignRoutes.openAPI, PingPostRoutes.openAPI, PingPostSettingsRoutes.openAPI,
             ConsentRoutes.openAPI,
         ]
         for part in parts {

@@ -42,18 +42,38 @@ public struct FloorPrice: Sendable, Equatable {
     }
 }
 
-/// Setting a tenant's floor prices: validated, stored, then live for the next ping.
-public struct FloorPriceSettings: Sendable {
+/// A tenant's ping-post settings — floor prices per vertical and how many buyers may share a
+/// lead — validated, stored, then live for the next ping or post.
+public struct PingPostSettings: Sendable {
     let floors: FloorPrices
+    let sharing: SharedSaleLimits
     let repository: any PingRepository
 
-    public init(floors: FloorPrices, repository: any PingRepository) {
+    public init(floors: FloorPrices, sharing: SharedSaleLimits, repository: any PingRepository) {
         self.floors = floors
+        self.sharing = sharing
         self.repository = repository
     }
 
     public func loadAll() async throws {
         for floor in try await self.repository.floorPrices() { self.floors.set(floor) }
+        for (tenantID, value) in try await self.repository.maxSharedBuyers() { self.sharing.set(tenantID: tenantID, maxSharedBuyers: value) }
+    }
+
+    public func maxSharedBuyers(tenantID: String) -> Int {
+        self.sharing.maxSharedBuyers(tenantID: tenantID)
+    }
+
+    public func setMaxSharedBuyers(_ value: Int?, tenantID: String) async throws -> Int {
+        guard let value, SharedSaleLimits.allowedRange.contains(value) else {
+            throw ValidationError(
+                field: "max_shared_buyers",
+                message: "must be an integer from \(SharedSaleLimits.allowedRange.lowerBound) to \(SharedSaleLimits.allowedRange.upperBound)"
+            )
+        }
+        try await self.repository.saveMaxSharedBuyers(value, tenantID: tenantID)
+        self.sharing.set(tenantID: tenantID, maxSharedBuyers: value)
+        return value
     }
 
     public func list(tenantID: String) -> [FloorPrice] {

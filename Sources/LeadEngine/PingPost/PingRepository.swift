@@ -7,4 +7,7 @@ public protocol PingRepository: Sendable {
     func livePings(nowMilliseconds: Int64) async throws -> [Ping]
     func floorPrices() async throws -> [FloorPrice]
     func saveFloorPrice(_ floor: FloorPrice) async throws
+    /// Tenants' `max_shared_buyers` settings, where set.
+    func maxSharedBuyers() async throws -> [String: Int]
+    func saveMaxSharedBuyers(_ value: Int, tenantID: String) async throws
 }

@@ -27,8 +27,6 @@ public struct PostReceipt: Sendable, Equatable {
 /// Turns posts into sales. The ping book serialises racing posts for one ping; the sale commits in
 /// one durable transaction before the answer; delivery is tried once inline, then by the courier.
 public struct SalesDesk: Sendable {
-    public static let defaultMaxSharedBuyers = 3
-
     let book: PingBook
     let pings: PingRecords
     let repository: any SaleRepository
@@ -39,12 +37,12 @@ public struct SalesDesk: Sendable {
     let signingKey: CertificateSigningKey
     let clock: any EngineClock
     let identifiers: any IdentifierSource
-    let maxSharedBuyers: Int
+    let sharing: SharedSaleLimits
 
     public init(
         book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
-        dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
-        maxSharedBuyers: Int = SalesDesk.defaultMaxSharedBuyers
+        dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey,
+        clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits()
     ) {
         self.book = book
         self.pings = pings
@@ -56,14 +54,14 @@ public struct SalesDesk: Sendable {
         self.signingKey = signingKey
         self.clock = clock
         self.identifiers = identifiers
-        self.maxSharedBuyers = maxSharedBuyers
+        self.sharing = sharing
     }
 
     public func post(_ request: PostRequest, tenantID: String) async throws -> PostReceipt {
         let now = self.clock.nowMilliseconds()
         let claim = await self.book.claim(
             pingID: request.pingID, tenantID: tenantID, buyerID: request.buyerID, state: request.contact.state,
-            zipCode: request.contact.zipCode, nowMilliseconds: now, maxSharedBuyers: self.maxSharedBuyers
+            zipCode: request.contact.zipCode, nowMilliseconds: now, maxSharedBuyers: self.sharing.maxSharedBuyers(tenantID: tenantID)
         )
         let (ping, bid): (Ping, Bid)
         switch claim {

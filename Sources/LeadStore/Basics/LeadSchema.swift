@@ -157,6 +157,11 @@ enum LeadSchema {
                 );
                 CREATE INDEX leads_by_tenant ON leads(tenant_id, created_at);
 
+                CREATE TABLE pingpost_settings (
+                    tenant_id TEXT PRIMARY KEY NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    max_shared_buyers INTEGER NOT NULL CHECK (max_shared_buyers BETWEEN 1 AND 10)
+                ) WITHOUT ROWID;
+
                 CREATE TABLE signing_keys (
                     id TEXT PRIMARY KEY NOT NULL,
                     private_key BLOB NOT NULL CHECK (length(private_key) = 32),

@@ -94,6 +94,28 @@ public struct SQLitePingRepository: PingRepository {
         }
     }
 
+    public func maxSharedBuyers() async throws -> [String: Int] {
+        try await self.database.writer.read { db in
+            var settings: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT tenant_id, max_shared_buyers FROM pingpost_settings") {
+                settings[row["tenant_id"]] = row["max_shared_buyers"]
+            }
+            return settings
+        }
+    }
+
+    public func saveMaxSharedBuyers(_ value: Int, tenantID: String) async throws {
+        try await self.database.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO pingpost_settings (tenant_id, max_shared_buyers) VALUES (?, ?)
+                    ON CONFLICT (tenant_id) DO UPDATE SET max_shared_buyers = excluded.max_shared_buyers
+                    """,
+                arguments: [tenantID, value]
+            )
+        }
+    }
+
     private static func ping(from row: Row, _ db: Database) throws -> Ping {
         let id: String = row["id"]
         var bids: [(rank: Int, bid: Bid)] = []

@@ -1,8 +1,8 @@
 import LeadEngine
 
-/// The OpenAPI description of `/api/v1/pingpost/floors`, next to `FloorPriceRoutes` so the two change
+/// The OpenAPI description of `/api/v1/pingpost/floors` and `/settings`, next to `PingPostSettingsRoutes` so the two change
 /// together. The helpers it builds with (`OpenAPIPart.keyedOperation`, …) live in `OpenAPI/OpenAPIBuilders.swift`.
-extension FloorPriceRoutes {
+extension PingPostSettingsRoutes {
     static let openAPI = OpenAPIPart(
         paths: [
             "/api/v1/pingpost/floors": ["get": listOperation],
@@ -10,6 +10,7 @@ extension FloorPriceRoutes {
                 "parameters": [campaignTypeParameter],
                 "put": updateOperation,
             ],
+            "/api/v1/pingpost/settings": ["get": showSettingsOperation, "put": updateSettingsOperation],
         ],
         schemas: OpenAPIPart.marketSchemas.merging(schemas) { _, own in own }
     )
@@ -34,6 +35,23 @@ extension FloorPriceRoutes {
         errors: [.badRequest, .unauthorized, .forbidden, .tooLarge, .invalid, .rateLimited]
     )
 
+    private static let showSettingsOperation = OpenAPIPart.keyedOperation(
+        id: "getPingPostSettings", tag: "Ping-post", summary: "Show ping-post settings",
+        description: "max_shared_buyers: how many distinct buyers may buy one shared lead (default "
+            + "\(SharedSaleLimits.defaultMaxSharedBuyers)); an exclusive sale is always the only one.",
+        responses: ["200": OpenAPIPart.jsonAnswer("The account's settings.", schema: OpenAPIPart.ref("PingPostSettings"))],
+        errors: [.unauthorized, .forbidden, .rateLimited]
+    )
+
+    private static let updateSettingsOperation = OpenAPIPart.keyedOperation(
+        id: "setPingPostSettings", tag: "Ping-post", summary: "Change ping-post settings",
+        description: "Sets max_shared_buyers (\(SharedSaleLimits.allowedRange.lowerBound) to "
+            + "\(SharedSaleLimits.allowedRange.upperBound)); it applies from the next post. Needs an admin key: a standard key answers 403.",
+        requestBody: OpenAPIPart.jsonBody(schema: "PingPostSettings", description: "The new settings."),
+        responses: ["200": OpenAPIPart.jsonAnswer("The settings after the update.", schema: OpenAPIPart.ref("PingPostSettings"))],
+        errors: [.badRequest, .unauthorized, .forbidden, .tooLarge, .invalid, .rateLimited]
+    )
+
     private static let campaignTypeParameter: JSONValue = [
         "name": "campaign_type", "in": "path", "required": true,
         "description": "The vertical whose floor price is set.",
@@ -43,6 +61,17 @@ extension FloorPriceRoutes {
     // MARK: Schemas
 
     private static let schemas: [String: JSONValue] = [
+        "PingPostSettings": [
+            "type": "object",
+            "required": ["max_shared_buyers"],
+            "properties": [
+                "max_shared_buyers": [
+                    "type": "integer", "minimum": .integer(Int64(SharedSaleLimits.allowedRange.lowerBound)),
+                    "maximum": .integer(Int64(SharedSaleLimits.allowedRange.upperBound)),
+                    "description": "How many distinct buyers may buy one shared lead.",
+                ]
+            ],
+        ],
         "FloorPrice": [
             "type": "object",
             "required": ["campaign_type", "floor_price_cents"],
