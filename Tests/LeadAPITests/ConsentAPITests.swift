@@ -5,9 +5,9 @@ import HTTPTypes
 import HummingbirdTesting
 import LeadAPI
 import LeadEngine
-@testable import LeadStore
 import NIOCore
 import Testing
+@testable import LeadStore
 
 @Suite("Compliance: consent certificates")
 struct ConsentAPITests {

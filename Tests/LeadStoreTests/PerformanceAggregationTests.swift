@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import LeadEngine
-@testable import LeadStore
 import Testing
+@testable import LeadStore
 
 /// Buyer and campaign metrics computed from rows of the `sales` table.
 @Suite("Sales performance aggregation")

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import LeadEngine
-@testable import LeadStore
 import Testing
+@testable import LeadStore
 
 @Suite("SQLite tenant repository")
 struct SQLiteTenantRepositoryTests {

@@ -1,5 +1,5 @@
-import LeadEngine
 import Hummingbird
+import LeadEngine
 import NIOCore
 import Prometheus
 
