@@ -32,11 +32,7 @@ struct KeyAuthMiddleware: RouterMiddleware {
             var context = context
             context.principal = principal
             context.logger[metadataKey: "key_id"] = .string(principal.keyID)
-            do {
-                response = try await next(request, context)
-            } catch {
-                response = Problem.from(error, logger: context.logger).response(requestID: context.id)
-            }
+            response = await Problem.answering(request, context: context, next: next)
         }
         decision.apply(to: &response.headers)
         return response
@@ -55,11 +51,7 @@ struct ClientAddressRateLimitMiddleware: RouterMiddleware {
         let decision = self.rateLimiter.check(key: "address:" + address, policy: self.policy)
         var response: Response
         if decision.allowed {
-            do {
-                response = try await next(request, context)
-            } catch {
-                response = Problem.from(error, logger: context.logger).response(requestID: context.id)
-            }
+            response = await Problem.answering(request, context: context, next: next)
         } else {
             response = Problem.rateLimited(decision).response(requestID: context.id)
         }

@@ -7,14 +7,22 @@ struct ProblemMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch {
-            response = Problem.from(error, logger: context.logger).response(requestID: context.id)
-        }
+        var response = await Problem.answering(request, context: context, next: next)
         response.headers[.requestID] = context.id
         return response
+    }
+}
+
+extension Problem {
+    /// The response of `next`, or the problem for whatever it threw: the one place errors become answers.
+    static func answering(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return Problem.from(error, logger: context.logger).response(requestID: context.id)
+        }
     }
 }
 

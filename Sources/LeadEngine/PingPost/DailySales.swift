@@ -19,14 +19,6 @@ public final class DailySales: Sendable {
     /// Milliseconds at the start of the UTC day that holds `milliseconds`.
     public static func startOfDay(milliseconds: Int64) -> Int64 { self.day(ofMilliseconds: milliseconds) * 86_400_000 }
 
-    public func sold(buyerID: String, nowMilliseconds: Int64) -> Int {
-        let today = Self.day(ofMilliseconds: nowMilliseconds)
-        return self.counts.withLock { counts in
-            guard let count = counts[buyerID], count.day == today else { return 0 }
-            return count.sold
-        }
-    }
-
     /// Today's counts, taken under one lock for a whole ping: copying the dictionary is O(1).
     public func snapshot(nowMilliseconds: Int64) -> Snapshot {
         Snapshot(today: Self.day(ofMilliseconds: nowMilliseconds), counts: self.counts.withLock { $0 })

@@ -76,22 +76,26 @@ public struct SalesDesk: Sendable {
         case .failure(let rejection):
             throw rejection
         }
+        // Each reservation taken is undone, newest first, if the sale does not commit.
+        var undo: [@Sendable () async -> Void] = [{ await self.book.release(pingID: request.pingID, buyerID: request.buyerID) }]
+        func abandon(_ error: any Error) async -> any Error {
+            for step in undo.reversed() { await step() }
+            return error
+        }
         // The cap is checked again here: the ping may have been answered before today's last sale.
         guard self.dailySales.reserve(buyerID: bid.buyerID, cap: self.buyers.buyer(id: bid.buyerID)?.dailyCap, nowMilliseconds: now) else {
-            await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
-            throw PostRejection.dailyCapReached
+            throw await abandon(PostRejection.dailyCapReached)
         }
-        let funding = self.budgets.reserve(
+        undo.append { self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now) }
+        let campaignID: String?
+        switch self.budgets.reserve(
             buyerID: bid.buyerID, campaignType: ping.request.campaignType, state: ping.request.state, priceCents: bid.bidCents, nowMilliseconds: now
-        )
-        var campaignID: String?
-        switch funding {
+        ) {
         case .exhausted:
-            self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now)
-            await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
-            throw PostRejection.budgetExhausted
+            throw await abandon(PostRejection.budgetExhausted)
         case .funded(let id):
             campaignID = id
+            undo.append { self.budgets.release(campaignID: id, priceCents: bid.bidCents, nowMilliseconds: now) }
         case .unbudgeted:
             campaignID = nil
         }
@@ -108,10 +112,7 @@ public struct SalesDesk: Sendable {
                 deliveryStatus: delivery.status
             )
         } catch {
-            if let campaignID { self.budgets.release(campaignID: campaignID, priceCents: bid.bidCents, nowMilliseconds: now) }
-            self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now)
-            await self.book.release(pingID: request.pingID, buyerID: request.buyerID)
-            throw error
+            throw await abandon(error)
         }
     }
 

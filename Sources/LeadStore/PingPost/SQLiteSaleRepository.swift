@@ -94,18 +94,6 @@ public struct SQLiteSaleRepository: SaleRepository {
         }
     }
 
-    public func attempts(deliveryID: String) async throws -> [DeliveryAttempt] {
-        try await self.database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempted_at, rowid", arguments: [deliveryID])
-                .map { row in
-                    DeliveryAttempt(
-                        attemptedAtMilliseconds: row["attempted_at"], statusCode: row["status_code"], error: row["error"],
-                        durationMilliseconds: row["duration_ms"]
-                    )
-                }
-        }
-    }
-
     public func salesCount(sinceMilliseconds: Int64) async throws -> [String: Int] {
         try await self.database.writer.read { db in
             var counts: [String: Int] = [:]
