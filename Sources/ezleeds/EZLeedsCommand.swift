@@ -84,7 +84,7 @@ struct KeyCommand: AsyncParsableCommand {
 
         @Option(help: "The tenant id.") var tenant: String
         @Option(help: "standard, admin or compliance.") var role: String
-        @Option(help: "Requests a minute (and burst); default 100.") var rateLimitPerMinute: Int?
+        @Option(help: "Requests a minute (and burst), 1 to 100,000,000; default 100.") var rateLimitPerMinute: Int?
         @OptionGroup var store: StoreOptions
 
         func run() async throws {

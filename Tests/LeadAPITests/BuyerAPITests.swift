@@ -40,7 +40,7 @@ struct BuyerAPITests {
             let body = """
                 {"name": "RTB Buyer", "campaign_types": ["solar"], "states": ["TX"], "max_price_cents": 1200,
                  "bid_url": "http://10.0.0.5:9000/bid", "bid_timeout_ms": 120, "exclusivity": "exclusive",
-                 "zip_codes": ["75001", "75002", "75001"], "daily_cap": 40, "status": "paused"}
+                 "zip_codes": ["75001", "75002", "75001"], "daily_cap": 40, "time_zone": "America/Chicago", "status": "paused"}
                 """
             let id = try await create("/api/v1/buyers", body: body, key: server.tenant.apiKey, client: client)
             try await client.execute(uri: "/api/v1/buyers/\(id)", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
@@ -50,6 +50,7 @@ struct BuyerAPITests {
                 #expect(buyer["exclusivity"] as? String == "exclusive")
                 #expect(buyer["zip_codes"] as? [String] == ["75001", "75002"])
                 #expect(buyer["daily_cap"] as? Int == 40)
+                #expect(buyer["time_zone"] as? String == "America/Chicago")
                 #expect(buyer["status"] as? String == "paused")
                 #expect(buyer["has_webhook_secret"] as? Bool == false)
             }
@@ -70,6 +71,26 @@ struct BuyerAPITests {
             ) { response in
                 #expect(response.status == .unprocessableContent)
                 #expect(response.text.contains("must not be null"))
+            }
+            // time_zone takes IANA names only; a bad one names the field and changes nothing.
+            try await client.execute(
+                uri: "/api/v1/buyers/\(id)", method: .patch, headers: .apiKey(server.tenant.apiKey), body: .json(#"{"time_zone": "CST"}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let errors = try #require(try response.object()["errors"] as? [[String: Any]])
+                #expect(errors.compactMap { $0["field"] as? String } == ["time_zone"])
+            }
+            try await client.execute(
+                uri: "/api/v1/buyers/\(id)", method: .patch, headers: .apiKey(server.tenant.apiKey), body: .json(#"{"time_zone": "Pacific/Honolulu"}"#)
+            ) { response in
+                let buyer = try response.object()
+                #expect(buyer["time_zone"] as? String == "Pacific/Honolulu")
+            }
+            // Without a time_zone a buyer counts UTC days.
+            let plain = try await create("/api/v1/buyers", body: PingAPITests.buyer("Plain", price: 1), key: server.tenant.apiKey, client: client)
+            try await client.execute(uri: "/api/v1/buyers/\(plain)", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
+                let buyer = try response.object()
+                #expect(buyer["time_zone"] as? String == "UTC")
             }
         }
     }

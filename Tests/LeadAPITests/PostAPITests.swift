@@ -264,6 +264,39 @@ struct PostAPITests {
         }
     }
 
+    @Test("daily_cap counts the buyer's calendar day in its time_zone, and today's sales are restored after a restart")
+    func dailyCapInTheBuyersTimeZone() async throws {
+        // The test clock starts at 2026-04-12T13:20Z: 06:20 in Los Angeles (PDT, UTC−7).
+        let server = try await TestServer.make()
+        let tenantID = server.tenant.tenant.id
+        try await server.test { client in
+            let extra = #", "daily_cap": 1, "time_zone": "America/Los_Angeles""#
+            let buyer = try await create("/api/v1/buyers", body: PingAPITests.buyer("West", price: 100, extra: extra), key: server.tenant.apiKey, client: client)
+            let key = HTTPFields.complianceKey(server.tenant.complianceKey)
+            let pingID = try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: key, body: .json(PingAPITests.ping)) {
+                try #require(try $0.object()["ping_id"] as? String)
+            }
+            try await client.execute(uri: "/api/v1/pingpost/post", method: .post, headers: key, body: .json(Self.post(ping: pingID, buyer: buyer))) { response in
+                #expect(response.status == .ok)
+            }
+            // 00:05Z on the 13th: a new UTC day, still the 12th in Los Angeles.
+            server.clock.advance(byMilliseconds: (10 * 60 + 45) * 60_000)
+            let request = PingRequest(campaignType: .legalPI, state: "NV", zipCode: "89101", source: "s")
+            let capped = try await server.dependencies.auctioneer.ping(request, tenantID: tenantID)
+            #expect(capped.bids.isEmpty)
+            #expect(capped.outcomes.map(\.result) == [.noBid(.dailyCap, detail: nil)])
+
+            // A restart counts the sale made earlier in the buyer's day.
+            await server.dependencies.shutdown()
+            let restarted = try await AppDependencies.open(server.configuration, clock: server.clock)
+            #expect(try await restarted.auctioneer.ping(request, tenantID: tenantID).bids.isEmpty)
+            // 07:00Z on the 13th is midnight in Los Angeles: the cap starts over.
+            server.clock.set(milliseconds: 1_776_063_600_000)
+            #expect(try await restarted.auctioneer.ping(request, tenantID: tenantID).bids.count == 1)
+            await restarted.shutdown()
+        }
+    }
+
     @Test("campaign budgets: a buyer buys only what its campaigns can pay, across restarts")
     func budgets() async throws {
         let server = try await TestServer.make()

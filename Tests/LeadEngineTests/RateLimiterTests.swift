@@ -162,7 +162,7 @@ struct RateLimiterTests {
         let first = limiter.check(key: "k", policy: policy)
         #expect(first.allowed)
         #expect(first.remaining == APIKey.maxRateLimitPerMinute - 1)
-        #expect(first.resetAfterMilliseconds == 1)  // 60000/1e6 ms, rounded up
+        #expect(first.resetAfterMilliseconds == 1)  // 60000/1e8 ms, rounded up
     }
 
     @Test("one key's exhaustion leaves another key untouched")

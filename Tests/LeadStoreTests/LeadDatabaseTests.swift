@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Lead database file, schema and migrations")
 struct LeadDatabaseTests {
-    static let migrationNames = ["2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns", "2026-11-26 pings", "2026-11-26 posts"]
+    static let migrationNames = [
+        "2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns", "2026-11-26 pings", "2026-11-26 posts", "2026-11-27 buyer time zones",
+    ]
 
     @Test("a new file opens in WAL mode with every migration applied")
     func openNewFile() async throws {

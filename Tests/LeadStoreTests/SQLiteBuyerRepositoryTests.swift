@@ -9,8 +9,8 @@ struct SQLiteBuyerRepositoryTests {
     static let full = Buyer(
         id: "buyer_full", tenantID: "ten_1", name: "Full Buyer", campaignTypes: [.autoInsurance, .legalPI], states: ["CA", "DC", "NY"],
         maxPriceCents: 12_345, webhookURL: "https://hooks.example.com/leads", webhookSecret: "whsec_abc", bidURL: "https://bids.example.com/ping",
-        bidTimeoutMilliseconds: 1_750, exclusivity: .exclusive, zipCodes: ["00501", "10001", "90210"], dailyCap: 0, status: .paused,
-        revision: 7, createdAt: Times.at(1), updatedAt: Times.at(2_345)
+        bidTimeoutMilliseconds: 1_750, exclusivity: .exclusive, zipCodes: ["00501", "10001", "90210"], dailyCap: 0, timeZone: "America/Denver",
+        status: .paused, revision: 7, createdAt: Times.at(1), updatedAt: Times.at(2_345)
     )
 
     static let sparse = Buyer(

@@ -88,7 +88,7 @@ public struct AppDependencies: Sendable {
             try await dependencies.pings.reloadLivePings()
             try await dependencies.campaigns.loadBudgets()
             let now = clock.nowMilliseconds()
-            dailySales.load(try await saleRepository.salesCount(sinceMilliseconds: DailySales.startOfDay(milliseconds: now)), nowMilliseconds: now)
+            try await dailySales.restore(buyers: buyerIndex.all, from: saleRepository, nowMilliseconds: now)
         } catch {
             try? await outboundClient.shutdown()
             throw error

@@ -148,7 +148,14 @@ extension BuyerRoutes {
                 "type": ["array", "null"], "minItems": 1, "maxItems": 50_000, "items": OpenAPIPart.zipCodeSchema,
                 "description": "A ZIP allow-list within the buyer's states; null for every ZIP code. Duplicates are dropped.",
             ],
-            "daily_cap": OpenAPIPart.nullableCountSchema("Leads a day at most; null for no cap."),
+            "daily_cap": OpenAPIPart.nullableCountSchema("Leads a day at most; null for no cap. A day is a calendar day in time_zone."),
+            "time_zone": defaulted(
+                [
+                    "type": "string", "examples": ["America/New_York"],
+                    "description": "IANA time zone whose calendar days daily_cap counts (midnight to midnight, daylight saving included).",
+                ],
+                "UTC"
+            ),
             "status": defaulted(OpenAPIPart.ref("BuyerStatus"), .string(BuyerStatus.active.rawValue)),
         ]
     }
@@ -172,6 +179,7 @@ extension BuyerRoutes {
                 "description": "The ZIP allow-list, sorted; null when every ZIP code of the buyer's states is taken.",
             ],
             "daily_cap": ["type": ["integer", "null"], "minimum": 0, "description": "null: no cap."],
+            "time_zone": ["type": "string", "description": "IANA time zone whose calendar days daily_cap counts."],
             "leads_purchased": OpenAPIPart.countSchema("Leads sold to the buyer."),
             "leads_accepted": OpenAPIPart.countSchema("Purchased leads the buyer accepted."),
             "leads_returned": OpenAPIPart.countSchema("Purchased leads the buyer returned."),

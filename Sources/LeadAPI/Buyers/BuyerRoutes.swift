@@ -22,7 +22,8 @@ struct BuyerRoutes {
             maxPriceCents: body.int64("max_price_cents"), webhookURL: body.string("webhook_url"),
             webhookSecret: body.string("webhook_secret"), bidURL: body.string("bid_url"),
             bidTimeoutMilliseconds: body.int("bid_timeout_ms"), exclusivity: body.string("exclusivity"),
-            zipCodes: body.strings("zip_codes"), dailyCap: body.int("daily_cap"), status: body.string("status")
+            zipCodes: body.strings("zip_codes"), dailyCap: body.int("daily_cap"), timeZone: body.string("time_zone"),
+            status: body.string("status")
         )
         try throwFieldErrors(body) { BuyerRegistry.problems(in: draft) }
         let buyer = try await self.registry.create(draft, tenantID: principal.tenantID)
@@ -104,6 +105,7 @@ struct BuyerRoutes {
         changes.exclusivity = body.update("exclusivity") { $0.string($1) }
         changes.zipCodes = body.nullableUpdate("zip_codes") { $0.strings($1) }
         changes.dailyCap = body.nullableUpdate("daily_cap") { $0.int($1) }
+        changes.timeZone = body.update("time_zone") { $0.string($1) }
         changes.status = body.update("status") { $0.string($1) }
         try throwFieldErrors(body) { BuyerRegistry.problems(in: changes) }
         _ = try await self.registry.update(id: id, tenantID: principal.tenantID, changes: changes)
@@ -128,6 +130,7 @@ struct BuyerRoutes {
             "exclusivity": .string(buyer.exclusivity.rawValue),
             "zip_codes": buyer.zipCodes.map(JSONValue.strings) ?? .null,
             "daily_cap": .optional(buyer.dailyCap),
+            "time_zone": .string(buyer.timeZone),
             "leads_purchased": .int(performance.leadsPurchased),
             "leads_accepted": .int(performance.leadsAccepted),
             "leads_returned": .int(performance.leadsReturned),

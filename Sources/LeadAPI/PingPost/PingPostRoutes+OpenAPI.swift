@@ -375,8 +375,8 @@ extension PingPostRoutes {
             consent.ip_address); the ping exists in this account (404, also for another account's ping); it has not \
             expired (409 ping_expired, with expired_at); buyer_id bid on it (409 buyer_not_bidding); the lead's state \
             and zip_code are those pinged (409 ping_mismatch, errors naming lead.state and/or lead.zip_code); the lead \
-            is still for sale to this buyer (409 already_sold); the buyer has not bought its daily_cap leads today, a \
-            UTC day, since it bid (409 daily_cap_reached: post to another bidder); one of the buyer's campaigns can \
+            is still for sale to this buyer (409 already_sold); the buyer has not bought its daily_cap leads today (its \
+            calendar day in its time_zone) since it bid (409 daily_cap_reached: post to another bidder); one of the buyer's campaigns can \
             still pay the bid (409 budget_exhausted). An exclusive ping (the chosen bid, or an earlier sale \
             on it, is exclusive) sells once; a shared ping sells to at most max_shared_buyers (an account setting, default \(SharedSaleLimits.defaultMaxSharedBuyers)) \
             distinct buyers, each of them once. Racing posts for one ping are serialised: exactly as many succeed as \
@@ -406,7 +406,7 @@ extension PingPostRoutes {
                     - ping_mismatch: the lead's state or zip_code differs from the ping's; errors names lead.state and/or lead.zip_code.
                     - already_sold: this buyer already bought the lead, or an exclusive ping was sold, or a shared ping \
                     was sold to max_shared_buyers buyers (default \(SharedSaleLimits.defaultMaxSharedBuyers)).
-                    - daily_cap_reached: the buyer bought its daily_cap leads today (a UTC day) since it bid; post to another bidder.
+                    - daily_cap_reached: the buyer bought its daily_cap leads today (in its time_zone) since it bid; post to another bidder.
                     - budget_exhausted: none of the buyer's campaigns (campaigns whose buyer_id is the buyer, of the lead's type and state) \
                     has the budget or the max_leads_per_day left for this bid any more; post to another bidder.
                     """

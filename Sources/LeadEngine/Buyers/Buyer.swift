@@ -29,6 +29,8 @@ public struct Buyer: Sendable, Equatable {
     public var zipCodes: [String]?
     /// Leads a day at most; nil means no cap.
     public var dailyCap: Int?
+    /// IANA time zone whose calendar days `dailyCap` counts.
+    public var timeZone: String
     public var status: BuyerStatus
     /// Bumped on every update so the in-memory index never applies an older version over a newer.
     public var revision: Int64
@@ -39,7 +41,7 @@ public struct Buyer: Sendable, Equatable {
         id: String, tenantID: String, name: String, campaignTypes: [CampaignType], states: [String],
         maxPriceCents: Int64, webhookURL: String? = nil, webhookSecret: String? = nil, bidURL: String? = nil,
         bidTimeoutMilliseconds: Int = Buyer.defaultBidTimeoutMilliseconds, exclusivity: Exclusivity = .shared,
-        zipCodes: [String]? = nil, dailyCap: Int? = nil, status: BuyerStatus = .active, revision: Int64 = 1,
+        zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String = "UTC", status: BuyerStatus = .active, revision: Int64 = 1,
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -55,6 +57,7 @@ public struct Buyer: Sendable, Equatable {
         self.exclusivity = exclusivity
         self.zipCodes = zipCodes
         self.dailyCap = dailyCap
+        self.timeZone = timeZone
         self.status = status
         self.revision = revision
         self.createdAt = createdAt

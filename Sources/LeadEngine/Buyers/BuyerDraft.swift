@@ -13,12 +13,13 @@ public struct BuyerDraft: Sendable {
     public var exclusivity: String?
     public var zipCodes: [String]?
     public var dailyCap: Int?
+    public var timeZone: String?
     public var status: String?
 
     public init(
         name: String? = nil, campaignTypes: [String]? = nil, states: [String]? = nil, maxPriceCents: Int64? = nil,
         webhookURL: String? = nil, webhookSecret: String? = nil, bidURL: String? = nil, bidTimeoutMilliseconds: Int? = nil,
-        exclusivity: String? = nil, zipCodes: [String]? = nil, dailyCap: Int? = nil, status: String? = nil
+        exclusivity: String? = nil, zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String? = nil, status: String? = nil
     ) {
         self.name = name
         self.campaignTypes = campaignTypes
@@ -31,6 +32,7 @@ public struct BuyerDraft: Sendable {
         self.exclusivity = exclusivity
         self.zipCodes = zipCodes
         self.dailyCap = dailyCap
+        self.timeZone = timeZone
         self.status = status
     }
 }
@@ -48,6 +50,7 @@ public struct BuyerChanges: Sendable {
     public var exclusivity: FieldUpdate<String> = .unchanged
     public var zipCodes: FieldUpdate<[String]?> = .unchanged
     public var dailyCap: FieldUpdate<Int?> = .unchanged
+    public var timeZone: FieldUpdate<String> = .unchanged
     public var status: FieldUpdate<String> = .unchanged
 
     public init() {}
@@ -81,6 +84,7 @@ enum BuyerRules {
         if let exclusivity = draft.exclusivity { changes.exclusivity = .set(exclusivity) }
         changes.zipCodes = .set(draft.zipCodes)
         changes.dailyCap = .set(draft.dailyCap)
+        if let zone = draft.timeZone { changes.timeZone = .set(zone) }
         if let status = draft.status { changes.status = .set(status) }
         do {
             try Self.apply(changes, to: &buyer)
@@ -149,6 +153,10 @@ enum BuyerRules {
         if case .set(let cap) = changes.dailyCap {
             if let cap, cap < 0 { errors.add("daily_cap", "must be a non-negative integer, or null for no cap") }
             buyer.dailyCap = cap
+        }
+        if let zone = changes.timeZone.newValue {
+            if !LocalDay.isKnownTimeZone(zone) { errors.add("time_zone", "must be an IANA time zone such as America/New_York, or UTC") }
+            buyer.timeZone = zone
         }
         if let raw = changes.status.newValue {
             if let status = BuyerStatus(rawValue: raw) {

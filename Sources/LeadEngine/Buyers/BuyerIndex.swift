@@ -59,6 +59,11 @@ public final class BuyerIndex: Sendable {
         self.storage.withLock { $0.buyers[id] }
     }
 
+    /// Every buyer of every tenant.
+    public var all: [Buyer] {
+        self.storage.withLock { Array($0.buyers.values) }
+    }
+
     public var count: Int {
         self.storage.withLock { $0.buyers.count }
     }

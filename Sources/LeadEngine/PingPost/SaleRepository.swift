@@ -38,8 +38,8 @@ public protocol SaleRepository: Sendable {
     func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws
     /// Pending deliveries whose next attempt is due, oldest first.
     func dueDeliveries(nowMilliseconds: Int64, limit: Int) async throws -> [Delivery]
-    /// Sales per buyer since `sinceMilliseconds`, to restore today's daily-cap counts at start.
-    func salesCount(sinceMilliseconds: Int64) async throws -> [String: Int]
+    /// Sales of each buyer since its own instant (the start of its day), to restore daily-cap counts at start.
+    func salesCount(sinceByBuyer: [String: Int64]) async throws -> [String: Int]
     /// The server's certificate signing key, made and stored by `make` the first time.
     func signingKey(orMake make: @Sendable () -> CertificateSigningKey) async throws -> CertificateSigningKey
 }

@@ -83,7 +83,8 @@ public struct SalesDesk: Sendable {
             return error
         }
         // The cap is checked again here: the ping may have been answered before today's last sale.
-        guard self.dailySales.reserve(buyerID: bid.buyerID, cap: self.buyers.buyer(id: bid.buyerID)?.dailyCap, nowMilliseconds: now) else {
+        let buyer = self.buyers.buyer(id: bid.buyerID)
+        guard self.dailySales.reserve(buyerID: bid.buyerID, cap: buyer?.dailyCap, timeZone: buyer?.timeZone ?? "UTC", nowMilliseconds: now) else {
             throw await abandon(PostRejection.dailyCapReached)
         }
         undo.append { self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now) }

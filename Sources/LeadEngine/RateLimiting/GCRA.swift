@@ -36,18 +36,19 @@ public struct RateLimitDecision: Sendable, Equatable {
 ///
 /// Time runs in *scaled* milliseconds: one real millisecond is `limitPerMinute` units, so the
 /// emission interval is exactly 60,000 units for every limit and no rounding ever loses a request
-/// (floating point here allows 99 of a burst of 100).
+/// (floating point here allows 99 of a burst of 100). Scaled epoch times pass Int64 at limits
+/// over a few million a minute, so they are 128-bit; every difference fits 64 bits again.
 public enum GCRA {
-    static let emissionInterval: Int64 = 60_000
+    static let emissionInterval: Int128 = 60_000
 
     /// Decides one request at `nowMilliseconds`. `tat` is the key's stored TAT in scaled units, nil
     /// for a key not seen recently. Returns the decision and the TAT to store when allowed.
     public static func evaluate(
-        tat: Int64?, nowMilliseconds: Int64, policy: RateLimitPolicy
-    ) -> (decision: RateLimitDecision, newTAT: Int64?) {
-        let scale = Int64(policy.limitPerMinute)
-        let now = nowMilliseconds * scale
-        let capacity = Int64(policy.burst) * Self.emissionInterval
+        tat: Int128?, nowMilliseconds: Int64, policy: RateLimitPolicy
+    ) -> (decision: RateLimitDecision, newTAT: Int128?) {
+        let scale = Int128(policy.limitPerMinute)
+        let now = Int128(nowMilliseconds) * scale
+        let capacity = Int128(policy.burst) * Self.emissionInterval
         let start = max(tat ?? now, now)
         let candidate = start + Self.emissionInterval
         if candidate - now <= capacity {
@@ -68,12 +69,12 @@ public enum GCRA {
     }
 
     /// Scaled units back to real milliseconds, rounded up so a client never retries too early.
-    static func toMilliseconds(_ scaled: Int64, scale: Int64) -> Int64 {
-        (scaled + scale - 1) / scale
+    static func toMilliseconds(_ scaled: Int128, scale: Int128) -> Int64 {
+        Int64((scaled + scale - 1) / scale)
     }
 
     /// A stored TAT at or before `now` is the same as no entry: the key has its full burst back.
-    static func isIdle(tat: Int64, nowMilliseconds: Int64, limitPerMinute: Int) -> Bool {
-        tat <= nowMilliseconds * Int64(limitPerMinute)
+    static func isIdle(tat: Int128, nowMilliseconds: Int64, limitPerMinute: Int) -> Bool {
+        tat <= Int128(nowMilliseconds) * Int128(limitPerMinute)
     }
 }

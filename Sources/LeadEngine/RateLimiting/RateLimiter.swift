@@ -4,7 +4,7 @@ import Synchronization
 /// evicted so that memory follows the keys active in the last burst window, not all keys ever seen.
 public final class RateLimiter: Sendable {
     struct Entry {
-        var tat: Int64
+        var tat: Int128
         var limitPerMinute: Int
     }
 

@@ -232,6 +232,14 @@ enum LeadSchema {
                 """)
         }
 
+        // Daily caps count the buyer's own calendar day; the index restores today's counts at start.
+        migrator.registerMigration("2026-11-27 buyer time zones") { db in
+            try db.execute(sql: """
+                ALTER TABLE buyers ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+                CREATE INDEX sales_by_buyer_time ON sales(buyer_id, sold_at);
+                """)
+        }
+
         return migrator
     }
 }

@@ -14,8 +14,8 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             try db.execute(
                 sql: """
                     INSERT INTO buyers (id, tenant_id, name, campaign_types, states, max_price_cents, webhook_url, webhook_secret,
-                        bid_url, bid_timeout_ms, exclusivity, zip_codes, daily_cap, status, revision, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        bid_url, bid_timeout_ms, exclusivity, zip_codes, daily_cap, time_zone, status, revision, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(Self.columnValues(buyer))
             )
@@ -31,7 +31,8 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             try db.execute(
                 sql: """
                     UPDATE buyers SET name = ?, campaign_types = ?, states = ?, max_price_cents = ?, webhook_url = ?, webhook_secret = ?,
-                        bid_url = ?, bid_timeout_ms = ?, exclusivity = ?, zip_codes = ?, daily_cap = ?, status = ?, revision = ?,
+                        bid_url = ?, bid_timeout_ms = ?, exclusivity = ?, zip_codes = ?, daily_cap = ?, time_zone = ?, status = ?,
+                        revision = ?,
                         created_at = ?, updated_at = ?
                     WHERE id = ? AND tenant_id = ?
                     """,
@@ -98,7 +99,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
         [
             buyer.id, buyer.tenantID, buyer.name, ColumnCoding.json(buyer.campaignTypes.map(\.rawValue)), ColumnCoding.json(buyer.states),
             buyer.maxPriceCents, buyer.webhookURL, buyer.webhookSecret, buyer.bidURL, buyer.bidTimeoutMilliseconds,
-            buyer.exclusivity.rawValue, buyer.zipCodes.map(ColumnCoding.json), buyer.dailyCap, buyer.status.rawValue, buyer.revision,
+            buyer.exclusivity.rawValue, buyer.zipCodes.map(ColumnCoding.json), buyer.dailyCap, buyer.timeZone, buyer.status.rawValue, buyer.revision,
             ColumnCoding.milliseconds(buyer.createdAt), ColumnCoding.milliseconds(buyer.updatedAt),
         ]
     }
@@ -114,6 +115,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             webhookURL: row["webhook_url"], webhookSecret: row["webhook_secret"], bidURL: row["bid_url"],
             bidTimeoutMilliseconds: row["bid_timeout_ms"], exclusivity: try row.required(Exclusivity.self, "exclusivity", table: "buyers"),
             zipCodes: try (row["zip_codes"] as String?).map(ColumnCoding.strings(fromJSON:)), dailyCap: row["daily_cap"],
+            timeZone: row["time_zone"],
             status: try row.required(BuyerStatus.self, "status", table: "buyers"), revision: row["revision"],
             createdAt: ColumnCoding.date(row["created_at"]), updatedAt: ColumnCoding.date(row["updated_at"])
         )

@@ -94,13 +94,12 @@ public struct SQLiteSaleRepository: SaleRepository {
         }
     }
 
-    public func salesCount(sinceMilliseconds: Int64) async throws -> [String: Int] {
+    public func salesCount(sinceByBuyer: [String: Int64]) async throws -> [String: Int] {
         try await self.database.writer.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT count(*) FROM sales WHERE buyer_id = ? AND sold_at >= ?")
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT buyer_id, count(*) AS sold FROM sales WHERE sold_at >= ? GROUP BY buyer_id", arguments: [sinceMilliseconds]
-            ) {
-                counts[row["buyer_id"]] = row["sold"]
+            for (buyerID, since) in sinceByBuyer {
+                counts[buyerID] = try Int.fetchOne(statement, arguments: [buyerID, since]) ?? 0
             }
             return counts
         }
