@@ -176,6 +176,41 @@ struct PingPostEngineTests {
         }
     }
 
+    @Test("the non-suspending ping runs on its shard's executor, names that shard, and refuses pings that need bidders")
+    func pingWithoutSuspending() async throws {
+        let executors = [QueueExecutor(), QueueExecutor()]
+        let book = PingBook(executors: executors)
+        let index = BuyerIndex()
+        func buyer(_ id: String, price: Int64, bidURL: String? = nil, state: String) -> Buyer {
+            Buyer(
+                id: id, tenantID: "t1", name: id, campaignTypes: [.solar], states: [state], maxPriceCents: price, bidURL: bidURL,
+                createdAt: .now, updatedAt: .now
+            )
+        }
+        index.upsert(buyer("cheap", price: 100, state: "TX"))
+        index.upsert(buyer("dear", price: 900, state: "TX"))
+        index.upsert(buyer("realtime", price: 500, bidURL: "http://127.0.0.1/bid", state: "CA"))
+        let journal = PingJournal()
+        let auctioneer = Auctioneer(
+            buyers: index, book: book, floors: FloorPrices(), journal: journal, bidRequester: ScriptedBidder(delays: [:]), clock: ManualClock()
+        )
+        let texas = PingRequest(campaignType: .solar, state: "TX", zipCode: "75001", source: "s")
+        #expect(!auctioneer.asksRealTimeBidders(texas, tenantID: "t1"))
+        let ping = try await book.shard(at: 1).run { try auctioneer.pingWithoutSuspending(texas, tenantID: "t1", shardIndex: 1) }
+        let answered = try #require(ping)
+        #expect(answered.id.hasPrefix("ping_01"))
+        #expect(answered.bids.map(\.buyerID) == ["dear", "cheap"])
+        #expect(await book.ping(id: answered.id, tenantID: "t1", nowMilliseconds: answered.createdAtMilliseconds)?.bids == answered.bids)
+        #expect(journal.count == 1)
+
+        let california = PingRequest(campaignType: .solar, state: "CA", zipCode: "90001", source: "s")
+        #expect(auctioneer.asksRealTimeBidders(california, tenantID: "t1"))
+        let refused = try await book.shard(at: 0).run { try auctioneer.pingWithoutSuspending(california, tenantID: "t1", shardIndex: 0) }
+        #expect(refused == nil)
+        #expect(await book.liveCount() == 1)
+        #expect(journal.count == 1)
+    }
+
     @Test("signatures match the published GitHub and Standard Webhooks test vectors")
     func signatureVectors() {
         #expect(

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import LeadEngine
 import LeadOutbound
 import LeadStore
+import NIOCore
+import NIOPosix
 import Prometheus
 
 /// The concrete parts of one running engine, chosen here and nowhere else: the SQLite store, the
@@ -26,6 +28,9 @@ public struct AppDependencies: Sendable {
     /// Pooled keep-alive connections to buyers' bid endpoints and webhooks; shut down after the server drains.
     public let outboundClient: HTTPClient
     public let metrics: PrometheusCollectorRegistry
+    let routeRecorders: RouteRecorders
+    /// The server's event loops; ping book shard `i` runs on loop `i`, so code on a loop reaches its shard without a hop.
+    public let eventLoops: [any EventLoop]
 
     /// Opens (and migrates) the store, then loads into memory what the hot paths read: keys,
     /// buyers, floors, live pings, campaign budgets and today's sales per buyer.
@@ -36,7 +41,9 @@ public struct AppDependencies: Sendable {
         let pingRepository = SQLitePingRepository(database: database)
         let keyRing = KeyRing()
         let buyerIndex = BuyerIndex()
-        let pingBook = PingBook(maxLivePingsPerTenant: configuration.maxLivePingsPerTenant)
+        let eventLoops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let pingBook = PingBook(executors: eventLoops.map(\.executor), maxLivePingsPerTenant: configuration.maxLivePingsPerTenant)
+        let metrics = PrometheusCollectorRegistry()
         let pingJournal = PingJournal()
         let floorPrices = FloorPrices()
         let dailySales = DailySales()
@@ -79,7 +86,9 @@ public struct AppDependencies: Sendable {
             courier: courier,
             consents: ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock),
             outboundClient: outboundClient,
-            metrics: PrometheusCollectorRegistry()
+            metrics: metrics,
+            routeRecorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: metrics)),
+            eventLoops: eventLoops
         )
         do {
             try await dependencies.keyRingRefresher.refresh()
@@ -99,7 +108,7 @@ public struct AppDependencies: Sendable {
     /// Releases what the services would release on graceful shutdown, for runs without them
     /// (router tests, commands that fail before serving). Safe to call after the services ran.
     public func shutdown() async {
-        try? await self.pings.flushJournal()
+        _ = try? await self.pings.flushJournal()
         try? await self.outboundClient.shutdown()
     }
 }

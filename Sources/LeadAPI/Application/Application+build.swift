@@ -1,7 +1,7 @@
 import Hummingbird
 import LeadEngine
 import Logging
-import Prometheus
+import NIOPosix
 
 /// The composition root: the server as `ezleeds serve` runs it and as the tests drive it.
 public func buildApplication(
@@ -9,9 +9,14 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     var logger = Logger(label: "ezleeds")
     logger.logLevel = configuration.logLevel
+    let serverName = "ezleeds"
+    let lane = configuration.fastLane ? PingFastLane(dependencies: dependencies, logger: logger, serverName: serverName) : nil
     var app = Application(
         router: buildRouter(configuration, dependencies: dependencies),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ezleeds"),
+        // One fast-lane handler per connection, after HTTP decoding.
+        server: .http1(configuration: .init(additionalChannelHandlers: lane.map { [PingFastLaneHandler(lane: $0)] } ?? [])),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
+        eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton),
         logger: logger
     )
     // Shut down in reverse: the server drains, the refresher and sweeper stop, the journal makes
@@ -37,7 +42,7 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
-    router.add(middleware: RouteMetricsMiddleware(recorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: dependencies.metrics))))
+    router.add(middleware: RouteMetricsMiddleware(recorders: dependencies.routeRecorders))
     router.add(middleware: ProblemMiddleware())
 
     let addressLimit = ClientAddressRateLimitMiddleware(

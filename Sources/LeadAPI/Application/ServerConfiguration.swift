@@ -13,11 +13,14 @@ public struct ServerConfiguration: Sendable {
     public var anonymousRateLimitPerMinute: Int
     /// Live (unexpired) pings one tenant may hold; past it a ping answers 503.
     public var maxLivePingsPerTenant: Int
+    /// Answer pings on the event loops themselves (see `PingFastLane`); off, every request takes
+    /// Hummingbird's routes. Kept switchable so the two lanes can be measured against each other.
+    public var fastLane: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,
         keyRefreshIntervalMilliseconds: Int = 250, anonymousRateLimitPerMinute: Int = 100,
-        maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant
+        maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant, fastLane: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -26,5 +29,6 @@ public struct ServerConfiguration: Sendable {
         self.keyRefreshIntervalMilliseconds = keyRefreshIntervalMilliseconds
         self.anonymousRateLimitPerMinute = anonymousRateLimitPerMinute
         self.maxLivePingsPerTenant = maxLivePingsPerTenant
+        self.fastLane = fastLane
     }
 }

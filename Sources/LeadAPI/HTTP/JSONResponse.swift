@@ -4,22 +4,29 @@ import Hummingbird
 import LeadEngine
 import NIOCore
 
-/// A JSON answer built from `JSONValue`, so nullable fields appear as `null` rather than vanish.
+/// A JSON answer built from `JSONValue`, so nullable fields appear as `null` rather than vanish, or
+/// from bytes a hot path already wrote.
 struct JSONResponse: ResponseGenerator {
+    static let contentType = "application/json; charset=utf-8"
+
     var status: HTTPResponse.Status = .ok
     var headers: HTTPFields = [:]
-    var body: JSONValue
+    var bytes: [UInt8]
 
     init(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], _ body: JSONValue) {
+        self.init(status: status, headers: headers, encoded: body.encoded())
+    }
+
+    init(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:], encoded bytes: [UInt8]) {
         self.status = status
         self.headers = headers
-        self.body = body
+        self.bytes = bytes
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: self.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: self.body.encoded())))
+        headers[.contentType] = Self.contentType
+        return Response(status: self.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: self.bytes)))
     }
 }
 

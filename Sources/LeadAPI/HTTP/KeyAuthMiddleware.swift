@@ -3,39 +3,67 @@ import Hummingbird
 import LeadEngine
 import Logging
 
-/// Authenticates the key in the header a route group names, rate-limits it, checks its role, and
-/// stamps every answer it lets through, errors included, with the key's rate-limit headers.
-struct KeyAuthMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+/// The key check both lanes run (the Hummingbird routes and the event-loop fast lane): authenticate
+/// the key in the header a route group names, rate-limit it, check its role.
+struct KeyGate: Sendable {
+    enum Verdict {
+        case admitted(Principal, RateLimitDecision)
+        /// `decision` is nil when no key was recognised, so nothing was counted.
+        case refused(Problem, RateLimitDecision?)
+    }
 
     let header: KeyHeader
     let roles: Set<KeyRole>
     let keyRing: KeyRing
     let rateLimiter: RateLimiter
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let headerName: HTTPField.Name = self.header == .apiKey ? .apiKey : .complianceAPIKey
-        guard let secret = request.headers[headerName], let principal = self.keyRing.authenticate(secret: secret) else {
-            throw Problem.unauthorized()
-        }
-        let decision = self.rateLimiter.check(
-            key: principal.keyID, policy: RateLimitPolicy(limitPerMinute: principal.rateLimitPerMinute)
-        )
-        var response: Response
-        if !decision.allowed {
-            response = Problem.rateLimited(decision).response(requestID: context.id)
-        } else if !self.roles.contains(principal.role) {
+    var headerName: HTTPField.Name { self.header == .apiKey ? .apiKey : .complianceAPIKey }
+
+    /// The caller behind the secret, without counting the request; nil for a missing, unknown or revoked key.
+    func identify(_ secret: String?) -> Principal? {
+        secret.flatMap { self.keyRing.authenticate(secret: $0) }
+    }
+
+    func check(_ secret: String?) -> Verdict {
+        guard let principal = self.identify(secret) else { return .refused(.unauthorized(), nil) }
+        let decision = self.rateLimiter.check(key: principal.keyID, policy: RateLimitPolicy(limitPerMinute: principal.rateLimitPerMinute))
+        if !decision.allowed { return .refused(.rateLimited(decision), decision) }
+        guard self.roles.contains(principal.role) else {
             let allowed = self.roles.map(\.rawValue).sorted().joined(separator: " or ")
-            response = Problem.forbidden("This endpoint takes a \(allowed) key in \(self.header.rawValue); this key has role \(principal.role.rawValue).")
-                .response(requestID: context.id)
-        } else {
+            let detail = "This endpoint takes a \(allowed) key in \(self.header.rawValue); this key has role \(principal.role.rawValue)."
+            return .refused(.forbidden(detail), decision)
+        }
+        return .admitted(principal, decision)
+    }
+}
+
+/// Runs the key gate for a route group and stamps every answer it lets through, errors included,
+/// with the key's rate-limit headers.
+struct KeyAuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let gate: KeyGate
+
+    init(header: KeyHeader, roles: Set<KeyRole>, keyRing: KeyRing, rateLimiter: RateLimiter) {
+        self.gate = KeyGate(header: header, roles: roles, keyRing: keyRing, rateLimiter: rateLimiter)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch self.gate.check(request.headers[self.gate.headerName]) {
+        case .refused(let problem, nil):
+            throw problem
+        case .refused(let problem, let decision?):
+            var response = problem.response(requestID: context.id)
+            decision.apply(to: &response.headers)
+            return response
+        case .admitted(let principal, let decision):
             var context = context
             context.principal = principal
             context.logger[metadataKey: "key_id"] = .string(principal.keyID)
-            response = await Problem.answering(request, context: context, next: next)
+            var response = await Problem.answering(request, context: context, next: next)
+            decision.apply(to: &response.headers)
+            return response
         }
-        decision.apply(to: &response.headers)
-        return response
     }
 }
 

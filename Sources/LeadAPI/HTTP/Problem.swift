@@ -148,6 +148,18 @@ extension Problem: HTTPResponseError {
     }
 
     func response(requestID: String) -> Response {
+        Response(status: self.status, headers: self.answerHeaders, body: .init(byteBuffer: ByteBuffer(bytes: self.body(requestID: requestID))))
+    }
+
+    /// The problem's own headers with its content type: what either lane sends.
+    var answerHeaders: HTTPFields {
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return headers
+    }
+
+    /// The problem+json document.
+    func body(requestID: String) -> [UInt8] {
         var body: [String: JSONValue] = self.extensions
         body.merge([
             "type": .string(Self.typeBase + self.code),
@@ -160,8 +172,6 @@ extension Problem: HTTPResponseError {
         if !self.errors.isEmpty {
             body["errors"] = .array(self.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
         }
-        var headers = self.headers
-        headers[.contentType] = "application/problem+json"
-        return Response(status: self.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(body).encoded())))
+        return JSONValue.object(body).encoded()
     }
 }

@@ -1,11 +1,19 @@
 import Hummingbird
 import LeadEngine
+import NIOCore
 
 extension Request {
     /// The body as a JSON object: 400 when it is missing or not JSON, 422 when it is JSON but not
     /// an object, 413 past the context's size limit.
     mutating func jsonObject(context: AppRequestContext) async throws -> FieldReader {
         let buffer = try await self.collectBody(upTo: context.maxUploadSize)
+        return try FieldReader(jsonBody: buffer)
+    }
+}
+
+extension FieldReader {
+    /// The body as a JSON object: 400 when it is missing or not JSON, 422 when it is JSON but not an object.
+    init(jsonBody buffer: ByteBuffer) throws {
         guard buffer.readableBytes > 0 else { throw Problem.malformedJSON("The request body is empty; a JSON object is expected.") }
         let value: JSONValue
         do {
@@ -16,7 +24,7 @@ extension Request {
         guard case .object(let object) = value else {
             throw Problem.invalidFields([FieldError(field: "body", message: "must be a JSON object, not \(value.typeName)")])
         }
-        return FieldReader(object)
+        self.init(object)
     }
 }
 

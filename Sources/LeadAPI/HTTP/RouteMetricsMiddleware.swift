@@ -14,11 +14,10 @@ struct RouteMetricsMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         let response = try await next(request, context)
-        let recorder = self.recorders.recorder(
-            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code
+        self.recorders.record(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code,
+            nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - start)
         )
-        recorder.requests.increment()
-        recorder.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start))
         return response
     }
 }
@@ -42,6 +41,13 @@ final class RouteRecorders: Sendable {
 
     init(factory: any MetricsFactory) {
         self.factory = factory
+    }
+
+    /// Counts one answered request and its duration; both lanes record here.
+    func record(route: String, method: String, status: Int, nanoseconds: Int64) {
+        let recorder = self.recorder(route: route, method: method, status: status)
+        recorder.requests.increment()
+        recorder.duration.recordNanoseconds(nanoseconds)
     }
 
     func recorder(route: String, method: String, status: Int) -> Recorder {

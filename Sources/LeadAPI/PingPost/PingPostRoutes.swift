@@ -52,20 +52,24 @@ struct PingPostRoutes {
             PostRequest(pingID: pingID ?? "", buyerID: buyerID ?? "", contact: try contact.get(), consent: try consentRecord.get()),
             tenantID: principal.tenantID
         )
-        return JSONResponse([
-            "accepted": true,
-            "lead_id": .string(receipt.leadID),
-            "buyer_id": .string(receipt.buyerID),
-            "price_cents": .integer(receipt.priceCents),
-            "consent_certificate_id": .string(receipt.consentCertificateID),
-            "delivery_status": .string(receipt.deliveryStatus.rawValue),
-        ])
+        return JSONResponse(encoded: receipt.answerJSON())
     }
 
     @Sendable func ping(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
         let principal = try context.requirePrincipal()
         var request = request
         var body = try await request.jsonObject(context: context)
+        let pingRequest = try Self.pingRequest(from: &body)
+        do {
+            let ping = try await self.auctioneer.ping(pingRequest, tenantID: principal.tenantID)
+            return JSONResponse(encoded: ping.answerJSON())
+        } catch {
+            throw Self.tooManyLivePings(error)
+        }
+    }
+
+    /// The ping a body asks for, or the 422 naming every bad field. Both lanes read pings here.
+    static func pingRequest(from body: inout FieldReader) throws -> PingRequest {
         let validation = Result { () throws(ValidationError) in
             try PingRequest.validated(
                 campaignType: body.string("campaign_type"), state: body.string("state"), zipCode: body.string("zip_code"),
@@ -73,17 +77,15 @@ struct PingPostRoutes {
             )
         }
         try throwFieldErrors(body) { if case .failure(let error) = validation { error.fields } else { [] } }
-        let pingRequest = try validation.get()
-        do {
-            let ping = try await self.auctioneer.ping(pingRequest, tenantID: principal.tenantID)
-            return JSONResponse(Self.answer(ping))
-        } catch {
-            throw Problem(
-                status: .serviceUnavailable, code: "too_many_live_pings", title: "Too many live pings",
-                detail: "This account holds as many live pings as it may; older pings expire within a minute.",
-                headers: [.retryAfter: String((error.retryAfterMilliseconds + 999) / 1000)]
-            )
-        }
+        return try validation.get()
+    }
+
+    static func tooManyLivePings(_ error: PingBookFull) -> Problem {
+        Problem(
+            status: .serviceUnavailable, code: "too_many_live_pings", title: "Too many live pings",
+            detail: "This account holds as many live pings as it may; older pings expire within a minute.",
+            headers: [.retryAfter: String((error.retryAfterMilliseconds + 999) / 1000)]
+        )
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {

@@ -28,13 +28,67 @@ public struct Auctioneer: Sendable {
         self.clock = clock
     }
 
+    /// A ping's auction before any real-time bidder is asked: the static bids and every buyer
+    /// that cannot bid, decided from memory without suspending.
+    struct OpenAuction {
+        var pingID: String
+        var createdAt: Int64
+        var floor: Int64
+        var outcomes: [BuyerOutcome]
+        /// Real-time bidders still to ask.
+        var bidders: [Buyer]
+        var staticOutranked: Int
+    }
+
     public func ping(_ request: PingRequest, tenantID: String) async throws(PingBookFull) -> Ping {
         let started = ContinuousClock.now
         let deadline = started + .milliseconds(request.tmaxMilliseconds - Self.answerReserveMilliseconds)
-        let createdAt = self.clock.nowMilliseconds()
-        let pingID = self.book.makePingID()
-        let floor = self.floors.floor(tenantID: tenantID, campaignType: request.campaignType)
+        var auction = self.open(request, tenantID: tenantID, pingID: self.book.makePingID())
+        if !auction.bidders.isEmpty {
+            let payload = BidRequestPayload(
+                pingID: auction.pingID, campaignType: request.campaignType, state: request.state, zipCode: request.zipCode,
+                source: request.source, floorPriceCents: auction.floor, expiresAtMilliseconds: auction.createdAt + Ping.lifetimeMilliseconds,
+                tmaxMilliseconds: request.tmaxMilliseconds
+            )
+            let answers = await self.askRealTimeBidders(auction.bidders, payload: payload, started: started, deadline: deadline)
+            // A real-time bid must still be one its campaigns can pay.
+            auction.outcomes += answers.map { outcome in
+                guard let bid = outcome.bid, let buyer = self.buyers.buyer(id: bid.buyerID),
+                    self.funds(buyer, request: request, priceCents: bid.bidCents, now: auction.createdAt) == false
+                else { return outcome }
+                var refused = outcome
+                refused.result = .noBid(.budget, detail: "no campaign can pay \(bid.bidCents)")
+                return refused
+            }
+        }
+        let ping = self.close(auction, request: request, tenantID: tenantID)
+        try await self.book.insert(ping)
+        self.journal.record(ping)
+        return ping
+    }
 
+    /// Whether a ping like this one would ask real-time bidders, and so must be able to suspend.
+    public func asksRealTimeBidders(_ request: PingRequest, tenantID: String) -> Bool {
+        self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state).contains {
+            $0.bidURL != nil && $0.status == .active
+        }
+    }
+
+    /// The whole ping without suspending, for a caller already running on the executor of book
+    /// shard `shardIndex` (an event loop's): the new ping's id names that shard. Nil, with nothing
+    /// kept, when real-time bidders must be asked: only the async `ping` can wait for them.
+    public func pingWithoutSuspending(_ request: PingRequest, tenantID: String, shardIndex: Int) throws(PingBookFull) -> Ping? {
+        let auction = self.open(request, tenantID: tenantID, pingID: self.book.makePingID(shard: shardIndex))
+        guard auction.bidders.isEmpty else { return nil }
+        let ping = self.close(auction, request: request, tenantID: tenantID)
+        try self.book.insertWithoutSuspending(ping)
+        self.journal.record(ping)
+        return ping
+    }
+
+    func open(_ request: PingRequest, tenantID: String, pingID: String) -> OpenAuction {
+        let createdAt = self.clock.nowMilliseconds()
+        let floor = self.floors.floor(tenantID: tenantID, campaignType: request.campaignType)
         var outcomes: [BuyerOutcome] = []
         var bidders: [Buyer] = []
         // The slot is sorted by price, highest first, so past the best `maxBids` eligible static
@@ -58,32 +112,18 @@ public struct Auctioneer: Sendable {
                 outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .bid(bid)))
             }
         }
-        if !bidders.isEmpty {
-            let payload = BidRequestPayload(
-                pingID: pingID, campaignType: request.campaignType, state: request.state, zipCode: request.zipCode,
-                source: request.source, floorPriceCents: floor, expiresAtMilliseconds: createdAt + Ping.lifetimeMilliseconds,
-                tmaxMilliseconds: request.tmaxMilliseconds
-            )
-            let answers = await self.askRealTimeBidders(bidders, payload: payload, started: started, deadline: deadline)
-            // A real-time bid must still be one its campaigns can pay.
-            outcomes += answers.map { outcome in
-                guard let bid = outcome.bid, let buyer = self.buyers.buyer(id: bid.buyerID),
-                    self.funds(buyer, request: request, priceCents: bid.bidCents, now: createdAt) == false
-                else { return outcome }
-                var refused = outcome
-                refused.result = .noBid(.budget, detail: "no campaign can pay \(bid.bidCents)")
-                return refused
-            }
-        }
-
-        let ranked = Auction.rank(outcomes, floorCents: floor)
-        let ping = Ping(
-            id: pingID, tenantID: tenantID, request: request, floorPriceCents: floor, bids: ranked.bids, outcomes: ranked.outcomes,
-            createdAtMilliseconds: createdAt, outrankedStaticBuyers: staticOutranked + ranked.outrankedStatic
+        return OpenAuction(
+            pingID: pingID, createdAt: createdAt, floor: floor, outcomes: outcomes, bidders: bidders, staticOutranked: staticOutranked
         )
-        try await self.book.insert(ping)
-        self.journal.record(ping)
-        return ping
+    }
+
+    func close(_ auction: OpenAuction, request: PingRequest, tenantID: String) -> Ping {
+        let ranked = Auction.rank(auction.outcomes, floorCents: auction.floor)
+        return Ping(
+            id: auction.pingID, tenantID: tenantID, request: request, floorPriceCents: auction.floor, bids: ranked.bids,
+            outcomes: ranked.outcomes, createdAtMilliseconds: auction.createdAt,
+            outrankedStaticBuyers: auction.staticOutranked + ranked.outrankedStatic
+        )
     }
 
     /// Whether the buyer's campaigns can pay `priceCents` for this lead (always, without campaigns).

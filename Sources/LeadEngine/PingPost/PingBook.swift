@@ -30,6 +30,8 @@ public final class PingBook: Sendable {
         self.identifiers = identifiers
     }
 
+    public func shard(at index: Int) -> any PingBookShard { self.shards[index] }
+
     /// The shard that holds (or will hold) a ping, for callers that want to run on its executor.
     public func shard(for pingID: String) -> any PingBookShard {
         // A malformed id still maps to some shard, where it is simply not found.
@@ -38,15 +40,27 @@ public final class PingBook: Sendable {
         return self.shards[index % self.shards.count]
     }
 
-    /// A new ping id: `ping_`, two hex digits naming the shard, then random hex.
-    public func makePingID() -> String {
-        let shard = Int.random(in: 0..<self.shards.count)
+    public var shardCount: Int { self.shards.count }
+
+    /// A new ping id: `ping_`, two hex digits naming the shard (`shard`, or one at random), then random hex.
+    public func makePingID(shard: Int? = nil) -> String {
+        let shard = shard ?? Int.random(in: 0..<self.shards.count)
+        precondition(self.shards.indices.contains(shard))
         let random = self.identifiers.make(.ping).dropFirst(IdentifierPrefix.ping.rawValue.count + 1)
         return "ping_" + Hex.encode([UInt8(shard)]) + random
     }
 
     public func insert(_ ping: Ping) async throws(PingBookFull) {
         try await self.shard(for: ping.id).insert(ping)
+    }
+
+    /// Inserts without suspending. The caller must already run on the executor of the ping's
+    /// shard (its id names it): checked, and a crash otherwise, never a data race.
+    public func insertWithoutSuspending(_ ping: Ping) throws(PingBookFull) {
+        let result = self.shard(for: ping.id).assumeIsolated { shard in
+            Result { () throws(PingBookFull) in try shard.state.insert(ping) }
+        }
+        try result.get()
     }
 
     /// The live ping with this id in this tenant; nil when unknown, expired, or another tenant's.
@@ -84,6 +98,10 @@ public protocol PingBookShard: Actor {
 }
 
 extension PingBookShard {
+    /// Runs `body` isolated to this shard: how tests and callers off an event loop reach the
+    /// non-suspending entry points that expect to be on the shard's executor.
+    public func run<T: Sendable>(_ body: @Sendable () throws -> T) rethrows -> T { try body() }
+
     public func insert(_ ping: Ping) throws(PingBookFull) { try self.state.insert(ping) }
     public func ping(id: String, nowMilliseconds: Int64) -> Ping? { self.state.ping(id: id, nowMilliseconds: nowMilliseconds) }
     public func sweep(nowMilliseconds: Int64) -> Int { self.state.sweep(nowMilliseconds: nowMilliseconds) }

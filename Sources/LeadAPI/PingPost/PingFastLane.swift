@@ -1,0 +1,282 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LeadEngine
+import Logging
+import CoreMetrics
+import NIOCore
+import NIOHTTPTypes
+import Prometheus
+
+/// The event-loop fast lane for `POST /api/v1/pingpost/ping`: the same key gate, body reading,
+/// auction, answers, problems, metrics and logs as the Hummingbird route, run on the connection's
+/// event loop without a task or a thread hop. The ping book's shards run on the event loops, so
+/// the lane reaches its loop's shard directly. A ping that must wait for real-time bidders, and
+/// every other request, goes on to Hummingbird unchanged.
+struct PingFastLane: Sendable {
+    static let path = "/api/v1/pingpost/ping"
+
+    let gate: KeyGate
+    let auctioneer: Auctioneer
+    let recorders: RouteRecorders
+    let logger: Logger
+    let serverName: String
+    /// Event loop → index of the ping book shard that runs on it.
+    let shardIndexByLoop: [ObjectIdentifier: Int]
+    /// Pings the lane answered, and pings it handed to Hummingbird to wait for real-time bidders.
+    let answered: CoreMetrics.Counter
+    let handedOver: CoreMetrics.Counter
+
+    init(dependencies: AppDependencies, logger: Logger, serverName: String) {
+        self.gate = KeyGate(header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter)
+        self.auctioneer = dependencies.auctioneer
+        self.recorders = dependencies.routeRecorders
+        self.logger = logger
+        self.serverName = serverName
+        self.shardIndexByLoop = Dictionary(uniqueKeysWithValues: dependencies.eventLoops.enumerated().map { (ObjectIdentifier($1), $0) })
+        let factory = PrometheusMetricsFactory(registry: dependencies.metrics)
+        self.answered = CoreMetrics.Counter(label: "ezleeds_ping_fast_lane_total", dimensions: [("outcome", "answered")], factory: factory)
+        self.handedOver = CoreMetrics.Counter(label: "ezleeds_ping_fast_lane_total", dimensions: [("outcome", "handed_over")], factory: factory)
+    }
+
+    func shardIndex(of loop: any EventLoop) -> Int? { self.shardIndexByLoop[ObjectIdentifier(loop)] }
+
+    /// What the lane does with a complete ping request.
+    enum Outcome {
+        case answer(HTTPResponse.Status, HTTPFields, [UInt8])
+        /// Real-time bidders must be asked: Hummingbird's route runs it (and counts it).
+        case handOver
+    }
+
+    /// Runs one ping on the shard `shardIndex`, whose executor is the calling event loop.
+    func ping(_ head: HTTPRequest, body: ByteBuffer, bodyTooLarge: Bool, shardIndex: Int, requestID: String) -> Outcome {
+        let secret = head.headerFields[self.gate.headerName]
+        // A ping that needs bidders is handed over before the gate counts it, so it is counted once.
+        if !bodyTooLarge, let principal = self.gate.identify(secret), self.gate.roles.contains(principal.role),
+            var reader = try? FieldReader(jsonBody: body), let request = try? PingPostRoutes.pingRequest(from: &reader),
+            self.auctioneer.asksRealTimeBidders(request, tenantID: principal.tenantID)
+        {
+            return .handOver
+        }
+        var headers: HTTPFields = [:]
+        do {
+            let principal: Principal
+            switch self.gate.check(secret) {
+            case .refused(let problem, let decision):
+                decision?.apply(to: &headers)
+                throw problem
+            case .admitted(let admitted, let decision):
+                decision.apply(to: &headers)
+                principal = admitted
+            }
+            if bodyTooLarge { throw Problem.tooLarge() }
+            var reader = try FieldReader(jsonBody: body)
+            let request = try PingPostRoutes.pingRequest(from: &reader)
+            let ping: Ping?
+            do {
+                ping = try self.auctioneer.pingWithoutSuspending(request, tenantID: principal.tenantID, shardIndex: shardIndex)
+            } catch {
+                throw PingPostRoutes.tooManyLivePings(error)
+            }
+            // A real-time bidder appeared since the check above: rare, and Hummingbird can wait for it.
+            guard let ping else { return .handOver }
+            headers[.contentType] = JSONResponse.contentType
+            return .answer(.ok, headers, ping.answerJSON())
+        } catch {
+            let problem = Problem.from(error, logger: self.logger)
+            for field in problem.answerHeaders { headers[field.name] = field.value }
+            return .answer(problem.status, headers, problem.body(requestID: requestID))
+        }
+    }
+}
+
+/// The channel handler of the fast lane, one per connection, after HTTP decoding in Hummingbird's
+/// pipeline. Answers keep request order: while Hummingbird owes an answer on this connection, later
+/// pings wait (and reading pauses) until that answer has gone out.
+final class PingFastLaneHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum Reading {
+        case idle
+        case collecting(HTTPRequest, ByteBuffer, tooLarge: Bool)
+        case passingOn
+    }
+
+    private let lane: PingFastLane
+    private var shardIndex: Int?
+    private var reading = Reading.idle
+    /// Requests handed to Hummingbird whose answer has not fully gone out.
+    private var answersOwed = 0
+    /// Parts that arrived while an earlier answer was owed, in order.
+    private var held = CircularBuffer<HTTPRequestPart>()
+    private var readDeferred = false
+    private var flushDue = false
+    private var date = HTTPDate()
+
+    init(lane: PingFastLane) {
+        self.lane = lane
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.shardIndex = self.lane.shardIndex(of: context.eventLoop)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = self.unwrapInboundIn(data)
+        if self.held.isEmpty {
+            self.process(part, context: context)
+        } else {
+            self.held.append(part)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.flushIfDue(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Backpressure: no more reading while requests wait for an earlier answer.
+        if self.held.isEmpty {
+            context.read()
+        } else {
+            self.readDeferred = true
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let isEnd = if case .end = self.unwrapOutboundIn(data) { true } else { false }
+        context.write(data, promise: promise)
+        guard isEnd else { return }
+        self.answersOwed -= 1
+        if self.answersOwed == 0 && !self.held.isEmpty { self.releaseHeld(context: context) }
+    }
+
+    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (self.reading, part) {
+        case (.idle, .head(let head)):
+            if self.shardIndex != nil, head.method == .post, Self.path(of: head) == PingFastLane.path {
+                guard self.answersOwed == 0 else {
+                    self.held.append(part)
+                    return
+                }
+                self.reading = .collecting(head, context.channel.allocator.buffer(capacity: 0), tooLarge: false)
+            } else {
+                self.answersOwed += 1
+                self.reading = .passingOn
+                context.fireChannelRead(self.wrapInboundOut(part))
+            }
+        case (.collecting(let head, var body, let tooLarge), .body(var chunk)):
+            self.reading = .idle  // drop the buffer's other reference so appending does not copy it
+            if tooLarge || body.readableBytes + chunk.readableBytes > AppRequestContext.maxBodyBytes {
+                self.reading = .collecting(head, context.channel.allocator.buffer(capacity: 0), tooLarge: true)
+            } else {
+                body.writeBuffer(&chunk)
+                self.reading = .collecting(head, body, tooLarge: false)
+            }
+        case (.collecting(let head, let body, let tooLarge), .end):
+            self.reading = .idle
+            self.answer(head, body: body, tooLarge: tooLarge, context: context)
+        case (.passingOn, .end):
+            self.reading = .idle
+            context.fireChannelRead(self.wrapInboundOut(part))
+        default:
+            context.fireChannelRead(self.wrapInboundOut(part))
+        }
+    }
+
+    private func answer(_ head: HTTPRequest, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
+        guard let shardIndex = self.shardIndex else { return }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let requestID = RequestID().description
+        if self.lane.logger.logLevel <= .info {
+            var logger = self.lane.logger
+            logger[metadataKey: "hb.request.id"] = .string(requestID)
+            logger.info("Request", metadata: ["hb.request.path": .string(head.path ?? ""), "hb.request.method": .string(head.method.rawValue)])
+        }
+        switch self.lane.ping(head, body: body, bodyTooLarge: tooLarge, shardIndex: shardIndex, requestID: requestID) {
+        case .handOver:
+            self.lane.handedOver.increment()
+            self.answersOwed += 1
+            context.fireChannelRead(self.wrapInboundOut(.head(head)))
+            if body.readableBytes > 0 { context.fireChannelRead(self.wrapInboundOut(.body(body))) }
+            context.fireChannelRead(self.wrapInboundOut(.end(nil)))
+        case .answer(let status, var headers, let bytes):
+            headers[.requestID] = requestID
+            headers[.contentLength] = String(bytes.count)
+            headers[.date] = self.date.now()
+            headers[.server] = self.lane.serverName
+            let closing = head.headerFields[.connection]?.lowercased().contains("close") == true
+            if closing { headers[.connection] = "close" }
+            context.write(self.wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: headers))), promise: nil)
+            context.write(self.wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: bytes))), promise: nil)
+            if closing {
+                context.writeAndFlush(self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            } else {
+                context.write(self.wrapOutboundOut(.end(nil)), promise: nil)
+                self.flushDue = true
+            }
+            self.lane.answered.increment()
+            self.lane.recorders.record(
+                route: PingFastLane.path, method: "POST", status: status.code, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started)
+            )
+        }
+    }
+
+    /// Hummingbird's answer has gone out: the requests held behind it go ahead, in order.
+    private func releaseHeld(context: ChannelHandlerContext) {
+        let parts = self.held
+        self.held.removeAll()
+        for part in parts {
+            if self.held.isEmpty { self.process(part, context: context) } else { self.held.append(part) }
+        }
+        self.flushIfDue(context: context)
+        // Outside a read cycle: Hummingbird's inbound side delivers what it was given on read-complete.
+        context.fireChannelReadComplete()
+        if self.held.isEmpty && self.readDeferred {
+            self.readDeferred = false
+            context.read()
+        }
+    }
+
+    private func flushIfDue(context: ChannelHandlerContext) {
+        guard self.flushDue else { return }
+        self.flushDue = false
+        context.flush()
+    }
+
+    private static func path(of head: HTTPRequest) -> Substring {
+        guard let path = head.path else { return "" }
+        return path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    }
+}
+
+/// The `Date` header's IMF-fixdate, formatted once a second rather than once a request.
+struct HTTPDate {
+    private var second: Int64 = -1
+    private var text = ""
+
+    private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    mutating func now() -> String {
+        let second = Int64(Date().timeIntervalSince1970)
+        if second != self.second {
+            self.second = second
+            self.text = Self.format(epochSeconds: second)
+        }
+        return self.text
+    }
+
+    static func format(epochSeconds: Int64) -> String {
+        let days = epochSeconds / 86_400
+        let secondOfDay = epochSeconds % 86_400
+        let (year, month, day) = GregorianCalendar.date(daysSinceEpoch: days)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(Self.weekdays[Int(days % 7)]), \(two(day)) \(Self.months[Int(month - 1)]) \(year) "
+            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
+    }
+}

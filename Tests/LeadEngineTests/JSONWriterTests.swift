@@ -1,0 +1,102 @@
+import Foundation
+import LeadEngine
+import Testing
+
+@Suite("JSON writer: the hot answers without Codable")
+struct JSONWriterTests {
+    /// Strings a buyer name or source could hold, hostile ones included.
+    static let hostileStrings: [String] = [
+        "", "plain", "quote \" inside", "back\\slash", "\\\"", "line\nbreak", "\r\t\u{08}\u{0C}", "\u{00}\u{01}\u{1F}",
+        "\u{7F} delete", "é ü ñ 中文 🙂", "\u{2028}\u{2029}", "</script>", "{\"injected\": true}", "trailing \\",
+        String(repeating: "x\"", count: 500),
+    ]
+
+    @Test("every string, hostile or not, round-trips through JSONDecoder unchanged", arguments: Self.hostileStrings)
+    func stringsRoundTrip(value: String) throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key(value)
+        writer.string(value)
+        writer.endObject()
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(writer.bytes))
+        #expect(decoded == [value: value])
+        // Our own strict parser agrees.
+        let parsed = try writer.bytes.withUnsafeBytes { try JSONParser.parse($0) }
+        #expect(parsed == .object([value: .string(value)]))
+    }
+
+    @Test("control characters are escaped, never written raw")
+    func controlCharactersEscaped() {
+        var writer = JSONWriter()
+        writer.string("a\u{00}b\u{1F}c\nd")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #""a\u0000b\u001fc\nd""#)
+        #expect(!writer.bytes.contains { $0 < 0x20 })
+    }
+
+    @Test("integers at the edges, nesting and commas")
+    func structure() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("numbers")
+        writer.beginArray()
+        for value in [0, 1, -1, 9, 10, 123_456_789, Int64.max, Int64.min] { writer.integer(value) }
+        writer.endArray()
+        writer.key("empty")
+        writer.beginObject()
+        writer.endObject()
+        writer.key("list")
+        writer.beginArray()
+        writer.beginArray()
+        writer.endArray()
+        writer.bool(true)
+        writer.bool(false)
+        writer.null()
+        writer.endArray()
+        writer.endObject()
+        #expect(
+            String(decoding: writer.bytes, as: UTF8.self)
+                == #"{"numbers":[0,1,-1,9,10,123456789,9223372036854775807,-9223372036854775808],"empty":{},"list":[[],true,false,null]}"#
+        )
+    }
+
+    @Test("timestamps match Foundation's RFC 3339 formatting, before and after 1970 and across leap days")
+    func timestamps() {
+        var generator = SystemRandomNumberGenerator()
+        var samples: [Int64] = [0, -1, 999, 1000, -1000, -86_400_000, 951_782_400_000, 4_107_542_399_999, 1_776_000_000_123, -2_208_988_800_000]
+        for _ in 0..<2000 { samples.append(Int64.random(in: -5_000_000_000_000...10_000_000_000_000, using: &generator)) }
+        let style = Date.ISO8601FormatStyle(timeZone: .gmt)
+        for milliseconds in samples {
+            var writer = JSONWriter()
+            writer.timestamp(milliseconds: milliseconds)
+            // Whole seconds, rounded down, as the API shows times.
+            let seconds = (Double(milliseconds) / 1000).rounded(.down)
+            let expected = "\"" + Date(timeIntervalSince1970: seconds).formatted(style) + "\""
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == expected, "\(milliseconds)")
+        }
+    }
+
+    @Test("a ping answer decodes to exactly the spec's shape")
+    func pingAnswer() throws {
+        let bids = (0..<10).map { index in
+            Bid(buyerID: "buyer_\(index)", buyerName: "Buyer \"\(index)\" ünïcode", bidCents: Int64(5000 - index), exclusivity: index % 2 == 0 ? .shared : .exclusive, source: .static)
+        }
+        let ping = Ping(
+            id: "ping_00abc", tenantID: "ten_1", request: PingRequest(campaignType: .legalPI, state: "NV", zipCode: "89101", source: "s"),
+            floorPriceCents: 250, bids: bids, outcomes: [], createdAtMilliseconds: 1_776_000_000_500
+        )
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(ping.answerJSON())) as? [String: Any])
+        #expect(Set(object.keys) == ["ping_id", "expires_at", "bids", "floor_price_cents"])
+        #expect(object["ping_id"] as? String == "ping_00abc")
+        #expect(object["expires_at"] as? String == "2026-04-12T13:21:00Z")
+        #expect(object["floor_price_cents"] as? Int == 250)
+        let answered = try #require(object["bids"] as? [[String: Any]])
+        #expect(answered.count == 10)
+        for (bid, answer) in zip(bids, answered) {
+            #expect(Set(answer.keys) == ["buyer_id", "buyer_name", "bid_cents", "exclusivity"])
+            #expect(answer["buyer_id"] as? String == bid.buyerID)
+            #expect(answer["buyer_name"] as? String == bid.buyerName)
+            #expect(answer["bid_cents"] as? Int == Int(bid.bidCents))
+            #expect(answer["exclusivity"] as? String == bid.exclusivity.rawValue)
+        }
+    }
+}
