@@ -27,6 +27,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port: Int = 8080
     @OptionGroup var store: StoreOptions
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+    @Flag(inversion: .prefixedNo, help: "Answer pings on the event loops (the fast lane); --no-fast-lane sends them through the router, to compare.")
+    var fastLane = true
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: self.logLevel) else {
@@ -37,7 +39,9 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let configuration = ServerConfiguration(host: self.host, port: self.port, databasePath: self.store.databasePath, logLevel: level)
+        let configuration = ServerConfiguration(
+            host: self.host, port: self.port, databasePath: self.store.databasePath, logLevel: level, fastLane: self.fastLane
+        )
         let dependencies = try await AppDependencies.open(configuration)
         if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
             try await dependencies.keyRingRefresher.refresh()

@@ -19,6 +19,32 @@ struct BuyerIndexTests {
 
     private func ids(_ buyers: [Buyer]) -> [String] { buyers.map(\.id) }
 
+    @Test("a slot knows whether it holds active real-time bidders, through pauses, moves and a dropped bid_url")
+    func realTimeBidders() {
+        let index = BuyerIndex()
+        var bidder = Self.buyer("rtb")
+        bidder.bidURL = "http://127.0.0.1:9/bid"
+        index.upsert(Self.buyer("static"))
+        #expect(!index.hasRealTimeBidders(tenantID: "ten_1", campaignType: .legalPI, state: "CA"))
+        index.upsert(bidder)
+        #expect(index.hasRealTimeBidders(tenantID: "ten_1", campaignType: .legalPI, state: "CA"))
+        #expect(!index.hasRealTimeBidders(tenantID: "ten_2", campaignType: .legalPI, state: "CA"))
+        bidder.status = .paused
+        bidder.revision = 2
+        index.upsert(bidder)
+        #expect(!index.hasRealTimeBidders(tenantID: "ten_1", campaignType: .legalPI, state: "CA"))
+        bidder.status = .active
+        bidder.states = ["NV"]
+        bidder.revision = 3
+        index.upsert(bidder)
+        #expect(!index.hasRealTimeBidders(tenantID: "ten_1", campaignType: .legalPI, state: "CA"))
+        #expect(index.hasRealTimeBidders(tenantID: "ten_1", campaignType: .legalPI, state: "NV"))
+        bidder.bidURL = nil
+        bidder.revision = 4
+        index.upsert(bidder)
+        #expect(!index.hasRealTimeBidders(tenantID: "ten_1", campaignType: .legalPI, state: "NV"))
+    }
+
     @Test("matches by tenant, campaign type and state")
     func matchBySlot() {
         let index = BuyerIndex(buyers: [

@@ -25,7 +25,12 @@ struct KeyGate: Sendable {
     }
 
     func check(_ secret: String?) -> Verdict {
-        guard let principal = self.identify(secret) else { return .refused(.unauthorized(), nil) }
+        self.check(principal: self.identify(secret))
+    }
+
+    /// The check for a caller already identified (or not) by `identify`.
+    func check(principal: Principal?) -> Verdict {
+        guard let principal else { return .refused(.unauthorized(), nil) }
         let decision = self.rateLimiter.check(key: principal.keyID, policy: RateLimitPolicy(limitPerMinute: principal.rateLimitPerMinute))
         if !decision.allowed { return .refused(.rateLimited(decision), decision) }
         guard self.roles.contains(principal.role) else {

@@ -50,31 +50,34 @@ struct PingFastLane: Sendable {
 
     /// Runs one ping on the shard `shardIndex`, whose executor is the calling event loop.
     func ping(_ head: HTTPRequest, body: ByteBuffer, bodyTooLarge: Bool, shardIndex: Int, requestID: String) -> Outcome {
-        let secret = head.headerFields[self.gate.headerName]
+        let principal = self.gate.identify(head.headerFields[self.gate.headerName])
+        // Read once; its errors are answered only after the gate, in the route's order.
+        let parsed = Result { () throws -> PingRequest in
+            var reader = try FieldReader(jsonBody: body)
+            return try PingPostRoutes.pingRequest(from: &reader)
+        }
         // A ping that needs bidders is handed over before the gate counts it, so it is counted once.
-        if !bodyTooLarge, let principal = self.gate.identify(secret), self.gate.roles.contains(principal.role),
-            var reader = try? FieldReader(jsonBody: body), let request = try? PingPostRoutes.pingRequest(from: &reader),
+        if !bodyTooLarge, let principal, self.gate.roles.contains(principal.role), case .success(let request) = parsed,
             self.auctioneer.asksRealTimeBidders(request, tenantID: principal.tenantID)
         {
             return .handOver
         }
         var headers: HTTPFields = [:]
         do {
-            let principal: Principal
-            switch self.gate.check(secret) {
+            let tenantID: String
+            switch self.gate.check(principal: principal) {
             case .refused(let problem, let decision):
                 decision?.apply(to: &headers)
                 throw problem
             case .admitted(let admitted, let decision):
                 decision.apply(to: &headers)
-                principal = admitted
+                tenantID = admitted.tenantID
             }
             if bodyTooLarge { throw Problem.tooLarge() }
-            var reader = try FieldReader(jsonBody: body)
-            let request = try PingPostRoutes.pingRequest(from: &reader)
+            let request = try parsed.get()
             let ping: Ping?
             do {
-                ping = try self.auctioneer.pingWithoutSuspending(request, tenantID: principal.tenantID, shardIndex: shardIndex)
+                ping = try self.auctioneer.pingWithoutSuspending(request, tenantID: tenantID, shardIndex: shardIndex)
             } catch {
                 throw PingPostRoutes.tooManyLivePings(error)
             }

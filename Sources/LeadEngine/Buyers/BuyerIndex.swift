@@ -15,6 +15,8 @@ public final class BuyerIndex: Sendable {
     struct Storage {
         var buyers: [String: Buyer] = [:]
         var slots: [SlotKey: [Buyer]] = [:]
+        /// Active real-time bidders per slot, so a ping knows at once whether it will have to wait for any.
+        var realTimeBidders: [SlotKey: Int] = [:]
     }
 
     private let storage = Mutex(Storage())
@@ -32,6 +34,7 @@ public final class BuyerIndex: Sendable {
                 for key in Self.slotKeys(of: current) {
                     storage.slots[key]?.removeAll { $0.id == current.id }
                     if storage.slots[key]?.isEmpty == true { storage.slots[key] = nil }
+                    if Self.bidsInRealTime(current) { storage.realTimeBidders[key, default: 1] -= 1 }
                 }
             }
             storage.buyers[buyer.id] = buyer
@@ -40,6 +43,7 @@ public final class BuyerIndex: Sendable {
                 let position = slot.firstIndex { Self.ranksBefore(buyer, $0) } ?? slot.endIndex
                 slot.insert(buyer, at: position)
                 storage.slots[key] = slot
+                if Self.bidsInRealTime(buyer) { storage.realTimeBidders[key, default: 0] += 1 }
             }
         }
     }
@@ -55,6 +59,11 @@ public final class BuyerIndex: Sendable {
         self.storage.withLock { $0.slots[SlotKey(tenantID: tenantID, campaignType: campaignType, state: state)] ?? [] }
     }
 
+    /// Whether the slot holds an active buyer with a bid endpoint, whom a ping would have to wait for.
+    public func hasRealTimeBidders(tenantID: String, campaignType: CampaignType, state: String) -> Bool {
+        self.storage.withLock { $0.realTimeBidders[SlotKey(tenantID: tenantID, campaignType: campaignType, state: state), default: 0] > 0 }
+    }
+
     public func buyer(id: String) -> Buyer? {
         self.storage.withLock { $0.buyers[id] }
     }
@@ -67,6 +76,8 @@ public final class BuyerIndex: Sendable {
     public var count: Int {
         self.storage.withLock { $0.buyers.count }
     }
+
+    private static func bidsInRealTime(_ buyer: Buyer) -> Bool { buyer.bidURL != nil && buyer.status == .active }
 
     private static func slotKeys(of buyer: Buyer) -> [SlotKey] {
         buyer.campaignTypes.flatMap { type in

@@ -56,6 +56,21 @@ public final class CampaignBudgets: Sendable {
         }
     }
 
+    /// The budgets as they are now, taken under one lock for a whole ping (copying the state is O(1)).
+    public func snapshot() -> Snapshot { Snapshot(state: self.state.withLock { $0 }) }
+
+    public struct Snapshot: Sendable {
+        let state: State
+
+        public func verdict(buyerID: String, campaignType: CampaignType, state: String, priceCents: Int64, nowMilliseconds: Int64) -> Verdict {
+            // Most accounts budget no buyer at all: then no buyer id needs hashing.
+            if self.state.campaignsByBuyer.isEmpty { return .unbudgeted }
+            return CampaignBudgets.verdict(
+                self.state, buyerID: buyerID, campaignType: campaignType, state: state, priceCents: priceCents, now: nowMilliseconds
+            )
+        }
+    }
+
     public func verdict(buyerID: String, campaignType: CampaignType, state: String, priceCents: Int64, nowMilliseconds: Int64) -> Verdict {
         self.state.withLock { Self.verdict($0, buyerID: buyerID, campaignType: campaignType, state: state, priceCents: priceCents, now: nowMilliseconds) }
     }

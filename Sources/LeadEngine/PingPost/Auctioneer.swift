@@ -69,9 +69,7 @@ public struct Auctioneer: Sendable {
 
     /// Whether a ping like this one would ask real-time bidders, and so must be able to suspend.
     public func asksRealTimeBidders(_ request: PingRequest, tenantID: String) -> Bool {
-        self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state).contains {
-            $0.bidURL != nil && $0.status == .active
-        }
+        self.buyers.hasRealTimeBidders(tenantID: tenantID, campaignType: request.campaignType, state: request.state)
     }
 
     /// The whole ping without suspending, for a caller already running on the executor of book
@@ -92,24 +90,39 @@ public struct Auctioneer: Sendable {
         var outcomes: [BuyerOutcome] = []
         var bidders: [Buyer] = []
         // The slot is sorted by price, highest first, so past the best `maxBids` eligible static
-        // buyers at or over the floor the rest are outranked: counted, never materialised.
+        // buyers at or over the floor the rest are outranked: counted, never materialised, and
+        // their budgets not even looked up.
         var staticKept = 0
         var staticOutranked = 0
         let soldToday = self.dailySales.snapshot(nowMilliseconds: createdAt)
-        for buyer in self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state) {
-            if let reason = Self.ineligibility(of: buyer, for: request, soldToday: buyer.dailyCap == nil ? 0 : soldToday[buyer.id]) {
-                outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(reason, detail: nil)))
-            } else if self.funds(buyer, request: request, priceCents: buyer.bidURL == nil ? buyer.maxPriceCents : 1, now: createdAt) == false {
-                // Static buyers need their price; a real-time bidder is not asked when nothing is left at all.
-                outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .noBid(.budget, detail: nil)))
-            } else if buyer.bidURL != nil {
-                bidders.append(buyer)
-            } else if staticKept >= Auction.defaultMaxBids && buyer.maxPriceCents >= floor {
-                staticOutranked += 1
-            } else {
-                if buyer.maxPriceCents >= floor { staticKept += 1 }
-                let bid = Bid(buyerID: buyer.id, buyerName: buyer.name, bidCents: buyer.maxPriceCents, exclusivity: buyer.exclusivity, source: .static)
-                outcomes.append(BuyerOutcome(buyerID: buyer.id, buyerName: buyer.name, result: .bid(bid)))
+        let budgets = self.budgets.snapshot()
+        let slot = self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state)
+        // Borrowed, not copied: a Buyer copy retains a dozen fields, and a slot may hold thousands.
+        slot.withUnsafeBufferPointer { slot in
+            for index in slot.indices {
+                let isStatic = slot[index].bidURL == nil
+                if let reason = Self.ineligibility(of: slot[index], for: request, soldToday: slot[index].dailyCap == nil ? 0 : soldToday[slot[index].id]) {
+                    outcomes.append(BuyerOutcome(buyerID: slot[index].id, buyerName: slot[index].name, result: .noBid(reason, detail: nil)))
+                } else if isStatic && staticKept >= Auction.defaultMaxBids && slot[index].maxPriceCents >= floor {
+                    staticOutranked += 1
+                } else if !Self.funds(
+                    budgets.verdict(
+                        buyerID: slot[index].id, campaignType: request.campaignType, state: request.state,
+                        // Static buyers need their price; a real-time bidder is not asked when nothing is left at all.
+                        priceCents: isStatic ? slot[index].maxPriceCents : 1, nowMilliseconds: createdAt
+                    )
+                ) {
+                    outcomes.append(BuyerOutcome(buyerID: slot[index].id, buyerName: slot[index].name, result: .noBid(.budget, detail: nil)))
+                } else if !isStatic {
+                    bidders.append(slot[index])
+                } else {
+                    if slot[index].maxPriceCents >= floor { staticKept += 1 }
+                    let bid = Bid(
+                        buyerID: slot[index].id, buyerName: slot[index].name, bidCents: slot[index].maxPriceCents,
+                        exclusivity: slot[index].exclusivity, source: .static
+                    )
+                    outcomes.append(BuyerOutcome(buyerID: slot[index].id, buyerName: slot[index].name, result: .bid(bid)))
+                }
             }
         }
         return OpenAuction(
@@ -128,10 +141,14 @@ public struct Auctioneer: Sendable {
 
     /// Whether the buyer's campaigns can pay `priceCents` for this lead (always, without campaigns).
     private func funds(_ buyer: Buyer, request: PingRequest, priceCents: Int64, now: Int64) -> Bool {
-        self.budgets.verdict(
-            buyerID: buyer.id, campaignType: request.campaignType, state: request.state, priceCents: priceCents, nowMilliseconds: now
-        ) != .exhausted
+        Self.funds(
+            self.budgets.verdict(
+                buyerID: buyer.id, campaignType: request.campaignType, state: request.state, priceCents: priceCents, nowMilliseconds: now
+            )
+        )
     }
+
+    private static func funds(_ verdict: CampaignBudgets.Verdict) -> Bool { verdict != .exhausted }
 
     /// Why a buyer in the slot cannot bid on this lead at all, before anyone is asked.
     static func ineligibility(of buyer: Buyer, for request: PingRequest, soldToday: Int) -> NoBidReason? {
