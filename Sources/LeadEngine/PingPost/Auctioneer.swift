@@ -97,31 +97,34 @@ public struct Auctioneer: Sendable {
         let soldToday = self.dailySales.snapshot(nowMilliseconds: createdAt)
         let budgets = self.budgets.snapshot()
         let slot = self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state)
-        // Borrowed, not copied: a Buyer copy retains a dozen fields, and a slot may hold thousands.
+        // Borrowed through a pointer, never copied: a Buyer copy retains a dozen fields, and a slot
+        // may hold thousands. Only the buyers that appear in the answer or the outcomes are read whole.
         slot.withUnsafeBufferPointer { slot in
+            guard let first = slot.baseAddress else { return }
             for index in slot.indices {
-                let isStatic = slot[index].bidURL == nil
-                if let reason = Self.ineligibility(of: slot[index], for: request, soldToday: slot[index].dailyCap == nil ? 0 : soldToday[slot[index].id]) {
-                    outcomes.append(BuyerOutcome(buyerID: slot[index].id, buyerName: slot[index].name, result: .noBid(reason, detail: nil)))
-                } else if isStatic && staticKept >= Auction.defaultMaxBids && slot[index].maxPriceCents >= floor {
+                let buyer = first + index
+                let isStatic = buyer.pointee.bidURL == nil
+                if let reason = Self.ineligibility(of: buyer, for: request, soldToday: soldToday) {
+                    outcomes.append(BuyerOutcome(buyerID: buyer.pointee.id, buyerName: buyer.pointee.name, result: .noBid(reason, detail: nil)))
+                } else if isStatic && staticKept >= Auction.defaultMaxBids && buyer.pointee.maxPriceCents >= floor {
                     staticOutranked += 1
                 } else if !Self.funds(
                     budgets.verdict(
-                        buyerID: slot[index].id, campaignType: request.campaignType, state: request.state,
+                        buyerID: buyer.pointee.id, campaignType: request.campaignType, state: request.state,
                         // Static buyers need their price; a real-time bidder is not asked when nothing is left at all.
-                        priceCents: isStatic ? slot[index].maxPriceCents : 1, nowMilliseconds: createdAt
+                        priceCents: isStatic ? buyer.pointee.maxPriceCents : 1, nowMilliseconds: createdAt
                     )
                 ) {
-                    outcomes.append(BuyerOutcome(buyerID: slot[index].id, buyerName: slot[index].name, result: .noBid(.budget, detail: nil)))
+                    outcomes.append(BuyerOutcome(buyerID: buyer.pointee.id, buyerName: buyer.pointee.name, result: .noBid(.budget, detail: nil)))
                 } else if !isStatic {
-                    bidders.append(slot[index])
+                    bidders.append(buyer.pointee)
                 } else {
-                    if slot[index].maxPriceCents >= floor { staticKept += 1 }
+                    if buyer.pointee.maxPriceCents >= floor { staticKept += 1 }
                     let bid = Bid(
-                        buyerID: slot[index].id, buyerName: slot[index].name, bidCents: slot[index].maxPriceCents,
-                        exclusivity: slot[index].exclusivity, source: .static
+                        buyerID: buyer.pointee.id, buyerName: buyer.pointee.name, bidCents: buyer.pointee.maxPriceCents,
+                        exclusivity: buyer.pointee.exclusivity, source: .static
                     )
-                    outcomes.append(BuyerOutcome(buyerID: slot[index].id, buyerName: slot[index].name, result: .bid(bid)))
+                    outcomes.append(BuyerOutcome(buyerID: bid.buyerID, buyerName: bid.buyerName, result: .bid(bid)))
                 }
             }
         }
@@ -151,10 +154,10 @@ public struct Auctioneer: Sendable {
     private static func funds(_ verdict: CampaignBudgets.Verdict) -> Bool { verdict != .exhausted }
 
     /// Why a buyer in the slot cannot bid on this lead at all, before anyone is asked.
-    static func ineligibility(of buyer: Buyer, for request: PingRequest, soldToday: Int) -> NoBidReason? {
-        if buyer.status != .active { return .paused }
-        if !buyer.accepts(zipCode: request.zipCode) { return .filteredZip }
-        if let cap = buyer.dailyCap, soldToday >= cap { return .dailyCap }
+    static func ineligibility(of buyer: UnsafePointer<Buyer>, for request: PingRequest, soldToday: DailySales.Snapshot) -> NoBidReason? {
+        if buyer.pointee.status != .active { return .paused }
+        if buyer.pointee.zipCodes != nil && !buyer.pointee.accepts(zipCode: request.zipCode) { return .filteredZip }
+        if let cap = buyer.pointee.dailyCap, soldToday[buyer.pointee.id] >= cap { return .dailyCap }
         return nil
     }
 
