@@ -39,7 +39,13 @@ enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Random bytes drawn eight at a time: the system generator is a syscall per draw, and ids are made per ping.
     static func randomString(byteCount: Int, using generator: inout some RandomNumberGenerator) -> String {
-        Self.encode((0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(byteCount + 7)
+        while bytes.count < byteCount {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return Self.encode(bytes.prefix(byteCount))
     }
 }

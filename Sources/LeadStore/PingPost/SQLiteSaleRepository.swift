@@ -4,62 +4,69 @@ import LeadEngine
 
 public struct SQLiteSaleRepository: SaleRepository {
     let database: LeadDatabase
+    /// Concurrent posts share transactions (and fsyncs); each sale still commits or fails alone.
+    private let sales: GroupCommit<SaleRecord>
 
     public init(database: LeadDatabase) {
         self.database = database
+        self.sales = GroupCommit(writer: database.writer, writeItem: Self.insert(_:_:))
     }
 
     public func commit(_ sale: SaleRecord) async throws {
-        try await self.database.writer.write { db in
-            let lead = sale.lead
-            let now = lead.createdAt.epochMilliseconds
-            // The journal may not have written the ping yet; the sale needs it now.
-            try SQLitePingRepository.insert(sale.ping, db)
+        try await self.sales.commit(sale)
+    }
+
+    /// Every row of one sale: the ping (if the journal has not written it yet), lead, certificate,
+    /// sale, charge and delivery.
+    static func insert(_ sale: SaleRecord, _ db: Database) throws {
+        let lead = sale.lead
+        let now = lead.createdAt.epochMilliseconds
+        // The journal may not have written the ping yet; the sale needs it now.
+        try SQLitePingRepository.insert(sale.ping, db)
+        try db.execute(
+            sql: """
+                INSERT INTO leads (id, tenant_id, ping_id, buyer_id, campaign_type, source, first_name, last_name, email, phone, state,
+                    zip_code, status, sold_price_cents, consent_certificate_id, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                lead.id, lead.tenantID, lead.pingID, lead.buyerID, lead.campaignType.rawValue, lead.source, lead.contact.firstName,
+                lead.contact.lastName, lead.contact.email, lead.contact.phone, lead.contact.state, lead.contact.zipCode, lead.status,
+                lead.soldPriceCents, lead.consentCertificateID, now, now,
+            ]
+        )
+        try Self.insert(sale.certificate, db)
+        try db.execute(
+            sql: """
+                INSERT INTO sales (id, tenant_id, buyer_id, campaign_id, lead_id, price_cents, status, response_time_ms, sold_at, ping_id)
+                VALUES (?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?)
+                """,
+            arguments: [
+                sale.saleID, lead.tenantID, lead.buyerID, sale.campaignID, lead.id, sale.priceCents, sale.responseMilliseconds, now, sale.ping.id,
+            ]
+        )
+        if sale.priceCents > 0 {
             try db.execute(
                 sql: """
-                    INSERT INTO leads (id, tenant_id, ping_id, buyer_id, campaign_type, source, first_name, last_name, email, phone, state,
-                        zip_code, status, sold_price_cents, consent_certificate_id, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO ledger_entries (id, tenant_id, buyer_id, lead_id, kind, amount_cents, description, created_at)
+                    VALUES (?, ?, ?, ?, 'charge', ?, ?, ?)
                     """,
                 arguments: [
-                    lead.id, lead.tenantID, lead.pingID, lead.buyerID, lead.campaignType.rawValue, lead.source, lead.contact.firstName,
-                    lead.contact.lastName, lead.contact.email, lead.contact.phone, lead.contact.state, lead.contact.zipCode, lead.status,
-                    lead.soldPriceCents, lead.consentCertificateID, now, now,
-                ]
-            )
-            try Self.insert(sale.certificate, db)
-            try db.execute(
-                sql: """
-                    INSERT INTO sales (id, tenant_id, buyer_id, campaign_id, lead_id, price_cents, status, response_time_ms, sold_at, ping_id)
-                    VALUES (?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?)
-                    """,
-                arguments: [
-                    sale.saleID, lead.tenantID, lead.buyerID, sale.campaignID, lead.id, sale.priceCents, sale.responseMilliseconds, now, sale.ping.id,
-                ]
-            )
-            if sale.priceCents > 0 {
-                try db.execute(
-                    sql: """
-                        INSERT INTO ledger_entries (id, tenant_id, buyer_id, lead_id, kind, amount_cents, description, created_at)
-                        VALUES (?, ?, ?, ?, 'charge', ?, ?, ?)
-                        """,
-                    arguments: [
-                        sale.chargeID, lead.tenantID, lead.buyerID, lead.id, sale.priceCents, "Lead #\(lead.id.prefix(8)) delivered", now,
-                    ]
-                )
-            }
-            let delivery = sale.delivery
-            try db.execute(
-                sql: """
-                    INSERT INTO deliveries (id, tenant_id, lead_id, buyer_id, url, payload, status, attempts, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
-                    """,
-                arguments: [
-                    delivery.id, delivery.tenantID, delivery.leadID, delivery.buyerID, delivery.url, Data(delivery.payload),
-                    delivery.status.rawValue, delivery.nextAttemptAtMilliseconds, delivery.createdAtMilliseconds, now,
+                    sale.chargeID, lead.tenantID, lead.buyerID, lead.id, sale.priceCents, "Lead #\(lead.id.prefix(8)) delivered", now,
                 ]
             )
         }
+        let delivery = sale.delivery
+        try db.execute(
+            sql: """
+                INSERT INTO deliveries (id, tenant_id, lead_id, buyer_id, url, payload, status, attempts, next_attempt_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                """,
+            arguments: [
+                delivery.id, delivery.tenantID, delivery.leadID, delivery.buyerID, delivery.url, Data(delivery.payload),
+                delivery.status.rawValue, delivery.nextAttemptAtMilliseconds, delivery.createdAtMilliseconds, now,
+            ]
+        )
     }
 
     public func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws {
