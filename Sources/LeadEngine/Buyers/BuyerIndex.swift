@@ -39,10 +39,9 @@ public final class BuyerIndex: Sendable {
             }
             storage.buyers[buyer.id] = buyer
             for key in Self.slotKeys(of: buyer) {
-                var slot = storage.slots[key, default: []]
-                let position = slot.firstIndex { Self.ranksBefore(buyer, $0) } ?? slot.endIndex
-                slot.insert(buyer, at: position)
-                storage.slots[key] = slot
+                // In place: a copy taken out of the dictionary would copy the whole slot on insert.
+                let position = storage.slots[key]?.firstIndex { Self.ranksBefore(buyer, $0) } ?? storage.slots[key]?.endIndex ?? 0
+                storage.slots[key, default: []].insert(buyer, at: position)
                 if Self.bidsInRealTime(buyer) { storage.realTimeBidders[key, default: 0] += 1 }
             }
         }
