@@ -183,7 +183,7 @@ struct PingAPITests {
         }
     }
 
-    @Test("a ping is another tenant's 404; after 60 s it reads as expired from the store")
+    @Test("a ping is another tenant's 404; its outcomes show before and after the journal writes them; after 60 s it reads as expired from the store")
     func lifecycle() async throws {
         let server = try await TestServer.make()
         try await server.test { client in
@@ -194,7 +194,17 @@ struct PingAPITests {
             try await client.execute(uri: "/api/v1/pingpost/pings/\(pingID)", method: .get, headers: .complianceKey(server.otherTenant.complianceKey)) { response in
                 #expect(response.status == .notFound)
             }
+            // Live, the book has its bids and the journal its outcomes; once written, the store has them.
+            func outcomes() async throws -> [String] {
+                try await client.execute(uri: "/api/v1/pingpost/pings/\(pingID)", method: .get, headers: .complianceKey(server.tenant.complianceKey)) { response in
+                    let body = try response.object()
+                    #expect(body["status"] as? String == "live")
+                    return (body["outcomes"] as? [[String: Any]] ?? []).compactMap { $0["result"] as? String }
+                }
+            }
+            #expect(try await outcomes() == ["bid"])
             try await server.dependencies.pings.flushJournal()
+            #expect(try await outcomes() == ["bid"])
             server.clock.advance(byMilliseconds: 60_000)
             #expect(await server.dependencies.pingBook.sweep(nowMilliseconds: server.clock.nowMilliseconds()) == 1)
             try await client.execute(uri: "/api/v1/pingpost/pings/\(pingID)", method: .get, headers: .complianceKey(server.tenant.complianceKey)) { response in

@@ -130,7 +130,8 @@ actor ExecutorPingBookShard: PingBookShard {
     nonisolated var unownedExecutor: UnownedSerialExecutor { self.executor.asUnownedSerialExecutor() }
 }
 
-/// One shard's pings, their expiry order, and the live count per tenant.
+/// One shard's pings (bids and sales, without the per-buyer outcomes), their expiry order, and
+/// the live count per tenant.
 public struct PingShard: Sendable {
     let maxLivePingsPerTenant: Int
     private var pings: [String: Ping] = [:]
@@ -152,7 +153,11 @@ public struct PingShard: Sendable {
             let oldest = self.expiry.first?.expiresAt ?? ping.expiresAtMilliseconds
             throw PingBookFull(retryAfterMilliseconds: max(1000, oldest - ping.createdAtMilliseconds))
         }
-        self.pings[ping.id] = ping
+        // The book keeps what a post needs; why each buyer did or did not bid lives in the journal
+        // and the store, so a live ping costs memory for its bids only.
+        var kept = ping
+        kept.outcomes = []
+        self.pings[ping.id] = kept
         self.expiry.append((ping.expiresAtMilliseconds, ping.id))
         self.liveByTenant[ping.tenantID] = live + 1
     }

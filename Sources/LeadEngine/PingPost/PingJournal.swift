@@ -25,4 +25,9 @@ public final class PingJournal: Sendable {
     }
 
     public var count: Int { self.pending.withLock { $0.count } }
+
+    /// A ping recorded and not yet written, newest first (a few milliseconds' worth at most).
+    public func pending(id: String) -> Ping? {
+        self.pending.withLock { pending in pending.last { $0.id == id } }
+    }
 }

@@ -13,9 +13,19 @@ public struct PingRecords: Sendable {
         self.clock = clock
     }
 
+    /// The ping with every buyer's outcome: its sales from the book while it is live, the outcomes
+    /// from the journal until they are written and from the store after.
     public func find(id: String, tenantID: String) async throws -> (ping: Ping, live: Bool)? {
         let now = self.clock.nowMilliseconds()
-        if let ping = await self.book.ping(id: id, tenantID: tenantID, nowMilliseconds: now) { return (ping, true) }
+        if let live = await self.book.ping(id: id, tenantID: tenantID, nowMilliseconds: now) {
+            var ping = live
+            if let recorded = self.journal.pending(id: id) {
+                ping.outcomes = recorded.outcomes
+            } else if let stored = try await self.repository.ping(id: id, tenantID: tenantID) {
+                ping.outcomes = stored.outcomes
+            }
+            return (ping, true)
+        }
         guard let stored = try await self.repository.ping(id: id, tenantID: tenantID) else { return nil }
         return (stored, !stored.isExpired(atMilliseconds: now))
     }
