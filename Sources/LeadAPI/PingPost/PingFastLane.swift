@@ -1,9 +1,9 @@
+import CoreMetrics
 import Foundation
 import HTTPTypes
 import Hummingbird
 import LeadEngine
 import Logging
-import CoreMetrics
 import NIOCore
 import NIOHTTPTypes
 import Prometheus
