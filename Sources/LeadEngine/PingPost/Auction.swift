@@ -50,7 +50,7 @@ public enum Auction {
                 )
             }
         }
-        let bidOutcomes = kept.map { BuyerOutcome(buyerID: $0.buyerID, buyerName: $0.buyerName, result: .bid($0), responseMilliseconds: $0.source == .static ? nil : $0.responseMilliseconds) }
+        let bidOutcomes = kept.map(BuyerOutcome.init(bid:))
         return (kept, bidOutcomes + settled, outrankedStatic)
     }
 

@@ -75,3 +75,13 @@ public struct BuyerOutcome: Sendable, Equatable {
         return nil
     }
 }
+
+extension BuyerOutcome {
+    /// The outcome of a buyer that bid: static bids have no response time.
+    public init(bid: Bid) {
+        self.init(
+            buyerID: bid.buyerID, buyerName: bid.buyerName, result: .bid(bid),
+            responseMilliseconds: bid.source == .static ? nil : bid.responseMilliseconds
+        )
+    }
+}

@@ -40,7 +40,10 @@ public struct SQLitePingRepository: PingRepository {
             ping.outrankedStaticBuyers,
         ])
         let ranks = Dictionary(uniqueKeysWithValues: ping.bids.enumerated().map { ($1.buyerID, $0) })
-        for outcome in ping.outcomes {
+        // A ping from the ping book carries its bids but not the other outcomes (a sale commits it
+        // so): its bids are stored now, and the journal adds the rest when it writes the ping.
+        let outcomes = ping.outcomes.isEmpty ? ping.bids.map(BuyerOutcome.init(bid:)) : ping.outcomes
+        for outcome in outcomes {
             switch outcome.result {
             case .bid(let bid):
                 try outcomeStatement.execute(arguments: [
