@@ -99,4 +99,19 @@ struct JSONWriterTests {
             #expect(answer["exclusivity"] as? String == bid.exclusivity.rawValue)
         }
     }
+
+    @Test("a bid request carries exactly the protocol's fields, with a hostile source escaped")
+    func bidRequest() throws {
+        let payload = BidRequestPayload(
+            pingID: "ping_01ff", campaignType: .autoInsurance, state: "TX", zipCode: "75001", source: "lp \"v3\"\n", floorPriceCents: 2500,
+            expiresAtMilliseconds: 1_776_000_060_999, tmaxMilliseconds: 150
+        )
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(payload.json())) as? [String: Any])
+        #expect(Set(object.keys) == ["ping_id", "campaign_type", "state", "zip_code", "source", "floor_price_cents", "expires_at", "tmax_ms"])
+        #expect(object["campaign_type"] as? String == "auto_insurance")
+        #expect(object["source"] as? String == "lp \"v3\"\n")
+        #expect(object["floor_price_cents"] as? Int == 2500)
+        #expect(object["expires_at"] as? String == "2026-04-12T13:21:00Z")
+        #expect(object["tmax_ms"] as? Int == 150)
+    }
 }

@@ -32,7 +32,7 @@ public struct HTTPBidRequester: BidRequester {
 
     public func requestBid(from buyer: Buyer, payload: BidRequestPayload, timeoutMilliseconds: Int) async -> BidAnswer {
         guard let url = buyer.bidURL else { return .failed(.unreachable, detail: "no bid_url") }
-        let body = Self.body(payload)
+        let body = payload.json()
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = [
@@ -58,19 +58,6 @@ public struct HTTPBidRequester: BidRequester {
         } catch {
             return Self.classify(error)
         }
-    }
-
-    static func body(_ payload: BidRequestPayload) -> [UInt8] {
-        JSONValue.object([
-            "ping_id": .string(payload.pingID),
-            "campaign_type": .string(payload.campaignType.rawValue),
-            "state": .string(payload.state),
-            "zip_code": .string(payload.zipCode),
-            "source": .string(payload.source),
-            "floor_price_cents": .integer(payload.floorPriceCents),
-            "expires_at": .string(Date(epochMilliseconds: payload.expiresAtMilliseconds).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))),
-            "tmax_ms": .integer(Int64(payload.tmaxMilliseconds)),
-        ]).encoded()
     }
 
     /// Reads a 200 answer. Anything but an object with a non-negative integer `bid_cents` (and,
