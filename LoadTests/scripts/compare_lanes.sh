@@ -13,7 +13,8 @@ trap 'pkill -f "ezleeds serve --port 1880"; pkill -f "hello-nio --port 18800"; r
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
 $HELLO --port 18800 > /dev/null 2>&1 &
 start() {  # port db flags
-  $BIN serve --port $1 --db $W/$2.sqlite --log-level warning $3 > $W/$2.out 2> $W/$2.err &
+  # 60 s of pings at the rates reached here outgrow the default bound of 200,000 live pings.
+  $BIN serve --port $1 --db $W/$2.sqlite --log-level warning --max-live-pings-per-tenant 2000000 $3 > $W/$2.out 2> $W/$2.err &
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$1/healthz" > /dev/null && break; sleep 0.2; done
   local t=$($BIN tenant create $2 --db $W/$2.sqlite | json tenant_id)
   local api=$($BIN key create --tenant $t --role standard --rate-limit-per-minute 100000000 --db $W/$2.sqlite | json key)

@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
     @Flag(inversion: .prefixedNo, help: "Answer pings on the event loops (the fast lane); --no-fast-lane sends them through the router, to compare.")
     var fastLane = true
+    @Option(help: "Live (unexpired) pings one tenant may hold; past it a ping answers 503. About 750 bytes each.")
+    var maxLivePingsPerTenant = PingBook.defaultMaxLivePingsPerTenant
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: self.logLevel) else {
@@ -40,8 +42,10 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let configuration = ServerConfiguration(
-            host: self.host, port: self.port, databasePath: self.store.databasePath, logLevel: level, fastLane: self.fastLane
+            host: self.host, port: self.port, databasePath: self.store.databasePath, logLevel: level,
+            maxLivePingsPerTenant: self.maxLivePingsPerTenant, fastLane: self.fastLane
         )
+        guard self.maxLivePingsPerTenant >= 1 else { throw ArgumentParser.ValidationError("--max-live-pings-per-tenant must be at least 1") }
         let dependencies = try await AppDependencies.open(configuration)
         if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
             try await dependencies.keyRingRefresher.refresh()

@@ -68,7 +68,11 @@ final class Session {
         }
         let port = try await freePort(group: sideGroup)
         let child = try ChildProcess.start(
-            serverBinary, ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--db", database, "--log-level", "warning"],
+            // A minute of pings at the rates driven here outgrows the default bound of 200,000 live pings.
+            serverBinary, [
+                "serve", "--host", "127.0.0.1", "--port", "\(port)", "--db", database, "--log-level", "warning",
+                "--max-live-pings-per-tenant", "2000000",
+            ],
             name: "ezleeds", in: folder)
         server = child
         do {
