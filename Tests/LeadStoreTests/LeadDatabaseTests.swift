@@ -8,6 +8,7 @@ import Testing
 struct LeadDatabaseTests {
     static let migrationNames = [
         "2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns", "2026-11-26 pings", "2026-11-26 posts", "2026-11-27 buyer time zones",
+        "2026-11-27 ping outcomes in one column",
     ]
 
     @Test("a new file opens in WAL mode with every migration applied")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LeadEngine
 import Testing
 @testable import LeadStore
@@ -40,6 +41,44 @@ struct SQLitePingRepositoryTests {
             #expect(Set(complete.outcomes.map(\.buyerID)) == ["buyer_a", "buyer_b", "buyer_c", "buyer_d"])
             #expect(complete.outcomes.first { $0.buyerID == "buyer_c" }?.result == .noBid(.timeout, detail: "no answer within 100 ms"))
             #expect(try await repository.ping(id: full.id, tenantID: "ten_2") == nil)
+        }
+    }
+
+    @Test("outcomes round-trip through the ping's JSON column: hostile names, details, response times, ranks")
+    func outcomesRoundTrip() async throws {
+        try await withTemporaryDatabase { database in
+            try await Fixtures.insertTenants(["ten_1"], into: database)
+            let repository = SQLitePingRepository(database: database)
+            var ping = Self.ping()
+            ping.outcomes[2].buyerName = "C \"quoted\" \\ ünïcode\n"
+            try await repository.save([ping])
+            let stored = try #require(try await repository.ping(id: ping.id, tenantID: "ten_1"))
+            #expect(stored.outcomes == ping.outcomes)
+            #expect(stored.bids == ping.bids)
+            let rows = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ping_outcomes") }
+            #expect(rows == 0)
+        }
+    }
+
+    @Test("a ping written before the outcomes column reads its outcomes from ping_outcomes")
+    func legacyRows() async throws {
+        try await withTemporaryDatabase { database in
+            try await Fixtures.insertTenants(["ten_1"], into: database)
+            try await database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at)
+                    VALUES ('ping_00old', 'ten_1', 'solar', 'TX', '75001', 's', 300, 0, 1776000000000, 1776000060000);
+                    INSERT INTO ping_outcomes (ping_id, buyer_id, buyer_name, bid_rank, bid_cents, exclusivity, bid_source, no_bid_reason, detail, response_ms)
+                    VALUES ('ping_00old', 'buyer_x', 'X', 1, 300, 'shared', 'static', NULL, NULL, NULL),
+                           ('ping_00old', 'buyer_y', 'Y', 0, 700, 'exclusive', 'real_time', NULL, NULL, 15),
+                           ('ping_00old', 'buyer_z', 'Z', NULL, NULL, NULL, NULL, 'filtered_zip', NULL, NULL);
+                    """)
+            }
+            let stored = try #require(try await SQLitePingRepository(database: database).ping(id: "ping_00old", tenantID: "ten_1"))
+            #expect(stored.bids.map(\.buyerID) == ["buyer_y", "buyer_x"])
+            #expect(stored.outcomes.map(\.buyerID) == ["buyer_x", "buyer_y", "buyer_z"])
+            #expect(stored.outcomes[2].result == .noBid(.filteredZip, detail: nil))
+            #expect(stored.outcomes[1].responseMilliseconds == 15)
         }
     }
 }

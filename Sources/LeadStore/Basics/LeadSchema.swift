@@ -240,6 +240,17 @@ enum LeadSchema {
                 """)
         }
 
+        // A ping's outcomes as one JSON array in its own row: one insert per ping instead of one per
+        // buyer considered. Rows written before keep their outcomes in ping_outcomes (outcomes NULL).
+        // outcomes_complete is 0 while only the bids are known (a sale stored the ping before the
+        // journal did); the journal's write then completes it.
+        migrator.registerMigration("2026-11-27 ping outcomes in one column") { db in
+            try db.execute(sql: """
+                ALTER TABLE pings ADD COLUMN outcomes TEXT;
+                ALTER TABLE pings ADD COLUMN outcomes_complete INTEGER NOT NULL DEFAULT 1 CHECK (outcomes_complete IN (0, 1));
+                """)
+        }
+
         return migrator
     }
 }

@@ -20,41 +20,88 @@ public struct SQLitePingRepository: PingRepository {
     /// and its sales live in `sales`. A sale's transaction calls this too, so the order in which
     /// the journal and a fast post reach the store does not matter.
     static func insert(_ ping: Ping, _ db: Database) throws {
-        let pingStatement = try db.cachedStatement(
+        // A ping from the ping book carries its bids but not the other outcomes (a sale commits it
+        // so): its bids are stored now, and the journal completes the row when it writes the ping.
+        let complete = !(ping.outcomes.isEmpty && !ping.bids.isEmpty)
+        let outcomes = complete ? ping.outcomes : ping.bids.map(BuyerOutcome.init(bid:))
+        let ranks = Dictionary(uniqueKeysWithValues: ping.bids.enumerated().map { ($1.buyerID, $0) })
+        let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at,
-                    outranked_static_buyers)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO NOTHING
+                    outranked_static_buyers, outcomes, outcomes_complete)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET outcomes = excluded.outcomes, outcomes_complete = 1
+                    WHERE pings.outcomes_complete = 0 AND excluded.outcomes_complete = 1
                 """
         )
-        let outcomeStatement = try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO ping_outcomes (ping_id, buyer_id, buyer_name, bid_rank, bid_cents, exclusivity, bid_source, no_bid_reason, detail, response_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        )
-        try pingStatement.execute(arguments: [
+        try statement.execute(arguments: [
             ping.id, ping.tenantID, ping.request.campaignType.rawValue, ping.request.state, ping.request.zipCode, ping.request.source,
             ping.request.tmaxMilliseconds, ping.floorPriceCents, ping.createdAtMilliseconds, ping.expiresAtMilliseconds,
-            ping.outrankedStaticBuyers,
+            ping.outrankedStaticBuyers, Self.outcomesJSON(outcomes, ranks: ranks), complete,
         ])
-        let ranks = Dictionary(uniqueKeysWithValues: ping.bids.enumerated().map { ($1.buyerID, $0) })
-        // A ping from the ping book carries its bids but not the other outcomes (a sale commits it
-        // so): its bids are stored now, and the journal adds the rest when it writes the ping.
-        let outcomes = ping.outcomes.isEmpty ? ping.bids.map(BuyerOutcome.init(bid:)) : ping.outcomes
+    }
+
+    /// `[{"buyer_id", "buyer_name", "response_ms"?, "bid_rank"?, "bid_cents", "exclusivity", "bid_source"} | {…, "no_bid_reason", "detail"?}]`
+    static func outcomesJSON(_ outcomes: [BuyerOutcome], ranks: [String: Int]) -> String {
+        var writer = JSONWriter(capacity: 64 + outcomes.count * 160)
+        writer.beginArray()
         for outcome in outcomes {
+            writer.beginObject()
+            writer.key("buyer_id")
+            writer.string(outcome.buyerID)
+            writer.key("buyer_name")
+            writer.string(outcome.buyerName)
+            if let milliseconds = outcome.responseMilliseconds {
+                writer.key("response_ms")
+                writer.integer(Int64(milliseconds))
+            }
             switch outcome.result {
             case .bid(let bid):
-                try outcomeStatement.execute(arguments: [
-                    ping.id, outcome.buyerID, outcome.buyerName, ranks[outcome.buyerID], bid.bidCents, bid.exclusivity.rawValue,
-                    bid.source.rawValue, nil, nil, outcome.responseMilliseconds,
-                ])
+                if let rank = ranks[outcome.buyerID] {
+                    writer.key("bid_rank")
+                    writer.integer(Int64(rank))
+                }
+                writer.key("bid_cents")
+                writer.integer(bid.bidCents)
+                writer.key("exclusivity")
+                writer.string(bid.exclusivity.rawValue)
+                writer.key("bid_source")
+                writer.string(bid.source.rawValue)
             case .noBid(let reason, let detail):
-                try outcomeStatement.execute(arguments: [
-                    ping.id, outcome.buyerID, outcome.buyerName, nil, nil, nil, nil, reason.rawValue, detail, outcome.responseMilliseconds,
-                ])
+                writer.key("no_bid_reason")
+                writer.string(reason.rawValue)
+                if let detail {
+                    writer.key("detail")
+                    writer.string(detail)
+                }
             }
+            writer.endObject()
+        }
+        writer.endArray()
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Outcomes from the JSON column, each with its bid's rank.
+    static func outcomes(fromJSON text: String) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
+        func corrupt() -> CorruptRowError { CorruptRowError(table: "pings", column: "outcomes", value: String(text.prefix(200))) }
+        guard case .array(let items) = try? JSONParser.parse(text) else { throw corrupt() }
+        return try items.map { item in
+            guard case .object(let fields) = item, case .string(let buyerID)? = fields["buyer_id"],
+                case .string(let buyerName)? = fields["buyer_name"]
+            else { throw corrupt() }
+            func integer(_ key: String) -> Int64? { if case .integer(let value)? = fields[key] { value } else { nil } }
+            func string(_ key: String) -> String? { if case .string(let value)? = fields[key] { value } else { nil } }
+            let response = integer("response_ms").map { Int($0) }
+            if let cents = integer("bid_cents") {
+                guard let exclusivity = string("exclusivity").flatMap(Exclusivity.init(rawValue:)),
+                    let source = string("bid_source").flatMap(BidSource.init(rawValue:))
+                else { throw corrupt() }
+                let bid = Bid(buyerID: buyerID, buyerName: buyerName, bidCents: cents, exclusivity: exclusivity, source: source, responseMilliseconds: response ?? 0)
+                let outcome = BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: response)
+                return (outcome, integer("bid_rank").map { Int($0) })
+            }
+            guard let reason = string("no_bid_reason").flatMap(NoBidReason.init(rawValue:)) else { throw corrupt() }
+            return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .noBid(reason, detail: string("detail")), responseMilliseconds: response), nil)
         }
     }
 
@@ -121,26 +168,14 @@ public struct SQLitePingRepository: PingRepository {
 
     private static func ping(from row: Row, _ db: Database) throws -> Ping {
         let id: String = row["id"]
-        var bids: [(rank: Int, bid: Bid)] = []
-        var outcomes: [BuyerOutcome] = []
-        for outcome in try Row.fetchAll(db, sql: "SELECT * FROM ping_outcomes WHERE ping_id = ? ORDER BY rowid", arguments: [id]) {
-            let buyerID: String = outcome["buyer_id"]
-            let buyerName: String = outcome["buyer_name"]
-            let result: BuyerOutcome.Result
-            if let cents = outcome["bid_cents"] as Int64? {
-                let bid = Bid(
-                    buyerID: buyerID, buyerName: buyerName, bidCents: cents,
-                    exclusivity: try outcome.required(Exclusivity.self, "exclusivity", table: "ping_outcomes"),
-                    source: try outcome.required(BidSource.self, "bid_source", table: "ping_outcomes"),
-                    responseMilliseconds: outcome["response_ms"] ?? 0
-                )
-                bids.append((outcome["bid_rank"] ?? Int.max, bid))
-                result = .bid(bid)
-            } else {
-                result = .noBid(try outcome.required(NoBidReason.self, "no_bid_reason", table: "ping_outcomes"), detail: outcome["detail"])
-            }
-            outcomes.append(BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: result, responseMilliseconds: outcome["response_ms"]))
+        let ranked: [(outcome: BuyerOutcome, rank: Int?)]
+        if let json = row["outcomes"] as String? {
+            ranked = try Self.outcomes(fromJSON: json)
+        } else {
+            ranked = try Self.legacyOutcomes(pingID: id, db)
         }
+        let bids = ranked.compactMap { entry in entry.outcome.bid.map { (rank: entry.rank ?? Int.max, bid: $0) } }
+        let outcomes = ranked.map(\.outcome)
         let request = PingRequest(
             campaignType: try row.required(CampaignType.self, "campaign_type", table: "pings"), state: row["state"], zipCode: row["zip_code"],
             source: row["source"], tmaxMilliseconds: row["tmax_ms"]
@@ -151,5 +186,26 @@ public struct SQLitePingRepository: PingRepository {
             soldTo: try String.fetchAll(db, sql: "SELECT buyer_id FROM sales WHERE ping_id = ? ORDER BY sold_at, rowid", arguments: [id]),
             outrankedStaticBuyers: row["outranked_static_buyers"]
         )
+    }
+
+    /// Outcomes of a ping written before they moved into the pings row: one row per buyer.
+    private static func legacyOutcomes(pingID: String, _ db: Database) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
+        try Row.fetchAll(db, sql: "SELECT * FROM ping_outcomes WHERE ping_id = ? ORDER BY rowid", arguments: [pingID]).map { outcome in
+            let buyerID: String = outcome["buyer_id"]
+            let buyerName: String = outcome["buyer_name"]
+            if let cents = outcome["bid_cents"] as Int64? {
+                let bid = Bid(
+                    buyerID: buyerID, buyerName: buyerName, bidCents: cents,
+                    exclusivity: try outcome.required(Exclusivity.self, "exclusivity", table: "ping_outcomes"),
+                    source: try outcome.required(BidSource.self, "bid_source", table: "ping_outcomes"),
+                    responseMilliseconds: outcome["response_ms"] ?? 0
+                )
+                return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: outcome["response_ms"]), outcome["bid_rank"])
+            }
+            let result = BuyerOutcome.Result.noBid(
+                try outcome.required(NoBidReason.self, "no_bid_reason", table: "ping_outcomes"), detail: outcome["detail"]
+            )
+            return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: result, responseMilliseconds: outcome["response_ms"]), nil)
+        }
     }
 }
