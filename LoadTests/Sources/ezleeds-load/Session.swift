@@ -67,20 +67,12 @@ final class Session {
             return endpoint
         }
         let port = try await freePort(group: sideGroup)
-        let child = try ChildProcess.start(
-            // A minute of pings at the rates driven here outgrows the default bound of 200,000 live pings.
-            serverBinary, [
-                "serve", "--host", "127.0.0.1", "--port", "\(port)", "--db", database, "--log-level", "warning",
-                "--max-live-pings-per-tenant", "2000000",
-            ],
-            name: "ezleeds", in: folder)
-        server = child
-        do {
-            try await waitUntilServing(host: "127.0.0.1", port: port, path: "/healthz", group: sideGroup)
-        } catch {
-            throw SetupFailure("\(error)\nezleeds log:\n\(child.logTail())")
-        }
-        let endpoint = Endpoint(host: "127.0.0.1", port: port)
+        // A minute of pings at the rates driven here outgrows the default bound of 200,000 live pings.
+        let arguments = [
+            "serve", "--host", "127.0.0.1", "--port", "\(port)", "--db", database, "--log-level", "warning",
+            "--max-live-pings-per-tenant", "2000000",
+        ]
+        let endpoint = try await self.startServing(serverBinary, arguments, name: "ezleeds", port: port, path: "/healthz") { server = $0 }
         serverEndpoint = endpoint
         return endpoint
     }
@@ -94,16 +86,25 @@ final class Session {
         }
         let binary = target.helloBinary.map { URL(fileURLWithPath: $0) } ?? harnessDirectory().appendingPathComponent("hello-nio")
         let port = try await freePort(group: sideGroup)
-        let child = try ChildProcess.start(binary, ["--host", "127.0.0.1", "--port", "\(port)"], name: "hello-nio", in: folder)
-        hello = child
-        do {
-            try await waitUntilServing(host: "127.0.0.1", port: port, path: "/", group: sideGroup)
-        } catch {
-            throw SetupFailure("\(error)\nhello-nio log:\n\(child.logTail())")
-        }
-        let endpoint = Endpoint(host: "127.0.0.1", port: port)
+        let arguments = ["--host", "127.0.0.1", "--port", "\(port)"]
+        let endpoint = try await self.startServing(binary, arguments, name: "hello-nio", port: port, path: "/") { hello = $0 }
         helloEndpoint = endpoint
         return endpoint
+    }
+
+    /// Starts a child server, hands it to `keep` at once (so it is stopped even if it never comes
+    /// up), and waits until `path` answers on its port.
+    private func startServing(
+        _ binary: URL, _ arguments: [String], name: String, port: Int, path: String, keep: (ChildProcess) -> Void
+    ) async throws -> Endpoint {
+        let child = try ChildProcess.start(binary, arguments, name: name, in: folder)
+        keep(child)
+        do {
+            try await waitUntilServing(host: "127.0.0.1", port: port, path: path, group: sideGroup)
+        } catch {
+            throw SetupFailure("\(error)\n\(name) log:\n\(child.logTail())")
+        }
+        return Endpoint(host: "127.0.0.1", port: port)
     }
 
     static func endpoint(_ text: String) throws -> Endpoint {
