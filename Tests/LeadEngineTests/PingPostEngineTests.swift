@@ -211,6 +211,24 @@ struct PingPostEngineTests {
         #expect(journal.count == 1)
     }
 
+    @Test("a drained journal batch stays readable until it is written; a failed one goes back ahead of newer pings")
+    func journalBatches() throws {
+        let journal = PingJournal()
+        journal.record(Self.ping("ping_00a", at: 0))
+        journal.record(Self.ping("ping_00b", at: 1))
+        let batch = journal.drain()
+        #expect(batch.map(\.id) == ["ping_00a", "ping_00b"])
+        #expect(journal.count == 0)
+        // Being written: neither pending nor stored yet, still found.
+        #expect(journal.pending(id: "ping_00a")?.id == "ping_00a")
+        journal.record(Self.ping("ping_00c", at: 2))
+        journal.restore(batch)
+        #expect(journal.drain().map(\.id) == ["ping_00a", "ping_00b", "ping_00c"])
+        journal.written(batch)
+        #expect(journal.pending(id: "ping_00a") == nil)
+        #expect(journal.pending(id: "ping_00c")?.id == "ping_00c")
+    }
+
     @Test("signatures match the published GitHub and Standard Webhooks test vectors")
     func signatureVectors() {
         #expect(

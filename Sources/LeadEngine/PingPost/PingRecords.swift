@@ -56,6 +56,7 @@ public struct PingRecords: Sendable {
             self.journal.restore(batch)
             throw error
         }
+        self.journal.written(batch)
         return batch.count
     }
 }
