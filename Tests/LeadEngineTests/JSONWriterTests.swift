@@ -114,4 +114,32 @@ struct JSONWriterTests {
         #expect(object["expires_at"] as? String == "2026-04-12T13:21:00Z")
         #expect(object["tmax_ms"] as? Int == 150)
     }
+
+    @Test("the lead.delivered payload carries every documented field, nulls included, and escapes what a seller typed")
+    func leadDeliveredPayload() throws {
+        let contact = LeadContact(firstName: "Zoë \"Z\"", lastName: "O'Brien\\", phone: "+17025551234", email: "z@example.com", state: "NV", zipCode: "89101")
+        var lead = Lead(
+            id: "lead-1", tenantID: "ten_1", pingID: "ping_00a", buyerID: "buyer_1", campaignType: .legalPI, source: "s", contact: contact,
+            status: "sold", soldPriceCents: 50000, consentCertificateID: "cert_1", createdAt: Date(epochMilliseconds: 1_776_000_000_999)
+        )
+        let parsed = try Delivery.leadDeliveredPayload(lead: lead, at: lead.createdAt).withUnsafeBytes { try JSONParser.parse($0) }
+        let expected: JSONValue = [
+            "event": "lead.delivered", "timestamp": "2026-04-12T13:20:00Z",
+            "data": [
+                "lead_id": "lead-1", "first_name": .string(contact.firstName), "last_name": .string(contact.lastName),
+                "email": "z@example.com", "phone": "+17025551234", "state": "NV", "zip_code": "89101", "campaign_type": "legal_pi",
+                "score": .null, "consent_certificate_id": "cert_1", "sold_price_cents": .integer(50000),
+            ],
+        ]
+        #expect(parsed == expected)
+        lead.consentCertificateID = nil
+        lead.soldPriceCents = nil
+        let bare = try Delivery.leadDeliveredPayload(lead: lead, at: lead.createdAt).withUnsafeBytes { try JSONParser.parse($0) }
+        guard case .object(let object) = bare, case .object(let data)? = object["data"] else {
+            Issue.record("not an object: \(bare)")
+            return
+        }
+        #expect(data["consent_certificate_id"] == .null)
+        #expect(data["sold_price_cents"] == .null)
+    }
 }
