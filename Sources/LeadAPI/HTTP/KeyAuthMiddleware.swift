@@ -55,11 +55,9 @@ struct KeyAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         switch self.gate.check(request.headers[self.gate.headerName]) {
-        case .refused(let problem, nil):
-            throw problem
-        case .refused(let problem, let decision?):
+        case .refused(let problem, let decision):
             var response = problem.response(requestID: context.id)
-            decision.apply(to: &response.headers)
+            decision?.apply(to: &response.headers)
             return response
         case .admitted(let principal, let decision):
             var context = context

@@ -192,7 +192,8 @@ final class PingFastLaneHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func answer(_ head: HTTPRequest, body: ByteBuffer, tooLarge: Bool, context: ChannelHandlerContext) {
-        guard let shardIndex = self.shardIndex else { return }
+        // `process` collects a ping only on a loop that has a shard.
+        guard let shardIndex = self.shardIndex else { preconditionFailure("fast-lane ping on a loop without a ping book shard") }
         let started = DispatchTime.now().uptimeNanoseconds
         let requestID = RequestID().description
         if self.lane.logger.logLevel <= .info {
