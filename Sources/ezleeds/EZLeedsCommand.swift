@@ -11,7 +11,7 @@ struct EZLeedsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ezleeds",
         abstract: "EZLeeds: a real-time ping-post lead marketplace engine.",
-        subcommands: [Serve.self, TenantCommand.self, KeyCommand.self]
+        subcommands: [Serve.self, TenantCommand.self, KeyCommand.self, LedgerCommand.self]
     )
 }
 
@@ -31,6 +31,8 @@ struct Serve: AsyncParsableCommand {
     var fastLane = true
     @Option(help: "Live (unexpired) pings one tenant may hold; past it a ping answers 503. About 750 bytes each.")
     var maxLivePingsPerTenant = PingBook.defaultMaxLivePingsPerTenant
+    @Option(help: "Days during which an inbound lead with the phone or email of an earlier one is a duplicate.")
+    var dedupWindowDays = 30
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: self.logLevel) else {
@@ -43,8 +45,9 @@ struct Serve: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(
             host: self.host, port: self.port, databasePath: self.store.databasePath, logLevel: level,
-            maxLivePingsPerTenant: self.maxLivePingsPerTenant, fastLane: self.fastLane
+            maxLivePingsPerTenant: self.maxLivePingsPerTenant, fastLane: self.fastLane, dedupWindowDays: self.dedupWindowDays
         )
+        guard (0...3650).contains(self.dedupWindowDays) else { throw ArgumentParser.ValidationError("--dedup-window-days must be 0 to 3650") }
         guard self.maxLivePingsPerTenant >= 1 else { throw ArgumentParser.ValidationError("--max-live-pings-per-tenant must be at least 1") }
         let dependencies = try await AppDependencies.open(configuration)
         if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
@@ -133,6 +136,47 @@ struct KeyCommand: AsyncParsableCommand {
                 try await Tenancy(path: self.store.databasePath).provisioning.keys(tenantID: self.tenant)
             }
             CommandOutput.emit(try CommandOutput.json(["items": keys.map(KeyListing.init)]))
+        }
+    }
+}
+
+struct LedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Check the billing ledger.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that every account's balance equals the sum of its ledger entries; exits 1 if any does not."
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let verification = try await CommandOutput.reportingErrors {
+                try await SQLiteLedgerRepository(database: try await LeadDatabase.open(path: self.store.databasePath)).verify()
+            }
+            CommandOutput.emit(
+                try CommandOutput.json(
+                    LedgerReport(
+                        ok: verification.mismatches.isEmpty, accountsChecked: verification.accountsChecked,
+                        entriesChecked: verification.entriesChecked, mismatches: verification.mismatches.map(\.description)
+                    )
+                )
+            )
+            if !verification.mismatches.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct LedgerReport: Encodable {
+        var ok: Bool
+        var accountsChecked: Int
+        var entriesChecked: Int
+        var mismatches: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case ok
+            case accountsChecked = "accounts_checked"
+            case entriesChecked = "entries_checked"
+            case mismatches
         }
     }
 }

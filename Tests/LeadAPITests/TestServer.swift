@@ -4,9 +4,24 @@ import Hummingbird
 import HummingbirdTesting
 import LeadAPI
 import LeadEngine
+import LeadStore
 import Logging
 import NIOCore
 import Testing
+
+/// A database file migrated once per test run, copied for each test server: migrating each
+/// server's database from nothing would crowd the few threads the timing tests share.
+enum MigratedDatabaseTemplate {
+    static let path: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ezleeds-template-\(UUID().uuidString).sqlite").path
+        do {
+            try LeadDatabase(path: path).close()
+        } catch {
+            fatalError("cannot make the template database: \(error)")
+        }
+        return path
+    }()
+}
 
 /// A server on a temporary database file with two tenants, built by the same composition root as
 /// `ezleeds serve`. Time stands still (a manual clock) unless a test moves it.
@@ -25,6 +40,7 @@ struct TestServer {
             host: "127.0.0.1", port: 0, databasePath: directory.appendingPathComponent("test.sqlite").path, logLevel: .warning,
             keyRefreshIntervalMilliseconds: 50
         )
+        try FileManager.default.copyItem(atPath: MigratedDatabaseTemplate.path, toPath: configuration.databasePath)
         let clock = ManualClock()
         let dependencies = try await AppDependencies.open(configuration, clock: clock)
         let tenant = try await dependencies.tenants.createTenant(name: "Tenant A")

@@ -120,7 +120,7 @@ struct JSONWriterTests {
         let contact = LeadContact(firstName: "Zoë \"Z\"", lastName: "O'Brien\\", phone: "+17025551234", email: "z@example.com", state: "NV", zipCode: "89101")
         var lead = Lead(
             id: "lead-1", tenantID: "ten_1", pingID: "ping_00a", buyerID: "buyer_1", campaignType: .legalPI, source: "s", contact: contact,
-            status: "sold", soldPriceCents: 50000, consentCertificateID: "cert_1", createdAt: Date(epochMilliseconds: 1_776_000_000_999)
+            status: .sold, soldPriceCents: 50000, consentCertificateID: "cert_1", createdAt: Date(epochMilliseconds: 1_776_000_000_999)
         )
         let parsed = try Delivery.leadDeliveredPayload(lead: lead, at: lead.createdAt).withUnsafeBytes { try JSONParser.parse($0) }
         let expected: JSONValue = [

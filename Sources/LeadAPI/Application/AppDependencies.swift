@@ -25,6 +25,9 @@ public struct AppDependencies: Sendable {
     public let salesDesk: SalesDesk
     public let courier: Courier
     public let consents: ConsentRegistry
+    public let leads: LeadDesk
+    public let ledger: Ledger
+    public let idempotencyKeys: any IdempotencyRepository
     /// Pooled keep-alive connections to buyers' bid endpoints and webhooks; shut down after the server drains.
     public let outboundClient: HTTPClient
     public let metrics: PrometheusCollectorRegistry
@@ -35,7 +38,7 @@ public struct AppDependencies: Sendable {
     /// Opens (and migrates) the store, then loads into memory what the hot paths read: keys,
     /// buyers, floors, live pings, campaign budgets and today's sales per buyer.
     public static func open(_ configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) async throws -> AppDependencies {
-        let database = try LeadDatabase(path: configuration.databasePath)
+        let database = try await LeadDatabase.open(path: configuration.databasePath)
         let tenantRepository = SQLiteTenantRepository(database: database)
         let buyerRepository = SQLiteBuyerRepository(database: database)
         let pingRepository = SQLitePingRepository(database: database)
@@ -49,6 +52,7 @@ public struct AppDependencies: Sendable {
         let dailySales = DailySales()
         let budgets = CampaignBudgets()
         let sharing = SharedSaleLimits()
+        let funds = BuyerFunds()
         let outboundClient = HTTPBidRequester.makeClient()
         let saleRepository = SQLiteSaleRepository(database: database)
         let signingKey: CertificateSigningKey
@@ -59,7 +63,15 @@ public struct AppDependencies: Sendable {
             throw error
         }
         let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock)
+        let auctioneer = Auctioneer(
+            buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets, funds: funds,
+            bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
+        )
         let courier = Courier(repository: saleRepository, deliverer: HTTPLeadDeliverer(client: outboundClient), buyers: buyerIndex, clock: clock)
+        let salesDesk = SalesDesk(
+            book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
+            budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds
+        )
         let dependencies = AppDependencies(
             database: database,
             clock: clock,
@@ -67,7 +79,7 @@ public struct AppDependencies: Sendable {
             keyRingRefresher: KeyRingRefresher(repository: tenantRepository, keyRing: keyRing),
             rateLimiter: RateLimiter(clock: clock),
             tenants: TenantProvisioning(repository: tenantRepository, clock: clock),
-            buyers: BuyerRegistry(repository: buyerRepository, index: buyerIndex, clock: clock),
+            buyers: BuyerRegistry(repository: buyerRepository, index: buyerIndex, clock: clock, funds: funds),
             campaigns: CampaignRegistry(
                 repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, budgets: budgets, clock: clock
             ),
@@ -75,16 +87,17 @@ public struct AppDependencies: Sendable {
             pingJournal: pingJournal,
             pings: pings,
             settings: PingPostSettings(floors: floorPrices, sharing: sharing, repository: pingRepository),
-            auctioneer: Auctioneer(
-                buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets,
-                bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
-            ),
-            salesDesk: SalesDesk(
-                book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
-                budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing
-            ),
+            auctioneer: auctioneer,
+            salesDesk: salesDesk,
             courier: courier,
             consents: ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock),
+            leads: LeadDesk(
+                repository: SQLiteLeadRepository(database: database), auctioneer: auctioneer, salesDesk: salesDesk, buyers: buyerIndex,
+                funds: funds, signingKey: signingKey, clock: clock,
+                dedupWindowMilliseconds: Int64(configuration.dedupWindowDays) * 86_400_000
+            ),
+            ledger: Ledger(repository: SQLiteLedgerRepository(database: database), funds: funds, buyers: buyerIndex, clock: clock),
+            idempotencyKeys: SQLiteIdempotencyRepository(database: database),
             outboundClient: outboundClient,
             metrics: metrics,
             routeRecorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: metrics)),
@@ -96,6 +109,7 @@ public struct AppDependencies: Sendable {
             try await dependencies.settings.loadAll()
             try await dependencies.pings.reloadLivePings()
             try await dependencies.campaigns.loadBudgets()
+            try await dependencies.ledger.loadFunds()
             let now = clock.nowMilliseconds()
             try await dailySales.restore(buyers: buyerIndex.all, from: saleRepository, nowMilliseconds: now)
         } catch {

@@ -27,6 +27,8 @@ public func buildApplication(
         PingJournalService(pings: dependencies.pings, logger: logger),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
+        InvoiceService(ledger: dependencies.ledger, logger: logger),
+        IdempotencyPruneService(repository: dependencies.idempotencyKeys, clock: dependencies.clock, logger: logger),
         KeyRingRefreshService(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger
         )
@@ -57,6 +59,9 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     BuyerRoutes(registry: dependencies.buyers).addRoutes(to: api.group("buyers").add(middleware: standardKey))
     CampaignRoutes(registry: dependencies.campaigns).addRoutes(to: api.group("campaigns").add(middleware: standardKey))
     PingPostSettingsRoutes(settings: dependencies.settings).addRoutes(to: api.group("pingpost").add(middleware: standardKey))
+    let idempotency = IdempotencyGate(repository: dependencies.idempotencyKeys, clock: dependencies.clock)
+    LeadRoutes(desk: dependencies.leads, idempotency: idempotency).addRoutes(to: api.group("leads").add(middleware: standardKey))
+    BillingRoutes(ledger: dependencies.ledger, idempotency: idempotency).addRoutes(to: api.group("billing").add(middleware: standardKey))
 
     let complianceKey = KeyAuthMiddleware(
         header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter

@@ -110,3 +110,42 @@ struct DeliveryService: Service {
         }
     }
 }
+
+/// Forgets idempotency keys after a day, hourly. Stops on graceful shutdown.
+struct IdempotencyPruneService: Service {
+    let repository: any IdempotencyRepository
+    let clock: any EngineClock
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in AsyncTimerSequence(interval: .seconds(3600), clock: .continuous).cancelOnGracefulShutdown() {
+            do {
+                _ = try await self.repository.prune(beforeMilliseconds: self.clock.nowMilliseconds() - IdempotencyGate.keptMilliseconds)
+            } catch {
+                self.logger.warning("idempotency key pruning failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Closes finished months into invoices, hourly and once at start. Stops on graceful shutdown.
+struct InvoiceService: Service {
+    let ledger: Ledger
+    let logger: Logger
+
+    func run() async throws {
+        await self.close()
+        for await _ in AsyncTimerSequence(interval: .seconds(3600), clock: .continuous).cancelOnGracefulShutdown() {
+            await self.close()
+        }
+    }
+
+    private func close() async {
+        do {
+            let created = try await self.ledger.closeMonths()
+            if created > 0 { self.logger.info("invoices created", metadata: ["count": "\(created)"]) }
+        } catch {
+            self.logger.error("closing months into invoices failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -16,12 +16,16 @@ public struct ServerConfiguration: Sendable {
     /// Answer pings on the event loops themselves (see `PingFastLane`); off, every request takes
     /// Hummingbird's routes. Kept switchable so the two lanes can be measured against each other.
     public var fastLane: Bool
+    /// An inbound lead with the phone or email of one received this many days before is a `duplicate`.
+    public var dedupWindowDays: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,
         keyRefreshIntervalMilliseconds: Int = 250, anonymousRateLimitPerMinute: Int = 100,
-        maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant, fastLane: Bool = true
+        maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant, fastLane: Bool = true,
+        dedupWindowDays: Int = 30
     ) {
+        self.dedupWindowDays = dedupWindowDays
         self.host = host
         self.port = port
         self.databasePath = databasePath

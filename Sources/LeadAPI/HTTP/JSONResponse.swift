@@ -36,14 +36,6 @@ extension JSONValue {
         .string(date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt)))
     }
 
-    static func optional(_ value: String?) -> JSONValue {
-        value.map(JSONValue.string) ?? .null
-    }
-
-    static func optional(_ value: Int?) -> JSONValue {
-        value.map { .integer(Int64($0)) } ?? .null
-    }
-
     static func strings(_ values: [String]) -> JSONValue {
         .array(values.map(JSONValue.string))
     }

@@ -136,6 +136,11 @@ extension Problem {
                 status: .conflict, code: "budget_exhausted", title: "Buyer out of budget",
                 detail: "None of the buyer's campaigns can pay this bid any more (budget or max_leads_per_day); post to another bidder."
             )
+        case .insufficientFunds:
+            return Problem(
+                status: .conflict, code: "insufficient_funds", title: "Buyer cannot pay",
+                detail: "The buyer's balance cannot pay this bid (prepaid balance, or invoiced credit limit); post to another bidder."
+            )
         case .alreadySold(let detail):
             return Problem(status: .conflict, code: "already_sold", title: "Already sold", detail: detail.prefix(1).uppercased() + detail.dropFirst() + ".")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import LeadEngine
 import NIOCore
@@ -60,6 +61,16 @@ struct QueryReader {
             return nil
         }
         return value
+    }
+
+    /// An instant as RFC 3339 (`2026-04-22T14:30:00Z`) or a date (`2026-04-22`, midnight UTC).
+    mutating func instant(_ name: String) -> Date? {
+        guard let raw = self.string(name) else { return nil }
+        if let date = try? Date(raw, strategy: Date.ISO8601FormatStyle()) { return date }
+        if let date = try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(raw, strategy: Date.ISO8601FormatStyle().year().month().day()) { return date }
+        self.errors.add(name, "must be an RFC 3339 time (2026-04-22T14:30:00Z) or a date (2026-04-22)")
+        return nil
     }
 
     mutating func page() -> PageRequest {

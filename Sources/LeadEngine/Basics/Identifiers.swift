@@ -14,6 +14,10 @@ public enum IdentifierPrefix: String, Sendable {
     case signingKey = "sigkey"
     case transaction = "txn"
     case delivery = "msg"
+    case credit = "cred"
+    case refund = "ref"
+    case invoice = "inv"
+    case billingEvent = "bill"
 }
 
 /// 96 random bits in lowercase hex after the prefix: unguessable, so ids leak nothing about volume.

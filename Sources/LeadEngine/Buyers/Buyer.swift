@@ -31,6 +31,8 @@ public struct Buyer: Sendable, Equatable {
     public var dailyCap: Int?
     /// IANA time zone whose calendar days `dailyCap` counts.
     public var timeZone: String
+    /// How it pays (prepaid or invoiced, credit limit) and how it may return leads.
+    public var billing: BillingTerms
     public var status: BuyerStatus
     /// Bumped on every update so the in-memory index never applies an older version over a newer.
     public var revision: Int64
@@ -41,7 +43,7 @@ public struct Buyer: Sendable, Equatable {
         id: String, tenantID: String, name: String, campaignTypes: [CampaignType], states: [String],
         maxPriceCents: Int64, webhookURL: String? = nil, webhookSecret: String? = nil, bidURL: String? = nil,
         bidTimeoutMilliseconds: Int = Buyer.defaultBidTimeoutMilliseconds, exclusivity: Exclusivity = .shared,
-        zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String = "UTC", status: BuyerStatus = .active, revision: Int64 = 1,
+        zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String = "UTC", billing: BillingTerms = BillingTerms(), status: BuyerStatus = .active, revision: Int64 = 1,
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -58,6 +60,7 @@ public struct Buyer: Sendable, Equatable {
         self.zipCodes = zipCodes
         self.dailyCap = dailyCap
         self.timeZone = timeZone
+        self.billing = billing
         self.status = status
         self.revision = revision
         self.createdAt = createdAt
@@ -80,8 +83,14 @@ public struct BuyerPerformance: Sendable, Equatable {
     /// Net of returned leads, which are credited back.
     public var totalSpentCents: Int64
     public var averageResponseTimeMilliseconds: Int
+    /// The buyer's account: credits and refunds less charges (negative: it owes).
+    public var balanceCents: Int64
 
-    public init(leadsPurchased: Int = 0, leadsAccepted: Int = 0, leadsReturned: Int = 0, totalSpentCents: Int64 = 0, averageResponseTimeMilliseconds: Int = 0) {
+    public init(
+        leadsPurchased: Int = 0, leadsAccepted: Int = 0, leadsReturned: Int = 0, totalSpentCents: Int64 = 0, averageResponseTimeMilliseconds: Int = 0,
+        balanceCents: Int64 = 0
+    ) {
+        self.balanceCents = balanceCents
         self.leadsPurchased = leadsPurchased
         self.leadsAccepted = leadsAccepted
         self.leadsReturned = leadsReturned

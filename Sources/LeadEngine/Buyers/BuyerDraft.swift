@@ -14,13 +14,22 @@ public struct BuyerDraft: Sendable {
     public var zipCodes: [String]?
     public var dailyCap: Int?
     public var timeZone: String?
+    public var billingMode: String?
+    public var creditLimitCents: Int64?
+    public var returnWindowHours: Int?
+    public var maxReturnPercent: Int?
     public var status: String?
 
     public init(
         name: String? = nil, campaignTypes: [String]? = nil, states: [String]? = nil, maxPriceCents: Int64? = nil,
         webhookURL: String? = nil, webhookSecret: String? = nil, bidURL: String? = nil, bidTimeoutMilliseconds: Int? = nil,
-        exclusivity: String? = nil, zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String? = nil, status: String? = nil
+        exclusivity: String? = nil, zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String? = nil, billingMode: String? = nil,
+        creditLimitCents: Int64? = nil, returnWindowHours: Int? = nil, maxReturnPercent: Int? = nil, status: String? = nil
     ) {
+        self.billingMode = billingMode
+        self.creditLimitCents = creditLimitCents
+        self.returnWindowHours = returnWindowHours
+        self.maxReturnPercent = maxReturnPercent
         self.name = name
         self.campaignTypes = campaignTypes
         self.states = states
@@ -51,6 +60,10 @@ public struct BuyerChanges: Sendable {
     public var zipCodes: FieldUpdate<[String]?> = .unchanged
     public var dailyCap: FieldUpdate<Int?> = .unchanged
     public var timeZone: FieldUpdate<String> = .unchanged
+    public var billingMode: FieldUpdate<String> = .unchanged
+    public var creditLimitCents: FieldUpdate<Int64?> = .unchanged
+    public var returnWindowHours: FieldUpdate<Int> = .unchanged
+    public var maxReturnPercent: FieldUpdate<Int?> = .unchanged
     public var status: FieldUpdate<String> = .unchanged
 
     public init() {}
@@ -85,6 +98,10 @@ enum BuyerRules {
         changes.zipCodes = .set(draft.zipCodes)
         changes.dailyCap = .set(draft.dailyCap)
         if let zone = draft.timeZone { changes.timeZone = .set(zone) }
+        if let mode = draft.billingMode { changes.billingMode = .set(mode) }
+        changes.creditLimitCents = .set(draft.creditLimitCents)
+        if let hours = draft.returnWindowHours { changes.returnWindowHours = .set(hours) }
+        changes.maxReturnPercent = .set(draft.maxReturnPercent)
         if let status = draft.status { changes.status = .set(status) }
         do {
             try Self.apply(changes, to: &buyer)
@@ -157,6 +174,27 @@ enum BuyerRules {
         if let zone = changes.timeZone.newValue {
             if !LocalDay.isKnownTimeZone(zone) { errors.add("time_zone", "must be an IANA time zone such as America/New_York, or UTC") }
             buyer.timeZone = zone
+        }
+        if let raw = changes.billingMode.newValue {
+            if let mode = BillingMode(rawValue: raw) {
+                buyer.billing.mode = mode
+            } else {
+                errors.add("billing_mode", "must be prepaid or invoiced")
+            }
+        }
+        if case .set(let limit) = changes.creditLimitCents {
+            if let limit { FieldRules.cents(limit, field: "credit_limit_cents", into: &errors) }
+            buyer.billing.creditLimitCents = limit
+        }
+        if let hours = changes.returnWindowHours.newValue {
+            if hours < 0 || hours > BillingTerms.maxReturnWindowHours {
+                errors.add("return_window_hours", "must be between 0 and \(BillingTerms.maxReturnWindowHours)")
+            }
+            buyer.billing.returnWindowHours = hours
+        }
+        if case .set(let percent) = changes.maxReturnPercent {
+            if let percent, !(0...100).contains(percent) { errors.add("max_return_percent", "must be between 0 and 100, or null for no cap") }
+            buyer.billing.maxReturnPercent = percent
         }
         if let raw = changes.status.newValue {
             if let status = BuyerStatus(rawValue: raw) {

@@ -17,8 +17,14 @@ public struct BuyerRegistry: Sendable {
     public let index: BuyerIndex
     let clock: any EngineClock
     let identifiers: any IdentifierSource
+    /// Told of every buyer's billing terms, so the auction knows who can pay.
+    let funds: BuyerFunds
 
-    public init(repository: any BuyerRepository, index: BuyerIndex, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers()) {
+    public init(
+        repository: any BuyerRepository, index: BuyerIndex, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
+        funds: BuyerFunds = BuyerFunds()
+    ) {
+        self.funds = funds
         self.repository = repository
         self.index = index
         self.clock = clock
@@ -33,6 +39,7 @@ public struct BuyerRegistry: Sendable {
     public func create(_ draft: BuyerDraft, tenantID: String) async throws -> Buyer {
         let buyer = try BuyerRules.make(from: draft, id: self.identifiers.make(.buyer), tenantID: tenantID, now: self.clock.now())
         try await self.repository.insert(buyer)
+        self.funds.setTerms(buyerID: buyer.id, terms: buyer.billing)
         self.index.upsert(buyer)
         return buyer
     }
@@ -46,6 +53,7 @@ public struct BuyerRegistry: Sendable {
                 buyer.updatedAt = now
             })
         else { throw NotFoundError(entity: "buyer", id: id) }
+        self.funds.setTerms(buyerID: buyer.id, terms: buyer.billing)
         self.index.upsert(buyer)
         return buyer
     }

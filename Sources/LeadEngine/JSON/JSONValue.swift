@@ -76,3 +76,17 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension JSONValue {
+    public static func optional(_ value: String?) -> JSONValue {
+        value.map(JSONValue.string) ?? .null
+    }
+
+    public static func optional(_ value: Int?) -> JSONValue {
+        value.map { .integer(Int64($0)) } ?? .null
+    }
+
+    public static func optional(_ value: Int64?) -> JSONValue {
+        value.map(JSONValue.integer) ?? .null
+    }
+}

@@ -13,11 +13,13 @@ public struct Auctioneer: Sendable {
     let budgets: CampaignBudgets
     let bidRequester: any BidRequester
     let clock: any EngineClock
+    let funds: BuyerFunds
 
     public init(
         buyers: BuyerIndex, book: PingBook, floors: FloorPrices, journal: PingJournal, dailySales: DailySales = DailySales(),
-        budgets: CampaignBudgets = CampaignBudgets(), bidRequester: any BidRequester, clock: any EngineClock
+        budgets: CampaignBudgets = CampaignBudgets(), funds: BuyerFunds = BuyerFunds(), bidRequester: any BidRequester, clock: any EngineClock
     ) {
+        self.funds = funds
         self.budgets = budgets
         self.buyers = buyers
         self.book = book
@@ -51,13 +53,18 @@ public struct Auctioneer: Sendable {
                 tmaxMilliseconds: request.tmaxMilliseconds
             )
             let answers = await self.askRealTimeBidders(auction.bidders, payload: payload, started: started, deadline: deadline)
-            // A real-time bid must still be one its campaigns can pay.
+            // A real-time bid must still be one its campaigns and its balance can pay.
+            let funds = self.funds.snapshot()
             auction.outcomes += answers.map { outcome in
-                guard let bid = outcome.bid, let buyer = self.buyers.buyer(id: bid.buyerID),
-                    self.funds(buyer, request: request, priceCents: bid.bidCents, now: auction.createdAt) == false
-                else { return outcome }
+                guard let bid = outcome.bid, let buyer = self.buyers.buyer(id: bid.buyerID) else { return outcome }
                 var refused = outcome
-                refused.result = .noBid(.budget, detail: "no campaign can pay \(bid.bidCents)")
+                if !self.funds(buyer, request: request, priceCents: bid.bidCents, now: auction.createdAt) {
+                    refused.result = .noBid(.budget, detail: "no campaign can pay \(bid.bidCents)")
+                } else if !funds.canPay(buyerID: bid.buyerID, priceCents: bid.bidCents) {
+                    refused.result = .noBid(.budget, detail: "the buyer's balance cannot pay \(bid.bidCents)")
+                } else {
+                    return outcome
+                }
                 return refused
             }
         }
@@ -96,6 +103,7 @@ public struct Auctioneer: Sendable {
         var staticOutranked = 0
         let soldToday = self.dailySales.snapshot(nowMilliseconds: createdAt)
         let budgets = self.budgets.snapshot()
+        let funds = self.funds.snapshot()
         let slot = self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state)
         // Borrowed through a pointer, never copied: a Buyer copy retains a dozen fields, and a slot
         // may hold thousands. Only the buyers that appear in the answer or the outcomes are read whole.
@@ -114,7 +122,7 @@ public struct Auctioneer: Sendable {
                         // Static buyers need their price; a real-time bidder is not asked when nothing is left at all.
                         priceCents: isStatic ? buyer.pointee.maxPriceCents : 1, nowMilliseconds: createdAt
                     )
-                ) {
+                ) || !funds.canPay(buyerID: buyer.pointee.id, priceCents: isStatic ? buyer.pointee.maxPriceCents : 1) {
                     outcomes.append(BuyerOutcome(buyerID: buyer.pointee.id, buyerName: buyer.pointee.name, result: .noBid(.budget, detail: nil)))
                 } else if !isStatic {
                     bidders.append(buyer.pointee)

@@ -205,6 +205,8 @@ public enum PostRejection: Error, Sendable, Equatable {
     case dailyCapReached
     /// None of the buyer's campaigns can pay the bid any more (budget or daily volume).
     case budgetExhausted
+    /// The buyer's balance (prepaid, or invoiced at its credit limit) cannot pay the bid.
+    case insufficientFunds
 }
 
 extension PingShard {

@@ -5,7 +5,8 @@ import Foundation
 public struct SaleRecord: Sendable {
     public var ping: Ping
     public var lead: Lead
-    public var certificate: ConsentCertificate
+    /// The consent certificate made with the sale; nil when the lead was certified at intake.
+    public var certificate: ConsentCertificate?
     public var saleID: String
     /// The campaign that pays, when the buyer buys through campaigns.
     public var campaignID: String?
@@ -13,11 +14,15 @@ public struct SaleRecord: Sendable {
     public var responseMilliseconds: Int
     public var chargeID: String
     public var delivery: Delivery
+    /// False when the lead is already stored (an inbound lead being routed): the sale marks it
+    /// sold instead of inserting it, and its certificate is the one made at intake.
+    public var leadIsNew: Bool
 
     public init(
-        ping: Ping, lead: Lead, certificate: ConsentCertificate, saleID: String, campaignID: String? = nil, priceCents: Int64,
-        responseMilliseconds: Int, chargeID: String, delivery: Delivery
+        ping: Ping, lead: Lead, certificate: ConsentCertificate?, saleID: String, campaignID: String? = nil, priceCents: Int64,
+        responseMilliseconds: Int, chargeID: String, delivery: Delivery, leadIsNew: Bool = true
     ) {
+        self.leadIsNew = leadIsNew
         self.campaignID = campaignID
         self.ping = ping
         self.lead = lead

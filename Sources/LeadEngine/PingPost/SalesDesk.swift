@@ -38,12 +38,15 @@ public struct SalesDesk: Sendable {
     let clock: any EngineClock
     let identifiers: any IdentifierSource
     let sharing: SharedSaleLimits
+    let funds: BuyerFunds
 
     public init(
         book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
         dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey,
-        clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits()
+        clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits(),
+        funds: BuyerFunds = BuyerFunds()
     ) {
+        self.funds = funds
         self.book = book
         self.pings = pings
         self.repository = repository
@@ -58,10 +61,40 @@ public struct SalesDesk: Sendable {
     }
 
     public func post(_ request: PostRequest, tenantID: String) async throws -> PostReceipt {
+        try await self.sell(pingID: request.pingID, buyerID: request.buyerID, contact: request.contact, tenantID: tenantID) { ping, bid, now in
+            self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+        }
+    }
+
+    /// Sells an inbound lead, already stored as `qualified` with its certificate, to a bidder on
+    /// the ping its routing auction made.
+    public func sell(inbound lead: Lead, pingID: String, buyerID: String) async throws -> PostReceipt {
+        try await self.sell(pingID: pingID, buyerID: buyerID, contact: lead.contact, tenantID: lead.tenantID) { ping, bid, now in
+            var sold = lead
+            sold.pingID = ping.id
+            sold.buyerID = bid.buyerID
+            sold.status = .sold
+            sold.soldPriceCents = bid.bidCents
+            sold.soldAt = Date(epochMilliseconds: now)
+            sold.updatedAt = Date(epochMilliseconds: now)
+            return SaleRecord(
+                ping: ping, lead: sold, certificate: nil, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,
+                responseMilliseconds: bid.responseMilliseconds, chargeID: self.identifiers.make(.transaction),
+                delivery: self.makeDelivery(lead: sold, now: now), leadIsNew: false
+            )
+        }
+    }
+
+    /// Claims the bid in the ping book, reserves the daily cap, campaign budget and buyer funds,
+    /// commits the sale durably, then tries the delivery once. Every reservation is undone if the
+    /// sale does not commit.
+    private func sell(
+        pingID: String, buyerID: String, contact: LeadContact, tenantID: String, makeSale: (Ping, Bid, Int64) -> SaleRecord
+    ) async throws -> PostReceipt {
         let now = self.clock.nowMilliseconds()
         let claim = await self.book.claim(
-            pingID: request.pingID, tenantID: tenantID, buyerID: request.buyerID, state: request.contact.state,
-            zipCode: request.contact.zipCode, nowMilliseconds: now, maxSharedBuyers: self.sharing.maxSharedBuyers(tenantID: tenantID)
+            pingID: pingID, tenantID: tenantID, buyerID: buyerID, state: contact.state,
+            zipCode: contact.zipCode, nowMilliseconds: now, maxSharedBuyers: self.sharing.maxSharedBuyers(tenantID: tenantID)
         )
         let (ping, bid): (Ping, Bid)
         switch claim {
@@ -69,7 +102,7 @@ public struct SalesDesk: Sendable {
             (ping, bid) = claimed
         case .failure(.unknownPing):
             // Swept from the book: the store tells an expired ping from one that never existed.
-            if let stored = try await self.pings.find(id: request.pingID, tenantID: tenantID), !stored.live {
+            if let stored = try await self.pings.find(id: pingID, tenantID: tenantID), !stored.live {
                 throw PostRejection.expired(atMilliseconds: stored.ping.expiresAtMilliseconds)
             }
             throw PostRejection.unknownPing
@@ -77,7 +110,7 @@ public struct SalesDesk: Sendable {
             throw rejection
         }
         // Each reservation taken is undone, newest first, if the sale does not commit.
-        var undo: [@Sendable () async -> Void] = [{ await self.book.release(pingID: request.pingID, buyerID: request.buyerID) }]
+        var undo: [@Sendable () async -> Void] = [{ await self.book.release(pingID: pingID, buyerID: buyerID) }]
         func abandon(_ error: any Error) async -> any Error {
             for step in undo.reversed() { await step() }
             return error
@@ -100,16 +133,21 @@ public struct SalesDesk: Sendable {
         case .unbudgeted:
             campaignID = nil
         }
+        guard self.funds.reserve(buyerID: bid.buyerID, priceCents: bid.bidCents) else {
+            throw await abandon(PostRejection.insufficientFunds)
+        }
+        undo.append { self.funds.release(buyerID: bid.buyerID, priceCents: bid.bidCents) }
         do {
-            var sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+            var sale = makeSale(ping, bid, now)
             sale.campaignID = campaignID
             try await self.repository.commit(sale)
+            self.funds.charge(buyerID: bid.buyerID, priceCents: bid.bidCents)
             var delivery = sale.delivery
             if delivery.status == .pending {
                 delivery = (try? await self.courier.attempt(delivery, timeoutMilliseconds: Courier.firstAttemptTimeoutMilliseconds)) ?? delivery
             }
             return PostReceipt(
-                leadID: sale.lead.id, buyerID: bid.buyerID, priceCents: bid.bidCents, consentCertificateID: sale.certificate.id,
+                leadID: sale.lead.id, buyerID: bid.buyerID, priceCents: bid.bidCents, consentCertificateID: sale.lead.consentCertificateID ?? "",
                 deliveryStatus: delivery.status
             )
         } catch {
@@ -125,21 +163,26 @@ public struct SalesDesk: Sendable {
         )
         let lead = Lead(
             id: leadID, tenantID: tenantID, pingID: ping.id, buyerID: bid.buyerID, campaignType: ping.request.campaignType,
-            source: ping.request.source, contact: request.contact, status: "sold", soldPriceCents: bid.bidCents,
-            consentCertificateID: certificate.id, createdAt: createdAt
+            source: ping.request.source, contact: request.contact, status: .sold, soldPriceCents: bid.bidCents,
+            consentCertificateID: certificate.id, soldAt: createdAt, createdAt: createdAt
         )
-        let webhookURL = self.buyers.buyer(id: bid.buyerID)?.webhookURL
-        let delivery = Delivery(
-            id: self.identifiers.make(.delivery), tenantID: tenantID, leadID: leadID, buyerID: bid.buyerID, url: webhookURL,
-            payload: Delivery.leadDeliveredPayload(lead: lead, at: createdAt), status: webhookURL == nil ? .notConfigured : .pending,
+        return SaleRecord(
+            ping: ping, lead: lead, certificate: certificate, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,
+            responseMilliseconds: bid.responseMilliseconds, chargeID: self.identifiers.make(.transaction),
+            delivery: self.makeDelivery(lead: lead, now: now)
+        )
+    }
+
+    private func makeDelivery(lead: Lead, now: Int64) -> Delivery {
+        let webhookURL = lead.buyerID.flatMap { self.buyers.buyer(id: $0)?.webhookURL }
+        return Delivery(
+            id: self.identifiers.make(.delivery), tenantID: lead.tenantID, leadID: lead.id, buyerID: lead.buyerID ?? "", url: webhookURL,
+            payload: Delivery.leadDeliveredPayload(lead: lead, at: Date(epochMilliseconds: now)),
+            status: webhookURL == nil ? .notConfigured : .pending,
             // The inline attempt comes first; the courier only takes the delivery if that one never
             // gets recorded (a crash right after the commit), one retry step later.
             nextAttemptAtMilliseconds: webhookURL == nil ? nil : now + DeliverySchedule.retryDelaysSeconds[0] * 1000,
             createdAtMilliseconds: now
-        )
-        return SaleRecord(
-            ping: ping, lead: lead, certificate: certificate, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,
-            responseMilliseconds: bid.responseMilliseconds, chargeID: self.identifiers.make(.transaction), delivery: delivery
         )
     }
 }

@@ -23,6 +23,17 @@ public struct LeadDatabase: Sendable {
         try LeadSchema.migrator.migrate(self.writer)
     }
 
+    /// Opens and migrates the store on a dispatch thread: opening is blocking file I/O with an
+    /// fsync per migration, which must not hold one of the few cooperative threads that every
+    /// request and auction deadline shares.
+    public static func open(path: String, busyTimeout: TimeInterval = 5) async throws -> LeadDatabase {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try LeadDatabase(path: path, busyTimeout: busyTimeout) })
+            }
+        }
+    }
+
     /// Checkpoints the WAL into the database file and closes every connection; later calls fail.
     /// Called once, after the server has drained.
     public func close() throws {

@@ -251,6 +251,102 @@ enum LeadSchema {
                 """)
         }
 
+        // Inbound leads, their lifecycle and audit trail; buyer billing terms and balances; invoices;
+        // idempotency keys; the tenant's internal do-not-call list.
+        migrator.registerMigration("2026-11-28 lead lifecycle and billing") { db in
+            try db.execute(sql: """
+                ALTER TABLE leads ADD COLUMN score INTEGER CHECK (score BETWEEN 0 AND 100);
+                ALTER TABLE leads ADD COLUMN notes TEXT;
+                ALTER TABLE leads ADD COLUMN duplicate_of TEXT;
+                ALTER TABLE leads ADD COLUMN rejection_reasons TEXT;
+                ALTER TABLE leads ADD COLUMN sold_at INTEGER;
+                ALTER TABLE leads ADD COLUMN delivered_at INTEGER;
+                ALTER TABLE leads ADD COLUMN accepted_at INTEGER;
+                ALTER TABLE leads ADD COLUMN billing_event_id TEXT;
+                ALTER TABLE leads ADD COLUMN returned_at INTEGER;
+                ALTER TABLE leads ADD COLUMN return_reason TEXT;
+                ALTER TABLE leads ADD COLUMN return_notes TEXT;
+                ALTER TABLE leads ADD COLUMN origin TEXT NOT NULL DEFAULT 'post' CHECK (origin IN ('post', 'inbound'));
+                -- Dedup looks a lead up by normalised phone and by email inside the tenant.
+                CREATE INDEX leads_by_phone ON leads(tenant_id, phone, created_at);
+                CREATE INDEX leads_by_email ON leads(tenant_id, email, created_at);
+                CREATE INDEX leads_by_status ON leads(tenant_id, status, created_at);
+                CREATE INDEX leads_by_buyer ON leads(tenant_id, buyer_id, created_at);
+                CREATE INDEX leads_by_source ON leads(tenant_id, source, created_at);
+
+                -- Every state change of a lead, in order, with who made it.
+                CREATE TABLE lead_events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    actor_key_id TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX lead_events_by_lead ON lead_events(lead_id, seq);
+
+                -- Billing terms and the running balance of each buyer's account (the ledger's sum).
+                ALTER TABLE buyers ADD COLUMN billing_mode TEXT NOT NULL DEFAULT 'invoiced' CHECK (billing_mode IN ('prepaid', 'invoiced'));
+                ALTER TABLE buyers ADD COLUMN credit_limit_cents INTEGER CHECK (credit_limit_cents >= 0);
+                ALTER TABLE buyers ADD COLUMN return_window_hours INTEGER NOT NULL DEFAULT 72 CHECK (return_window_hours >= 0);
+                ALTER TABLE buyers ADD COLUMN max_return_percent INTEGER CHECK (max_return_percent BETWEEN 0 AND 100);
+                ALTER TABLE buyers ADD COLUMN balance_cents INTEGER NOT NULL DEFAULT 0;
+                -- A prepaid balance never goes below zero, an invoiced one never past its credit limit:
+                -- whatever writes the row, the store refuses it.
+                CREATE TRIGGER buyers_balance_floor BEFORE UPDATE OF balance_cents, billing_mode, credit_limit_cents ON buyers
+                WHEN (NEW.billing_mode = 'prepaid' AND NEW.balance_cents < 0)
+                    OR (NEW.billing_mode = 'invoiced' AND NEW.credit_limit_cents IS NOT NULL AND NEW.balance_cents < -NEW.credit_limit_cents)
+                BEGIN SELECT RAISE(ABORT, 'balance below its floor'); END;
+
+                ALTER TABLE tenants ADD COLUMN balance_cents INTEGER NOT NULL DEFAULT 0 CHECK (balance_cents >= 0);
+
+                ALTER TABLE ledger_entries ADD COLUMN reason TEXT;
+                ALTER TABLE ledger_entries ADD COLUMN balance_after_cents INTEGER;
+                -- A lead is refunded at most once, by a return or by an admin.
+                CREATE UNIQUE INDEX ledger_one_refund_per_lead ON ledger_entries(lead_id) WHERE kind = 'refund';
+                CREATE INDEX ledger_entries_by_time ON ledger_entries(tenant_id, created_at);
+
+                CREATE TABLE invoices (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    buyer_id TEXT REFERENCES buyers(id),
+                    period TEXT NOT NULL,
+                    amount_cents INTEGER NOT NULL,
+                    leads INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('open', 'paid')),
+                    created_at INTEGER NOT NULL,
+                    paid_at INTEGER
+                );
+                CREATE UNIQUE INDEX invoices_once ON invoices(tenant_id, coalesce(buyer_id, ''), period);
+
+                CREATE TABLE idempotency_keys (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    endpoint TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    request_hash TEXT NOT NULL,
+                    status_code INTEGER,
+                    response BLOB,
+                    locked_at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, endpoint, key)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE internal_dnc (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    phone TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, phone)
+                ) WITHOUT ROWID;
+
+                -- Bring earlier data forward: sales charged before balances existed, deliveries before delivered_at.
+                UPDATE buyers SET balance_cents = -coalesce(
+                    (SELECT sum(amount_cents) FROM ledger_entries WHERE buyer_id = buyers.id AND kind = 'charge'), 0);
+                UPDATE leads SET sold_at = created_at WHERE buyer_id IS NOT NULL;
+                UPDATE leads SET delivered_at = updated_at WHERE status = 'delivered';
+                """)
+        }
+
         return migrator
     }
 }

@@ -14,8 +14,9 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             try db.execute(
                 sql: """
                     INSERT INTO buyers (id, tenant_id, name, campaign_types, states, max_price_cents, webhook_url, webhook_secret,
-                        bid_url, bid_timeout_ms, exclusivity, zip_codes, daily_cap, time_zone, status, revision, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        bid_url, bid_timeout_ms, exclusivity, zip_codes, daily_cap, time_zone, status, revision, created_at, updated_at,
+                        billing_mode, credit_limit_cents, return_window_hours, max_return_percent)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(Self.columnValues(buyer))
             )
@@ -28,16 +29,19 @@ public struct SQLiteBuyerRepository: BuyerRepository {
         try await self.database.writer.write { db -> Buyer? in
             guard var buyer = try Self.fetch(id: id, tenantID: tenantID, db) else { return nil }
             try transform(&buyer)
+            try LedgerFloor.translate {
             try db.execute(
                 sql: """
                     UPDATE buyers SET name = ?, campaign_types = ?, states = ?, max_price_cents = ?, webhook_url = ?, webhook_secret = ?,
                         bid_url = ?, bid_timeout_ms = ?, exclusivity = ?, zip_codes = ?, daily_cap = ?, time_zone = ?, status = ?,
                         revision = ?,
-                        created_at = ?, updated_at = ?
+                        created_at = ?, updated_at = ?,
+                        billing_mode = ?, credit_limit_cents = ?, return_window_hours = ?, max_return_percent = ?
                     WHERE id = ? AND tenant_id = ?
                     """,
                 arguments: StatementArguments(Self.columnValues(buyer).dropFirst(2)) + [buyer.id, buyer.tenantID]
             )
+            }
             return buyer
         }
     }
@@ -87,6 +91,15 @@ public struct SQLiteBuyerRepository: BuyerRepository {
                     totalSpentCents: row["spent"], averageResponseTimeMilliseconds: row["response_ms"]
                 )
             }
+            let balances = try Row.fetchAll(
+                db, sql: "SELECT id, balance_cents FROM buyers WHERE tenant_id = ? AND id IN (\(placeholders))",
+                arguments: StatementArguments([tenantID] + buyerIDs)
+            )
+            for row in balances {
+                let balance: Int64 = row["balance_cents"]
+                // A buyer that never bought and holds nothing has no facts to report.
+                if balance != 0 || result[row["id"]] != nil { result[row["id"], default: .none].balanceCents = balance }
+            }
             return result
         }
     }
@@ -101,7 +114,15 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             buyer.maxPriceCents, buyer.webhookURL, buyer.webhookSecret, buyer.bidURL, buyer.bidTimeoutMilliseconds,
             buyer.exclusivity.rawValue, buyer.zipCodes.map(ColumnCoding.json), buyer.dailyCap, buyer.timeZone, buyer.status.rawValue, buyer.revision,
             ColumnCoding.milliseconds(buyer.createdAt), ColumnCoding.milliseconds(buyer.updatedAt),
+            buyer.billing.mode.rawValue, buyer.billing.creditLimitCents, buyer.billing.returnWindowHours, buyer.billing.maxReturnPercent,
         ]
+    }
+
+    static func billingTerms(from row: Row) throws -> BillingTerms {
+        BillingTerms(
+            mode: try row.required(BillingMode.self, "billing_mode", table: "buyers"), creditLimitCents: row["credit_limit_cents"],
+            returnWindowHours: row["return_window_hours"], maxReturnPercent: row["max_return_percent"]
+        )
     }
 
     private static func buyer(from row: Row) throws -> Buyer {
@@ -115,7 +136,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             webhookURL: row["webhook_url"], webhookSecret: row["webhook_secret"], bidURL: row["bid_url"],
             bidTimeoutMilliseconds: row["bid_timeout_ms"], exclusivity: try row.required(Exclusivity.self, "exclusivity", table: "buyers"),
             zipCodes: try (row["zip_codes"] as String?).map(ColumnCoding.strings(fromJSON:)), dailyCap: row["daily_cap"],
-            timeZone: row["time_zone"],
+            timeZone: row["time_zone"], billing: try Self.billingTerms(from: row),
             status: try row.required(BuyerStatus.self, "status", table: "buyers"), revision: row["revision"],
             createdAt: ColumnCoding.date(row["created_at"]), updatedAt: ColumnCoding.date(row["updated_at"])
         )

@@ -37,6 +37,10 @@ public struct SQLiteConsentRepository: ConsentRepository {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM consent_certificates WHERE id = ? AND tenant_id = ?", arguments: [id, tenantID]) else {
             return nil
         }
+        return try Self.certificate(from: row)
+    }
+
+    static func certificate(from row: Row) throws -> ConsentCertificate {
         let consent = Consent(
             consentType: try row.required(ConsentType.self, "consent_type", table: "consent_certificates"), consentText: row["consent_text"],
             ipAddress: row["ip_address"], pageURL: row["page_url"], userAgent: row["user_agent"], channel: row["channel"],

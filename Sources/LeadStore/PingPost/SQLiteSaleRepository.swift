@@ -20,22 +20,33 @@ public struct SQLiteSaleRepository: SaleRepository {
     /// sale, charge and delivery.
     static func insert(_ sale: SaleRecord, _ db: Database) throws {
         let lead = sale.lead
-        let now = lead.createdAt.epochMilliseconds
+        let now = (lead.soldAt ?? lead.createdAt).epochMilliseconds
         // The journal may not have written the ping yet; the sale needs it now.
         try SQLitePingRepository.insert(sale.ping, db)
-        try db.execute(
-            sql: """
-                INSERT INTO leads (id, tenant_id, ping_id, buyer_id, campaign_type, source, first_name, last_name, email, phone, state,
-                    zip_code, status, sold_price_cents, consent_certificate_id, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                lead.id, lead.tenantID, lead.pingID, lead.buyerID, lead.campaignType.rawValue, lead.source, lead.contact.firstName,
-                lead.contact.lastName, lead.contact.email, lead.contact.phone, lead.contact.state, lead.contact.zipCode, lead.status,
-                lead.soldPriceCents, lead.consentCertificateID, now, now,
-            ]
-        )
-        try Self.insert(sale.certificate, db)
+        let at = lead.createdAt
+        if sale.leadIsNew {
+            try LeadRows.insert(lead, db)
+            if let certificate = sale.certificate { try Self.insert(certificate, db) }
+            try LeadRows.insert(
+                [
+                    LeadEvent(.received, detail: ["origin": "post", "ping_id": .string(sale.ping.id)], at: at),
+                    LeadEvent(.consentCertified, detail: ["certificate_id": .optional(lead.consentCertificateID)], at: at),
+                ],
+                leadID: lead.id, db
+            )
+        } else {
+            // An inbound lead stored at intake: it sells only if nothing moved it on meanwhile.
+            try db.execute(
+                sql: """
+                    UPDATE leads SET ping_id = ?, buyer_id = ?, status = 'sold', sold_price_cents = ?, sold_at = ?, updated_at = ?
+                    WHERE id = ? AND tenant_id = ? AND status = 'qualified'
+                    """,
+                arguments: [sale.ping.id, lead.buyerID, sale.priceCents, now, now, lead.id, lead.tenantID]
+            )
+            guard db.changesCount == 1 else {
+                throw ConflictError(code: "lead_not_for_sale", detail: "The lead is no longer qualified and unsold.")
+            }
+        }
         try db.execute(
             sql: """
                 INSERT INTO sales (id, tenant_id, buyer_id, campaign_id, lead_id, price_cents, status, response_time_ms, sold_at, ping_id)
@@ -45,17 +56,37 @@ public struct SQLiteSaleRepository: SaleRepository {
                 sale.saleID, lead.tenantID, lead.buyerID, sale.campaignID, lead.id, sale.priceCents, sale.responseMilliseconds, now, sale.ping.id,
             ]
         )
-        if sale.priceCents > 0 {
+        if sale.delivery.status == .notConfigured {
+            // No webhook: the buyer reads its leads from the API, so the lead counts as delivered
+            // now, and its return window runs from the sale.
             try db.execute(
-                sql: """
-                    INSERT INTO ledger_entries (id, tenant_id, buyer_id, lead_id, kind, amount_cents, description, created_at)
-                    VALUES (?, ?, ?, ?, 'charge', ?, ?, ?)
-                    """,
-                arguments: [
-                    sale.chargeID, lead.tenantID, lead.buyerID, lead.id, sale.priceCents, "Lead #\(lead.id.prefix(8)) delivered", now,
-                ]
+                sql: "UPDATE leads SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'sold'", arguments: [now, lead.id]
             )
         }
+        var chargeID: String?
+        if sale.priceCents > 0 {
+            let charge = try LedgerRows.append(
+                LedgerEntry(
+                    id: sale.chargeID, tenantID: lead.tenantID, buyerID: lead.buyerID, leadID: lead.id, kind: .charge, amountCents: sale.priceCents,
+                    description: "Lead #\(lead.id.prefix(8)) delivered", createdAt: Date(epochMilliseconds: now)
+                ),
+                db
+            )
+            chargeID = charge.id
+        }
+        try LeadRows.insert(
+            [
+                LeadEvent(
+                    .sold,
+                    detail: [
+                        "buyer_id": .optional(lead.buyerID), "price_cents": .integer(sale.priceCents), "ping_id": .string(sale.ping.id),
+                        "charge_id": .optional(chargeID), "campaign_id": .optional(sale.campaignID),
+                    ],
+                    at: Date(epochMilliseconds: now)
+                )
+            ],
+            leadID: lead.id, db
+        )
         let delivery = sale.delivery
         try db.execute(
             sql: """
@@ -82,10 +113,24 @@ public struct SQLiteSaleRepository: SaleRepository {
                     delivery.status.rawValue, delivery.attempts, delivery.nextAttemptAtMilliseconds, attempt.attemptedAtMilliseconds, delivery.id,
                 ]
             )
-            if delivery.status == .delivered {
+            if delivery.status == .delivered && db.changesCount == 1 {
+                // The return window runs from here; a lead people already moved on keeps its status.
                 try db.execute(
-                    sql: "UPDATE leads SET status = 'delivered', updated_at = ? WHERE id = ? AND status = 'sold'",
-                    arguments: [attempt.attemptedAtMilliseconds, delivery.leadID]
+                    sql: """
+                        UPDATE leads SET status = CASE status WHEN 'sold' THEN 'delivered' ELSE status END,
+                            delivered_at = coalesce(delivered_at, ?), updated_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [attempt.attemptedAtMilliseconds, attempt.attemptedAtMilliseconds, delivery.leadID]
+                )
+                try LeadRows.insert(
+                    [
+                        LeadEvent(
+                            .delivered, detail: ["delivery_id": .string(delivery.id), "status_code": .optional(attempt.statusCode)],
+                            at: Date(epochMilliseconds: attempt.attemptedAtMilliseconds)
+                        )
+                    ],
+                    leadID: delivery.leadID, db
                 )
             }
         }

@@ -1,0 +1,133 @@
+import Foundation
+
+/// Usage of one billing period, for the tenant or one buyer.
+public struct Usage: Sendable, Equatable {
+    public var period: BillingPeriod
+    public var buyerID: String?
+    /// Leads charged in the period.
+    public var leadsPurchased: Int
+    /// Charges less refunds dated in the period.
+    public var totalSpendCents: Int64
+    /// Unspent credit: the buyer's balance above zero, or for the tenant its own balance plus every buyer's.
+    public var creditsRemainingCents: Int64
+    /// `totalSpendCents / leadsPurchased`, rounded; 0 without purchases.
+    public var averageCostPerLeadCents: Int64
+    public var totals: PeriodTotals
+    /// The buyer's balance (negative: it owes), or the tenant's own.
+    public var balanceCents: Int64
+}
+
+/// The billing use cases over the append-only ledger: credits, refunds, listings, usage,
+/// monthly invoices and the consistency check.
+public struct Ledger: Sendable {
+    let repository: any LedgerRepository
+    let funds: BuyerFunds
+    let buyers: BuyerIndex
+    let clock: any EngineClock
+    let identifiers: any IdentifierSource
+
+    public init(
+        repository: any LedgerRepository, funds: BuyerFunds, buyers: BuyerIndex, clock: any EngineClock,
+        identifiers: any IdentifierSource = RandomIdentifiers()
+    ) {
+        self.repository = repository
+        self.funds = funds
+        self.buyers = buyers
+        self.clock = clock
+        self.identifiers = identifiers
+    }
+
+    /// Loads every buyer's terms and balance into memory, at start.
+    public func loadFunds() async throws {
+        for account in try await self.repository.buyerAccounts() {
+            self.funds.load(buyerID: account.buyerID, terms: account.terms, balanceCents: account.balanceCents)
+        }
+    }
+
+    public static let maxCreditCents: Int64 = 100_000_000_000
+
+    /// Adds money to a buyer's account (prepaid funds, or a payment of an invoiced buyer) or to the
+    /// tenant's own; invoices the credit now covers are marked paid.
+    public func addCredit(amountCents: Int64, reason: String, buyerID: String?, tenantID: String) async throws -> LedgerEntry {
+        var errors = FieldErrors()
+        if amountCents < 1 || amountCents > Self.maxCreditCents { errors.add("amount_cents", "must be between 1 and \(Self.maxCreditCents)") }
+        let reason = reason.trimmingWhitespace()
+        if reason.isEmpty || reason.utf8.count > 500 { errors.add("reason", "must be 1 to 500 bytes") }
+        try errors.throwIfAny()
+        let now = self.clock.nowMilliseconds()
+        let entry = try await self.repository.addCredit(
+            LedgerEntry(
+                id: self.identifiers.make(.credit), tenantID: tenantID, buyerID: buyerID, leadID: nil, kind: .credit, amountCents: amountCents,
+                description: buyerID.map { "Credit to buyer \($0)" } ?? "Credit to the account", reason: reason,
+                createdAt: Date(epochMilliseconds: now)
+            )
+        )
+        if let buyerID { self.funds.add(buyerID: buyerID, cents: amountCents) }
+        try await self.closeMonths(tenantID: tenantID)
+        return entry
+    }
+
+    /// An admin refund of a lead's charge to its buyer, once per lead (a return counts as one).
+    public func refund(leadID: String, reason: ReturnReason, tenantID: String, actorKeyID: String?) async throws -> LedgerEntry {
+        let now = self.clock.now()
+        let refundID = self.identifiers.make(.refund)
+        let entry = try await self.repository.refund(leadID: leadID, tenantID: tenantID) { lead in
+            guard let buyerID = lead.buyerID, let price = lead.soldPriceCents, price > 0 else {
+                throw ConflictError(code: "not_charged", detail: "This lead was never charged to a buyer; there is nothing to refund.")
+            }
+            let entry = LedgerEntry(
+                id: refundID, tenantID: tenantID, buyerID: buyerID, leadID: lead.id, kind: .refund, amountCents: price,
+                description: "Lead #\(lead.id.prefix(8)) refunded (\(reason.rawValue))", reason: reason.rawValue, createdAt: now
+            )
+            let event = LeadEvent(
+                .refunded, detail: ["refund_id": .string(refundID), "amount_cents": .integer(price), "reason": .string(reason.rawValue)],
+                actorKeyID: actorKeyID, at: now
+            )
+            return RefundPlan(entry: entry, events: [event])
+        }
+        guard let entry else { throw NotFoundError(entity: "lead", id: leadID) }
+        if let buyerID = entry.buyerID { self.funds.add(buyerID: buyerID, cents: entry.amountCents) }
+        return entry
+    }
+
+    public func transactions(tenantID: String, filter: LedgerFilter, page: PageRequest) async throws -> Page<LedgerEntry> {
+        try await self.repository.entries(tenantID: tenantID, filter: filter, page: page)
+    }
+
+    public func usage(tenantID: String, period: BillingPeriod?, buyerID: String?) async throws -> Usage {
+        let period = period ?? BillingPeriod(containingMilliseconds: self.clock.nowMilliseconds())
+        guard let balance = try await self.repository.balance(tenantID: tenantID, buyerID: buyerID) else {
+            throw NotFoundError(entity: "buyer", id: buyerID ?? "")
+        }
+        let totals = try await self.repository.totals(
+            tenantID: tenantID, buyerID: buyerID, fromMilliseconds: period.startMilliseconds, toMilliseconds: period.endMilliseconds
+        )
+        let spend = totals.chargedCents - totals.refundedCents
+        let remaining = buyerID == nil ? try await self.repository.creditsRemaining(tenantID: tenantID) : max(0, balance)
+        return Usage(
+            period: period, buyerID: buyerID, leadsPurchased: totals.charges, totalSpendCents: spend, creditsRemainingCents: remaining,
+            averageCostPerLeadCents: totals.charges == 0 ? 0 : Int64((Double(spend) / Double(totals.charges)).rounded()), totals: totals,
+            balanceCents: balance
+        )
+    }
+
+    /// The invoices, after closing every finished month that has none yet.
+    public func invoices(tenantID: String, buyerID: String?, page: PageRequest) async throws -> Page<Invoice> {
+        try await self.closeMonths(tenantID: tenantID)
+        return try await self.repository.invoices(tenantID: tenantID, buyerID: buyerID, page: page)
+    }
+
+    /// Invoices every month that has ended (in UTC) and has none yet; all tenants when nil.
+    @discardableResult
+    public func closeMonths(tenantID: String? = nil) async throws -> Int {
+        let now = self.clock.nowMilliseconds()
+        let identifiers = self.identifiers
+        return try await self.repository.closeMonths(
+            tenantID: tenantID, before: BillingPeriod(containingMilliseconds: now), nowMilliseconds: now, makeID: { identifiers.make(.invoice) }
+        )
+    }
+
+    public func verify() async throws -> LedgerVerification {
+        try await self.repository.verify()
+    }
+}
