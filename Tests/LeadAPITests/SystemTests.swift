@@ -63,6 +63,11 @@ struct SystemTests {
                     ("/api/v1/pingpost/post", "post"),
                     ("/api/v1/compliance/record-consent", "post"), ("/api/v1/compliance/verify-consent", "post"),
                     ("/api/v1/compliance/revoke-consent", "post"), ("/api/v1/compliance/public-key", "get"),
+                    ("/api/v1/leads/inbound", "post"), ("/api/v1/leads", "get"), ("/api/v1/leads/{id}", "get"),
+                    ("/api/v1/leads/{id}", "patch"), ("/api/v1/leads/{id}/internal", "patch"), ("/api/v1/leads/{id}/accept", "post"),
+                    ("/api/v1/leads/{id}/return", "post"),
+                    ("/api/v1/billing/usage", "get"), ("/api/v1/billing/invoices", "get"), ("/api/v1/billing/credits/add", "post"),
+                    ("/api/v1/billing/transactions", "get"), ("/api/v1/billing/refund", "post"),
                 ]
                 for (path, method) in expected {
                     #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")

@@ -72,8 +72,8 @@ struct BillingRoutes {
             let reason = body.string("reason")
             let buyerID = body.string("buyer_id")
             var problems = FieldErrors()
-            if amount == nil && !body.contains("amount_cents") { problems.add("amount_cents", "is required") }
-            if reason == nil && !body.contains("reason") { problems.add("reason", "is required") }
+            if amount == nil && body.lacks("amount_cents") { problems.add("amount_cents", "is required") }
+            if reason == nil && body.lacks("reason") { problems.add("reason", "is required") }
             try throwFieldErrors(body) { problems.all }
             if !problems.isEmpty { throw Problem.invalidFields(problems.all) }
             let entry = try await self.ledger.addCredit(
@@ -111,12 +111,12 @@ struct BillingRoutes {
             let leadID = body.string("lead_id")
             let rawReason = body.string("reason")
             var problems = FieldErrors()
-            if leadID == nil && !body.contains("lead_id") { problems.add("lead_id", "is required") }
+            if leadID == nil && body.lacks("lead_id") { problems.add("lead_id", "is required") }
             var reason: ReturnReason?
             if let rawReason {
                 reason = ReturnReason(rawValue: rawReason)
                 if reason == nil { problems.add("reason", "must be one of \(ReturnReason.allCases.map(\.rawValue).joined(separator: ", "))") }
-            } else if !body.contains("reason") {
+            } else if body.lacks("reason") {
                 problems.add("reason", "is required")
             }
             try throwFieldErrors(body) { problems.all }

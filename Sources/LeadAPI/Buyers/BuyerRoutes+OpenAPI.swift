@@ -19,8 +19,9 @@ extension BuyerRoutes {
 
     private static let createOperation = OpenAPIPart.keyedOperation(
         id: "createBuyer", tag: "Buyers", summary: "Register a buyer",
-        description: "Registers a buyer with its targeting (verticals, states, optional ZIP allow-list), its price and "
-            + "where leads and bid requests go. Answers 201 with the buyer and its URL in Location.",
+        description: "Registers a buyer with its targeting (verticals, states, optional ZIP allow-list), its price, "
+            + "where leads and bid requests go, and its billing terms (how it pays, and how it may return leads). "
+            + "Answers 201 with the buyer and its URL in Location.",
         requestBody: OpenAPIPart.jsonBody(schema: "BuyerCreate", description: "The buyer to register."),
         responses: [
             "201": OpenAPIPart.jsonAnswer(
@@ -81,6 +82,13 @@ extension BuyerRoutes {
     private static let schemas: [String: JSONValue] = [
         "BuyerStatus": OpenAPIPart.enumSchema(BuyerStatus.self, description: "Paused buyers are never matched."),
         "Exclusivity": OpenAPIPart.enumSchema(Exclusivity.self, description: "Whether the buyer takes a lead alone or alongside others."),
+        "BillingMode": OpenAPIPart.enumSchema(
+            BillingMode.self,
+            description: "How the buyer pays for leads. prepaid: it pays ahead (POST /api/v1/billing/credits/add with its "
+                + "buyer_id); each sale draws on its balance, which never goes below zero, and a buyer that cannot pay does not "
+                + "bid (no-bid reason budget). invoiced: it pays monthly invoices; its balance goes negative as it buys, down "
+                + "to -credit_limit_cents when it has a credit limit."
+        ),
         "BuyerCreate": [
             "type": "object",
             "required": ["name", "campaign_types", "states", "max_price_cents"],
@@ -157,6 +165,31 @@ extension BuyerRoutes {
                 "UTC"
             ),
             "status": defaulted(OpenAPIPart.ref("BuyerStatus"), .string(BuyerStatus.active.rawValue)),
+            "billing_mode": defaulted(OpenAPIPart.ref("BillingMode"), .string(BillingTerms().mode.rawValue)),
+            "credit_limit_cents": [
+                "type": ["integer", "null"], "format": "int64", "minimum": 0, "maximum": .integer(FieldRules.maxCents),
+                "description": .string(
+                    "For an invoiced buyer, how far below zero its balance may go, in cents; null for no limit. "
+                        + "A prepaid buyer's balance never goes below zero, whatever this says."
+                ),
+            ],
+            "return_window_hours": defaulted(
+                [
+                    "type": "integer", "minimum": 0, "maximum": .integer(Int64(BillingTerms.maxReturnWindowHours)),
+                    "description": .string(
+                        "Hours after delivery (or after the sale, when the lead was never delivered) during which the buyer "
+                            + "may return a lead with POST /api/v1/leads/{id}/return; 0 closes the window at delivery."
+                    ),
+                ],
+                .integer(Int64(BillingTerms.defaultReturnWindowHours))
+            ),
+            "max_return_percent": [
+                "type": ["integer", "null"], "minimum": 0, "maximum": 100,
+                "description": .string(
+                    "The most the buyer may return in a calendar month (UTC), as a percentage of the leads it bought "
+                        + "that month; null for no cap."
+                ),
+            ],
         ]
     }
 
@@ -188,6 +221,23 @@ extension BuyerRoutes {
             ],
             "acceptance_rate": OpenAPIPart.ratioSchema("Accepted over purchased, to three decimals; 0 before the first purchase."),
             "avg_response_time_ms": OpenAPIPart.countSchema("Average real-time bid response time in milliseconds."),
+            "billing_mode": OpenAPIPart.ref("BillingMode"),
+            "credit_limit_cents": [
+                "type": ["integer", "null"], "format": "int64", "minimum": 0,
+                "description": "How far below zero an invoiced buyer's balance may go; null for no limit.",
+            ],
+            "return_window_hours": [
+                "type": "integer", "minimum": 0, "maximum": .integer(Int64(BillingTerms.maxReturnWindowHours)),
+                "description": "Hours after delivery during which the buyer may return a lead.",
+            ],
+            "max_return_percent": [
+                "type": ["integer", "null"], "minimum": 0, "maximum": 100,
+                "description": "The most the buyer may return in a calendar month, as a percentage of that month's purchases; null for no cap.",
+            ],
+            "balance_cents": [
+                "type": "integer", "format": "int64",
+                "description": "The buyer's account: credits and refunds less charges, in cents. Negative: the buyer owes (an invoiced buyer between payments).",
+            ],
             "created_at": OpenAPIPart.timestampSchema,
             "updated_at": OpenAPIPart.timestampSchema,
         ]

@@ -23,6 +23,8 @@ struct BuyerRoutes {
             webhookSecret: body.string("webhook_secret"), bidURL: body.string("bid_url"),
             bidTimeoutMilliseconds: body.int("bid_timeout_ms"), exclusivity: body.string("exclusivity"),
             zipCodes: body.strings("zip_codes"), dailyCap: body.int("daily_cap"), timeZone: body.string("time_zone"),
+            billingMode: body.string("billing_mode"), creditLimitCents: body.int64("credit_limit_cents"),
+            returnWindowHours: body.int("return_window_hours"), maxReturnPercent: body.int("max_return_percent"),
             status: body.string("status")
         )
         try throwFieldErrors(body) { BuyerRegistry.problems(in: draft) }
@@ -106,6 +108,10 @@ struct BuyerRoutes {
         changes.zipCodes = body.nullableUpdate("zip_codes") { $0.strings($1) }
         changes.dailyCap = body.nullableUpdate("daily_cap") { $0.int($1) }
         changes.timeZone = body.update("time_zone") { $0.string($1) }
+        changes.billingMode = body.update("billing_mode") { $0.string($1) }
+        changes.creditLimitCents = body.nullableUpdate("credit_limit_cents") { $0.int64($1) }
+        changes.returnWindowHours = body.update("return_window_hours") { $0.int($1) }
+        changes.maxReturnPercent = body.nullableUpdate("max_return_percent") { $0.int($1) }
         changes.status = body.update("status") { $0.string($1) }
         try throwFieldErrors(body) { BuyerRegistry.problems(in: changes) }
         _ = try await self.registry.update(id: id, tenantID: principal.tenantID, changes: changes)
@@ -131,12 +137,17 @@ struct BuyerRoutes {
             "zip_codes": buyer.zipCodes.map(JSONValue.strings) ?? .null,
             "daily_cap": .optional(buyer.dailyCap),
             "time_zone": .string(buyer.timeZone),
+            "billing_mode": .string(buyer.billing.mode.rawValue),
+            "credit_limit_cents": .optional(buyer.billing.creditLimitCents),
+            "return_window_hours": .int(buyer.billing.returnWindowHours),
+            "max_return_percent": .optional(buyer.billing.maxReturnPercent),
             "leads_purchased": .int(performance.leadsPurchased),
             "leads_accepted": .int(performance.leadsAccepted),
             "leads_returned": .int(performance.leadsReturned),
             "total_spent_cents": .integer(performance.totalSpentCents),
             "acceptance_rate": .ratio(performance.acceptanceRate),
             "avg_response_time_ms": .int(performance.averageResponseTimeMilliseconds),
+            "balance_cents": .integer(performance.balanceCents),
             "created_at": .timestamp(buyer.createdAt),
             "updated_at": .timestamp(buyer.updatedAt),
         ]

@@ -15,6 +15,10 @@ struct FieldReader {
 
     func contains(_ field: String) -> Bool { self.object[field] != nil }
 
+    /// Absent or `null`: for a required field, "is required" (a present value of the wrong type
+    /// is reported by its reader instead).
+    func lacks(_ field: String) -> Bool { self.object[field] == nil || self.object[field] == .null }
+
     mutating func string(_ field: String) -> String? {
         self.read(field, expected: "a string") { if case .string(let value) = $0 { value } else { nil } }
     }

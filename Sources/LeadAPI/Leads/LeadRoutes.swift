@@ -63,12 +63,12 @@ struct LeadRoutes {
         var campaignType: CampaignType?
         if let rawType {
             campaignType = FieldRules.campaignType(rawType, field: "campaign_type", into: &problems)
-        } else if !body.contains("campaign_type") {
+        } else if body.lacks("campaign_type") {
             problems.add("campaign_type", "is required")
         }
         if let source {
-            if source.allSatisfy(\.isWhitespace) || source.utf8.count > 100 { problems.add("source", "must be 1 to 100 bytes") }
-        } else if !body.contains("source") {
+            if source.allSatisfy(\.isWhitespace) || source.utf8.count > 200 { problems.add("source", "must be 1 to 200 bytes") }
+        } else if body.lacks("source") {
             problems.add("source", "is required")
         }
         if let notes, notes.utf8.count > LeadDesk.maxNotesBytes { problems.add("notes", "must be at most \(LeadDesk.maxNotesBytes) bytes") }
@@ -171,7 +171,7 @@ struct LeadRoutes {
         if let rawReason {
             reason = ReturnReason(rawValue: rawReason)
             if reason == nil { problems.add("reason", "must be one of \(ReturnReason.allCases.map(\.rawValue).joined(separator: ", "))") }
-        } else if !body.contains("reason") {
+        } else if body.lacks("reason") {
             problems.add("reason", "is required")
         }
         if let notes, notes.utf8.count > LeadDesk.maxNotesBytes { problems.add("notes", "must be at most \(LeadDesk.maxNotesBytes) bytes") }

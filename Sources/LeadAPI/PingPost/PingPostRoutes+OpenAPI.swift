@@ -377,7 +377,7 @@ extension PingPostRoutes {
             and zip_code are those pinged (409 ping_mismatch, errors naming lead.state and/or lead.zip_code); the lead \
             is still for sale to this buyer (409 already_sold); the buyer has not bought its daily_cap leads today (its \
             calendar day in its time_zone) since it bid (409 daily_cap_reached: post to another bidder); one of the buyer's campaigns can \
-            still pay the bid (409 budget_exhausted). An exclusive ping (the chosen bid, or an earlier sale \
+            still pay the bid (409 budget_exhausted); the buyer's balance can pay it (409 insufficient_funds). An exclusive ping (the chosen bid, or an earlier sale \
             on it, is exclusive) sells once; a shared ping sells to at most max_shared_buyers (an account setting, default \(SharedSaleLimits.defaultMaxSharedBuyers)) \
             distinct buyers, each of them once. Racing posts for one ping are serialised: exactly as many succeed as \
             the rules allow.
@@ -409,6 +409,8 @@ extension PingPostRoutes {
                     - daily_cap_reached: the buyer bought its daily_cap leads today (in its time_zone) since it bid; post to another bidder.
                     - budget_exhausted: none of the buyer's campaigns (campaigns whose buyer_id is the buyer, of the lead's type and state) \
                     has the budget or the max_leads_per_day left for this bid any more; post to another bidder.
+                    - insufficient_funds: the buyer's balance cannot pay the bid (a prepaid balance, or an invoiced buyer at its \
+                    credit limit); post to another bidder.
                     """
                 ),
                 "headers": .object(OpenAPIPart.keyedAnswerHeaders),
@@ -560,7 +562,7 @@ extension PingPostRoutes {
                 [
                     "type": "object",
                     "properties": [
-                        "code": ["type": "string", "enum": ["ping_expired", "buyer_not_bidding", "ping_mismatch", "already_sold", "daily_cap_reached", "budget_exhausted"]],
+                        "code": ["type": "string", "enum": ["ping_expired", "buyer_not_bidding", "ping_mismatch", "already_sold", "daily_cap_reached", "budget_exhausted", "insufficient_funds"]],
                         "expired_at": [
                             "type": "string", "format": "date-time",
                             "description": "With ping_expired only: when the ping's bids lapsed. RFC 3339 in UTC, whole seconds.",

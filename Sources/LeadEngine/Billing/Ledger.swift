@@ -71,10 +71,12 @@ public struct Ledger: Sendable {
     public func refund(leadID: String, reason: ReturnReason, tenantID: String, actorKeyID: String?) async throws -> LedgerEntry {
         let now = self.clock.now()
         let refundID = self.identifiers.make(.refund)
-        let entry = try await self.repository.refund(leadID: leadID, tenantID: tenantID) { lead in
-            guard let buyerID = lead.buyerID, let price = lead.soldPriceCents, price > 0 else {
+        let entry = try await self.repository.refund(leadID: leadID, tenantID: tenantID) { lead, charge in
+            // The ledger says what was charged and to whom; the lead's editable price does not.
+            guard let charge, let buyerID = charge.buyerID else {
                 throw ConflictError(code: "not_charged", detail: "This lead was never charged to a buyer; there is nothing to refund.")
             }
+            let price = charge.amountCents
             let entry = LedgerEntry(
                 id: refundID, tenantID: tenantID, buyerID: buyerID, leadID: lead.id, kind: .refund, amountCents: price,
                 description: "Lead #\(lead.id.prefix(8)) refunded (\(reason.rawValue))", reason: reason.rawValue, createdAt: now

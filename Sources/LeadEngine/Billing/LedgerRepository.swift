@@ -117,9 +117,10 @@ public protocol LedgerRepository: Sendable {
     /// Appends a credit and raises its account's balance; returns the entry with the balance
     /// after it. Throws `NotFoundError` when the tenant has no such buyer.
     func addCredit(_ entry: LedgerEntry) async throws -> LedgerEntry
-    /// Refunds a lead's charge once, as `plan` decides from the stored lead; nil when the tenant
-    /// has no such lead. A second refund of a lead throws `ConflictError` (`already_refunded`).
-    func refund(leadID: String, tenantID: String, _ plan: @Sendable (Lead) throws -> RefundPlan) async throws -> LedgerEntry?
+    /// Refunds a lead's charge once, as `plan` decides from the stored lead and its charge in the
+    /// ledger (nil: never charged); nil when the tenant has no such lead. A second refund of a
+    /// lead throws `ConflictError` (`already_refunded`).
+    func refund(leadID: String, tenantID: String, _ plan: @Sendable (Lead, LedgerEntry?) throws -> RefundPlan) async throws -> LedgerEntry?
     func entries(tenantID: String, filter: LedgerFilter, page: PageRequest) async throws -> Page<LedgerEntry>
     /// Totals of entries dated in `[from, to)`, for one buyer or (nil) the whole tenant.
     func totals(tenantID: String, buyerID: String?, fromMilliseconds: Int64, toMilliseconds: Int64) async throws -> PeriodTotals

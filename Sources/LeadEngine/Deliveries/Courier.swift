@@ -1,3 +1,14 @@
+import Synchronization
+
+/// Deliveries an attempt is under way for, so two retry passes (or a retry and the inline first
+/// try) never send the same delivery at once.
+final class DeliveriesInFlight: Sendable {
+    private let ids = Mutex(Set<String>())
+
+    func claim(_ id: String) -> Bool { self.ids.withLock { $0.insert(id).inserted } }
+    func release(_ id: String) { self.ids.withLock { _ = $0.remove(id) } }
+}
+
 /// Takes deliveries to buyers: the first try right after the sale commits, then retries of
 /// whatever is still pending, on the `DeliverySchedule`, from the store (so restarts lose nothing).
 public struct Courier: Sendable {
@@ -9,6 +20,7 @@ public struct Courier: Sendable {
     let deliverer: any LeadDeliverer
     let buyers: BuyerIndex
     let clock: any EngineClock
+    let inFlight = DeliveriesInFlight()
 
     public init(repository: any SaleRepository, deliverer: any LeadDeliverer, buyers: BuyerIndex, clock: any EngineClock) {
         self.repository = repository
@@ -17,10 +29,12 @@ public struct Courier: Sendable {
         self.clock = clock
     }
 
-    /// One attempt; records it and returns the delivery's new state.
+    /// One attempt; records it and returns the delivery's new state. A delivery already being
+    /// attempted elsewhere is left to that attempt and returned unchanged.
     @discardableResult
     public func attempt(_ delivery: Delivery, timeoutMilliseconds: Int) async throws -> Delivery {
-        guard delivery.status == .pending, delivery.url != nil else { return delivery }
+        guard delivery.status == .pending, delivery.url != nil, self.inFlight.claim(delivery.id) else { return delivery }
+        defer { self.inFlight.release(delivery.id) }
         let secret = self.buyers.buyer(id: delivery.buyerID)?.webhookSecret
         let attempt = await self.deliverer.deliver(
             delivery, secret: secret, timeoutMilliseconds: timeoutMilliseconds, nowMilliseconds: self.clock.nowMilliseconds()

@@ -58,9 +58,9 @@ public struct Delivery: Sendable, Equatable {
             writer.key(key)
             writer.string(value)
         }
-        // Scoring arrives with lead qualification; until then no score is invented.
+        // Posted leads are not scored (the seller qualified them); inbound leads carry their score.
         writer.key("score")
-        writer.null()
+        if let score = lead.score { writer.integer(Int64(score)) } else { writer.null() }
         writer.key("consent_certificate_id")
         if let certificate = lead.consentCertificateID { writer.string(certificate) } else { writer.null() }
         writer.key("sold_price_cents")

@@ -163,6 +163,10 @@ public struct LeadDesk: Sendable {
                 return InboundReceipt(lead: sold, pingID: ping.id)
             } catch let rejection as PostRejection {
                 refusals.append(["buyer_id": .string(bid.buyerID), "reason": .string("\(rejection)")])
+            } catch let conflict as ConflictError {
+                // The store refused the sale (the buyer's balance, or the lead moved on): try the next bid.
+                refusals.append(["buyer_id": .string(bid.buyerID), "reason": .string(conflict.code)])
+                if conflict.code == "lead_not_for_sale" { break }
             }
         }
         try await self.repository.appendEvents(
@@ -310,7 +314,8 @@ public struct LeadDesk: Sendable {
         let at = self.clock.now()
         let billingEventID = self.identifiers.make(.billingEvent)
         let accepted = try await self.repository.update(id: id, tenantID: tenantID) { lead in
-            if lead.status == .accepted { return [] }
+            // Accepting again answers the same; a lead worked on after acceptance stays accepted.
+            if lead.acceptedAt != nil { return [] }
             guard lead.buyerID != nil, lead.status.isHeldByBuyer else {
                 throw ConflictError(code: "not_acceptable", detail: Self.holdingConflict(lead, action: "accepted"))
             }
@@ -351,7 +356,7 @@ public struct LeadDesk: Sendable {
     ) throws -> ReturnPlan {
         var lead = context.lead
         if lead.status == .returned { throw ConflictError(code: "already_returned", detail: "This lead was already returned.") }
-        guard let buyerID = lead.buyerID, lead.status.isHeldByBuyer else {
+        guard let buyerID = lead.buyerID, lead.status.isHeldByBuyer, lead.acceptedAt == nil else {
             throw ConflictError(code: "not_returnable", detail: Self.holdingConflict(lead, action: "returned"))
         }
         let windowStart = (lead.deliveredAt ?? lead.soldAt ?? lead.createdAt).epochMilliseconds
@@ -371,9 +376,10 @@ public struct LeadDesk: Sendable {
             )
         }
         var refund: LedgerEntry?
-        if let price = lead.soldPriceCents, price > 0 {
+        // What the buyer was charged, from the ledger: the lead's price may have been edited since.
+        if let charge = context.charge, let chargedBuyer = charge.buyerID {
             refund = LedgerEntry(
-                id: refundID, tenantID: lead.tenantID, buyerID: buyerID, leadID: lead.id, kind: .refund, amountCents: price,
+                id: refundID, tenantID: lead.tenantID, buyerID: chargedBuyer, leadID: lead.id, kind: .refund, amountCents: charge.amountCents,
                 description: "Lead #\(lead.id.prefix(8)) returned (\(reason.rawValue))", reason: reason.rawValue, createdAt: at
             )
         }
@@ -394,8 +400,8 @@ public struct LeadDesk: Sendable {
     }
 
     static func holdingConflict(_ lead: Lead, action: String) -> String {
-        switch lead.status {
-        case .accepted: "This lead was accepted; its charge is final and it cannot be \(action)."
+        if lead.acceptedAt != nil { return "This lead was accepted; its charge is final and it cannot be \(action)." }
+        return switch lead.status {
         case .returned: "This lead was returned."
         default: "Only a lead sold to a buyer can be \(action); this one is \(lead.status.rawValue)."
         }

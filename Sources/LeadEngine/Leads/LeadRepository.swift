@@ -70,8 +70,11 @@ public struct ReturnContext: Sendable {
     /// The buyer's purchases and returns in the calendar month (UTC) of `nowMilliseconds`, before this one.
     public var purchasesThisMonth: Int
     public var returnsThisMonth: Int
+    /// The lead's charge in the ledger; nil when it was never charged (sold at no price).
+    public var charge: LedgerEntry?
 
-    public init(lead: Lead, buyerTerms: BillingTerms, purchasesThisMonth: Int, returnsThisMonth: Int) {
+    public init(lead: Lead, buyerTerms: BillingTerms, purchasesThisMonth: Int, returnsThisMonth: Int, charge: LedgerEntry?) {
+        self.charge = charge
         self.lead = lead
         self.buyerTerms = buyerTerms
         self.purchasesThisMonth = purchasesThisMonth

@@ -41,6 +41,12 @@ enum LedgerRows {
         return entry
     }
 
+    /// The charge a lead's sale wrote, if any.
+    static func charge(leadID: String, _ db: Database) throws -> LedgerEntry? {
+        try Row.fetchOne(db, sql: "SELECT * FROM ledger_entries WHERE lead_id = ? AND kind = 'charge' ORDER BY created_at LIMIT 1", arguments: [leadID])
+            .map(Self.entry(from:))
+    }
+
     static func entry(from row: Row) throws -> LedgerEntry {
         LedgerEntry(
             id: row["id"], tenantID: row["tenant_id"], buyerID: row["buyer_id"], leadID: row["lead_id"],

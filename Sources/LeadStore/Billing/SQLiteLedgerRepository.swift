@@ -13,10 +13,12 @@ public struct SQLiteLedgerRepository: LedgerRepository {
         try await self.database.writer.write { db in try LedgerRows.append(entry, db) }
     }
 
-    public func refund(leadID: String, tenantID: String, _ plan: @Sendable (Lead) throws -> RefundPlan) async throws -> LedgerEntry? {
+    public func refund(
+        leadID: String, tenantID: String, _ plan: @Sendable (Lead, LedgerEntry?) throws -> RefundPlan
+    ) async throws -> LedgerEntry? {
         try await self.database.writer.write { db in
             guard let lead = try LeadRows.fetch(id: leadID, tenantID: tenantID, db) else { return nil }
-            let planned = try plan(lead)
+            let planned = try plan(lead, try LedgerRows.charge(leadID: lead.id, db))
             let entry = try LedgerRows.append(planned.entry, db)
             try LeadRows.insert(planned.events, leadID: lead.id, db)
             return entry

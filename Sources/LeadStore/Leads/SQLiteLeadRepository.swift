@@ -133,7 +133,10 @@ public struct SQLiteLeadRepository: LeadRepository {
                 purchases = counts?["purchases"] ?? 0
                 returns = counts?["returns"] ?? 0
             }
-            let plan = try decide(ReturnContext(lead: lead, buyerTerms: terms, purchasesThisMonth: purchases, returnsThisMonth: returns))
+            let charge = try LedgerRows.charge(leadID: lead.id, db)
+            let plan = try decide(
+                ReturnContext(lead: lead, buyerTerms: terms, purchasesThisMonth: purchases, returnsThisMonth: returns, charge: charge)
+            )
             try LeadRows.update(plan.lead, db)
             try LeadRows.insert(plan.events, leadID: plan.lead.id, db)
             if let refund = plan.refund { _ = try LedgerRows.append(refund, db) }
