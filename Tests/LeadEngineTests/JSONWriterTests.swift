@@ -142,4 +142,34 @@ struct JSONWriterTests {
         #expect(data["consent_certificate_id"] == .null)
         #expect(data["sold_price_cents"] == .null)
     }
+
+    @Test("JSONValue.encoded writes what JSONEncoder writes: sorted keys, integral numbers as integers, escapes, null for NaN")
+    func valueEncoding() throws {
+        let value: JSONValue = [
+            "zeta": 1, "alpha": [true, false, .null, .number(0.929), .number(5.0), .number(-1e-7), .integer(Int64.min)],
+            "mid": ["nested \"quote\" \\ / \u{1}": .string("line\nbreak é 😀"), "empty": [:], "list": []],
+            "nan": .number(.nan),
+        ]
+        let text = String(decoding: value.encoded(), as: UTF8.self)
+        #expect(text.hasPrefix(#"{"alpha":[true,false,null,0.929,5,-1e-07,-9223372036854775808],"mid":{"empty":{},"list":[],"#))
+        #expect(text.hasSuffix(#""nan":null,"zeta":1}"#))
+        #expect(try JSONParser.parse(text) == value.replacingNaN)
+        // Nested deeper than the writer goes: the encoder takes over, and the value survives.
+        var deep: JSONValue = "bottom"
+        for _ in 0..<62 { deep = .array([deep]) }
+        #expect(try JSONParser.parse(String(decoding: deep.encoded(), as: UTF8.self)) == deep)
+    }
+}
+
+extension JSONValue {
+    /// The value as it reads back: JSON has no NaN, so a NaN number is null.
+    fileprivate var replacingNaN: JSONValue {
+        switch self {
+        case .number(let number) where number.isNaN: .null
+        case .number(let number) where number.rounded() == number: .integer(Int64(number))
+        case .array(let items): .array(items.map(\.replacingNaN))
+        case .object(let members): .object(members.mapValues(\.replacingNaN))
+        default: self
+        }
+    }
 }

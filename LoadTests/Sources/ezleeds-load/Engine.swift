@@ -135,7 +135,7 @@ final class Pacer {
                 tally.scheduled += 1
                 progress.scheduled.wrappingIncrement(ordering: .relaxed)
             }
-            pickLane().enqueue(Exchange(outgoing: workload.scheduled, due: at, measured: measured))
+            pickLane().enqueue(Exchange(outgoing: workload.outgoing(serial: next), due: at, measured: measured))
             next += stride
         }
         for lane in lanes { lane.flush() }

@@ -126,7 +126,7 @@ struct FindMaxOptions: ParsableArguments {
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Drive one scenario at a fixed rate, or find its max rate.")
 
-    @Argument(help: "hello, healthz, ping, ping-rtb, ping-post (inbound arrives with the leads issue).")
+    @Argument(help: "hello, healthz, ping, ping-rtb, ping-post, inbound.")
     var scenario: Scenario
 
     @OptionGroup var load: LoadOptions

@@ -201,7 +201,17 @@ final class Session {
             workload.lateAfterNanoseconds = UInt64((Double(buyers.tmaxMs) + buyers.lateAllowanceMs) * 1e6)
             return workload
         case .inbound:
-            throw SetupFailure("the inbound scenario arrives with the leads issue (POST /api/v1/leads is not built yet)")
+            // Each lead is qualified, deduplicated, scored, certified, auctioned among the static
+            // buyers and sold durably to the best bid: the whole inbound path.
+            let endpoint = try await ezleeds()
+            let keys = try await keys(tenant: "load-inbound-\(Int(Date().timeIntervalSince1970))")
+            try await seed(buyers: (1...buyers.staticBuyers).map { Self.staticBuyer($0, exclusivity: nil) }, apiKey: keys.apiKey, at: endpoint)
+            var workload = Workload(
+                name: scenario.rawValue, host: endpoint.host, port: endpoint.port,
+                scheduled: Outgoing(kind: .inbound, bytes: ByteBuffer()), complianceKey: keys.complianceKey
+            )
+            workload.inboundAPIKey = keys.apiKey
+            return workload
         }
     }
 

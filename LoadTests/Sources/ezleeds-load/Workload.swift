@@ -4,7 +4,7 @@ import NIOCore
 
 /// The kinds of request whose latencies are kept apart.
 enum RequestKind: String, CaseIterable, Codable, Sendable {
-    case hello, healthz, ping, post
+    case hello, healthz, ping, post, inbound
 }
 
 /// One request ready to write: raw HTTP/1.1 bytes.
@@ -26,6 +26,9 @@ struct Workload: Sendable {
     var complianceKey: String = ""
     /// ping-rtb: ping answers slower than this since their actual send are counted as late.
     var lateAfterNanoseconds: UInt64?
+    /// inbound: each tick sends a distinct lead (its own phone and email), so dedup does not turn
+    /// the run into a stream of duplicates; the API key goes in X-API-Key.
+    var inboundAPIKey: String?
 
     var keepsBodies: Bool { postsAfterPing }
 
@@ -38,6 +41,22 @@ struct Workload: Sendable {
             text += "\r\n"
         }
         return ByteBuffer(string: text)
+    }
+
+    /// The request for schedule slot `serial`: the same bytes every time, except for inbound leads.
+    func outgoing(serial: Int) -> Outgoing {
+        guard let apiKey = self.inboundAPIKey else { return self.scheduled }
+        let phone = 2_000_000 + serial % 8_000_000
+        let json = """
+            {"first_name":"Jane","last_name":"Doe","email":"inbound\(serial)@example.com","phone":"+1702\(phone)",\
+            "state":"NV","zip_code":"89101","campaign_type":"legal_pi","source":"loadtest",\
+            "consent":{"consent_type":"tcpa_express_written","consent_text":"I agree to be contacted by phone and email.",\
+            "ip_address":"203.0.113.42","page_url":"https://example.com/intake","user_agent":"ezleeds-load"}}
+            """
+        return Outgoing(
+            kind: .inbound,
+            bytes: Self.request(method: "POST", path: "/api/v1/leads/inbound", host: host, port: port, headers: [("X-API-Key", apiKey)], body: json)
+        )
     }
 
     /// The post that follows a ping's answer, or nil when the ping found no bid.

@@ -23,10 +23,41 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The value as compact JSON with sorted keys, written by `JSONWriter` (JSONEncoder costs
+    /// several times more, and every answer and lead event is encoded here). Trees nested past
+    /// the writer's depth take the encoder.
     public func encoded() -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        if Self.write(self, into: &writer, depth: 0) { return writer.bytes }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array((try? encoder.encode(self)) ?? Data("null".utf8))
+    }
+
+    private static func write(_ value: JSONValue, into writer: inout JSONWriter, depth: Int) -> Bool {
+        switch value {
+        case .null: writer.null()
+        case .bool(let flag): writer.bool(flag)
+        case .integer(let number): writer.integer(number)
+        case .number(let number): writer.number(number)
+        case .string(let text): writer.string(text)
+        case .array(let items):
+            guard depth < 60 else { return false }
+            writer.beginArray()
+            for item in items {
+                guard Self.write(item, into: &writer, depth: depth + 1) else { return false }
+            }
+            writer.endArray()
+        case .object(let members):
+            guard depth < 60 else { return false }
+            writer.beginObject()
+            for key in members.keys.sorted() {
+                writer.key(key)
+                guard let member = members[key], Self.write(member, into: &writer, depth: depth + 1) else { return false }
+            }
+            writer.endObject()
+        }
+        return true
     }
 }
 

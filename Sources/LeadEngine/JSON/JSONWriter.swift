@@ -71,6 +71,15 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// A number: integral values as integers (as JSONEncoder writes them), others in Swift's
+    /// shortest round-tripping form; JSON has no NaN or infinity, so those are `null`.
+    public mutating func number(_ value: Double) {
+        guard value.isFinite else { return self.null() }
+        if value.rounded() == value, abs(value) < 9.0e15 { return self.integer(Int64(value)) }
+        self.separate()
+        self.bytes.append(contentsOf: value.description.utf8)
+    }
+
     public mutating func bool(_ value: Bool) {
         self.separate()
         self.bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)

@@ -46,6 +46,7 @@ public struct LeadDesk: Sendable {
     let clock: any EngineClock
     let identifiers: any IdentifierSource
     let dedupWindowMilliseconds: Int64
+    let sourceHistories = SourceHistoryCache()
 
     public init(
         repository: any LeadRepository, auctioneer: Auctioneer, salesDesk: SalesDesk, buyers: BuyerIndex, funds: BuyerFunds,
@@ -72,9 +73,10 @@ public struct LeadDesk: Sendable {
         let now = self.clock.nowMilliseconds()
         let at = Date(epochMilliseconds: now)
         let qualification = LeadQualification.qualify(submission)
-        let history = try await self.repository.sourceHistory(
-            tenantID: tenantID, source: submission.source, since: now - SourceHistory.lookBackMilliseconds
-        )
+        let repository = self.repository
+        let history = try await self.sourceHistories.history(tenantID: tenantID, source: submission.source, nowMilliseconds: now) {
+            try await repository.sourceHistory(tenantID: tenantID, source: submission.source, since: now - SourceHistory.lookBackMilliseconds)
+        }
         let (score, signals) = LeadScore.score(qualification, history: history)
         let leadID = UUID().uuidString.lowercased()
         let certificateID = self.identifiers.make(.certificate)

@@ -62,3 +62,11 @@ struct PagedQuery {
         return (rows, total)
     }
 }
+
+extension Database {
+    /// Runs a statement compiled once per connection and kept: for the writes every lead and sale
+    /// makes, where compiling (and authorising) the SQL each time costs more than running it.
+    func executeCached(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try self.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}

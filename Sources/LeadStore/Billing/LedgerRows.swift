@@ -11,21 +11,21 @@ enum LedgerRows {
         let delta = entry.kind.sign * entry.amountCents
         if let buyerID = entry.buyerID {
             try LedgerFloor.translate {
-                try db.execute(
+                try db.executeCached(
                     sql: "UPDATE buyers SET balance_cents = balance_cents + ? WHERE id = ? AND tenant_id = ?",
                     arguments: [delta, buyerID, entry.tenantID]
                 )
             }
             guard db.changesCount == 1 else { throw NotFoundError(entity: "buyer", id: buyerID) }
-            entry.balanceAfterCents = try Int64.fetchOne(db, sql: "SELECT balance_cents FROM buyers WHERE id = ?", arguments: [buyerID])
+            entry.balanceAfterCents = try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance_cents FROM buyers WHERE id = ?"), arguments: [buyerID])
         } else {
             try LedgerFloor.translate {
-                try db.execute(sql: "UPDATE tenants SET balance_cents = balance_cents + ? WHERE id = ?", arguments: [delta, entry.tenantID])
+                try db.executeCached(sql: "UPDATE tenants SET balance_cents = balance_cents + ? WHERE id = ?", arguments: [delta, entry.tenantID])
             }
-            entry.balanceAfterCents = try Int64.fetchOne(db, sql: "SELECT balance_cents FROM tenants WHERE id = ?", arguments: [entry.tenantID])
+            entry.balanceAfterCents = try Int64.fetchOne(db.cachedStatement(sql: "SELECT balance_cents FROM tenants WHERE id = ?"), arguments: [entry.tenantID])
         }
         do {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO ledger_entries (id, tenant_id, buyer_id, lead_id, kind, amount_cents, description, created_at, reason, balance_after_cents)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -5,7 +5,7 @@ import LeadEngine
 /// How leads and their events are written to and read from their tables.
 enum LeadRows {
     static func insert(_ lead: Lead, _ db: Database) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO leads (id, tenant_id, ping_id, buyer_id, campaign_type, source, first_name, last_name, email, phone, state,
                     zip_code, status, sold_price_cents, consent_certificate_id, created_at, updated_at, score, notes, duplicate_of,
@@ -20,7 +20,7 @@ enum LeadRows {
 
     /// Writes every field a lead's life changes.
     static func update(_ lead: Lead, _ db: Database) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE leads SET campaign_type = ?, source = ?, first_name = ?, last_name = ?, email = ?, phone = ?, state = ?, zip_code = ?,
                     status = ?, sold_price_cents = ?, consent_certificate_id = ?, created_at = ?, updated_at = ?, score = ?, notes = ?,
@@ -32,7 +32,7 @@ enum LeadRows {
         )
         // The sale row keeps the status buyer metrics count.
         if lead.status == .accepted || lead.status == .returned {
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE sales SET status = ? WHERE lead_id = ? AND status = 'delivered'", arguments: [lead.status.rawValue, lead.id]
             )
         }

@@ -16,13 +16,12 @@ public struct SQLiteLeadRepository: LeadRepository {
         // same instant are checked and stored one after the other, and only the first qualifies.
         try await self.database.writer.write { db in
             let original = try String.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT id FROM leads
                     WHERE tenant_id = ? AND (phone = ? OR (? <> '' AND email = ?)) AND created_at >= ?
                         AND status NOT IN ('rejected', 'duplicate')
                     ORDER BY created_at, id LIMIT 1
-                    """,
+                    """),
                 arguments: [tenantID, phone, email, email, since]
             )
             let intake = decide(original)

@@ -36,7 +36,7 @@ public struct SQLiteSaleRepository: SaleRepository {
             )
         } else {
             // An inbound lead stored at intake: it sells only if nothing moved it on meanwhile.
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE leads SET ping_id = ?, buyer_id = ?, status = 'sold', sold_price_cents = ?, sold_at = ?, updated_at = ?
                     WHERE id = ? AND tenant_id = ? AND status = 'qualified'
@@ -47,7 +47,7 @@ public struct SQLiteSaleRepository: SaleRepository {
                 throw ConflictError(code: "lead_not_for_sale", detail: "The lead is no longer qualified and unsold.")
             }
         }
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO sales (id, tenant_id, buyer_id, campaign_id, lead_id, price_cents, status, response_time_ms, sold_at, ping_id)
                 VALUES (?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?)
@@ -59,7 +59,7 @@ public struct SQLiteSaleRepository: SaleRepository {
         if sale.delivery.status == .notConfigured {
             // No webhook: the buyer reads its leads from the API, so the lead counts as delivered
             // now, and its return window runs from the sale.
-            try db.execute(
+            try db.executeCached(
                 sql: "UPDATE leads SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'sold'", arguments: [now, lead.id]
             )
         }
@@ -88,7 +88,7 @@ public struct SQLiteSaleRepository: SaleRepository {
             leadID: lead.id, db
         )
         let delivery = sale.delivery
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO deliveries (id, tenant_id, lead_id, buyer_id, url, payload, status, attempts, next_attempt_at, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
