@@ -59,6 +59,55 @@ struct CommandLineServerTests {
         #expect(exit.status == 0, "\(exit.stderr)")
     }
 
+    @Test("an inbound lead sells over a real socket, and `ledger verify` finds every balance equal to its entries")
+    func inboundAndLedgerVerify() async throws {
+        let workspace = try Workspace()
+        let tenant = try JSON.object(try workspace.run(["tenant", "create", "Acme Leads"]).stdout)
+        let apiKey = try #require(tenant["api_key"] as? String)
+        let adminKey = try #require(tenant["admin_key"] as? String)
+        let server = try await workspace.startServer()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            func post(_ path: String, _ body: String, key: String) async throws -> (UInt, [String: Any]) {
+                var request = HTTPClientRequest(url: server.url(path))
+                request.method = .POST
+                request.headers.add(name: "X-API-Key", value: key)
+                request.body = .bytes(ByteBuffer(string: body))
+                let response = try await client.execute(request, timeout: .seconds(10))
+                let bytes = try await response.body.collect(upTo: 1 << 20)
+                return (response.status.code, try JSON.object(String(buffer: bytes)))
+            }
+            let buyer = try await post(
+                "/api/v1/buyers", #"{"name": "Acme Law", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": 35000}"#, key: apiKey
+            )
+            #expect(buyer.0 == 201)
+            let lead = try await post(
+                "/api/v1/leads/inbound",
+                #"{"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com", "phone": "+17025551234", "state": "NV", "zip_code": "89101", "campaign_type": "legal_pi", "source": "landing_page_v3", "consent": {"consent_type": "tcpa_express_written", "consent_text": "I agree to be contacted...", "ip_address": "203.0.113.42"}}"#,
+                key: apiKey
+            )
+            #expect(lead.0 == 201)
+            #expect(lead.1["sold_price_cents"] as? Int == 35000)
+            let credit = try await post("/api/v1/billing/credits/add", #"{"amount_cents": 1000000, "reason": "Promotional credit"}"#, key: adminKey)
+            #expect(credit.0 == 201)
+            let leadID = try #require(lead.1["id"] as? String)
+            let returned = try await post("/api/v1/leads/\(leadID)/return", #"{"reason": "invalid_phone"}"#, key: apiKey)
+            #expect(returned.0 == 200)
+            #expect(returned.1["credit_issued"] as? Bool == true)
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        #expect(try await server.terminate().status == 0)
+        let verified = try workspace.run(["ledger", "verify"])
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        let report = try JSON.object(verified.stdout)
+        #expect(report["ok"] as? Bool == true)
+        #expect(report["entries_checked"] as? Int == 3, "a charge, a credit and a refund")
+        #expect((report["accounts_checked"] as? Int ?? 0) >= 2)
+    }
+
     @Test("the first serve on an empty database prints the default tenant's keys once; SIGTERM drains and closes the store")
     func firstStartAndGracefulShutdown() async throws {
         let workspace = try Workspace()

@@ -224,3 +224,41 @@ struct LedgerAppendOnlyTests {
         }
     }
 }
+
+@Suite("Ledger balances and their check")
+struct LedgerVerificationTests {
+    @Test("entries move their account's balance in the same transaction; verify finds a balance changed behind the ledger's back")
+    func verifyFindsTampering() async throws {
+        try await withTemporaryDatabase { database in
+            let ledger = SQLiteLedgerRepository(database: database)
+            try await database.writer.write { db in
+                try db.execute(sql: "INSERT INTO tenants (id, name, created_at) VALUES ('ten_1', 'T', 0)")
+                try db.execute(
+                    sql: """
+                        INSERT INTO buyers (id, tenant_id, name, campaign_types, states, max_price_cents, bid_timeout_ms, exclusivity, status,
+                            revision, created_at, updated_at, billing_mode)
+                        VALUES ('buyer_1', 'ten_1', 'B', '["solar"]', '["TX"]', 100, 250, 'shared', 'active', 1, 0, 0, 'prepaid')
+                        """
+                )
+            }
+            let credit = try await ledger.addCredit(
+                LedgerEntry(id: "cred_1", tenantID: "ten_1", buyerID: "buyer_1", leadID: nil, kind: .credit, amountCents: 500, description: "x", createdAt: .now)
+            )
+            #expect(credit.balanceAfterCents == 500)
+            _ = try await ledger.addCredit(
+                LedgerEntry(id: "cred_2", tenantID: "ten_1", buyerID: nil, leadID: nil, kind: .credit, amountCents: 70, description: "x", createdAt: .now)
+            )
+            // A prepaid balance cannot go below zero, whoever writes it.
+            await #expect(throws: (any Error).self) {
+                try await database.writer.write { db in try db.execute(sql: "UPDATE buyers SET balance_cents = -1 WHERE id = 'buyer_1'") }
+            }
+            var verification = try await ledger.verify()
+            #expect(verification.mismatches.isEmpty)
+            #expect(verification.entriesChecked == 2)
+            #expect(verification.accountsChecked == 2)
+            try await database.writer.write { db in try db.execute(sql: "UPDATE buyers SET balance_cents = 499 WHERE id = 'buyer_1'") }
+            verification = try await ledger.verify()
+            #expect(verification.mismatches == [LedgerMismatch(tenantID: "ten_1", buyerID: "buyer_1", balanceCents: 499, entriesSumCents: 500)])
+        }
+    }
+}
