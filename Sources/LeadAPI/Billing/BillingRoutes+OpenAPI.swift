@@ -107,15 +107,7 @@ extension BillingRoutes {
         parameters: [
             OpenAPIPart.queryParameter("type", schema: OpenAPIPart.ref("TransactionType"), description: "Only entries of this type."),
             OpenAPIPart.queryParameter("buyer_id", schema: ["type": "string"], description: "Only entries of this buyer's account."),
-            OpenAPIPart.queryParameter(
-                "created_after", schema: OpenAPIPart.instantParameterSchema,
-                description: "Only entries made at or after this instant: RFC 3339, or a date (midnight UTC)."
-            ),
-            OpenAPIPart.queryParameter(
-                "created_before", schema: OpenAPIPart.instantParameterSchema,
-                description: "Only entries made before this instant: RFC 3339, or a date (midnight UTC)."
-            ),
-        ] + OpenAPIPart.pageParameters,
+        ] + OpenAPIPart.createdRangeParameters(of: "entries made") + OpenAPIPart.pageParameters,
         responses: ["200": OpenAPIPart.jsonAnswer("One page of ledger entries.", schema: OpenAPIPart.ref("TransactionList"))],
         errors: [.unauthorized, .forbidden, .invalid, .rateLimited]
     )
@@ -173,22 +165,12 @@ extension BillingRoutes {
         ["type": "integer", "format": "int64", "description": .string(description)]
     }
 
-    private static func schemaObject(_ properties: [String: JSONValue], description: String? = nil) -> JSONValue {
-        var schema: [String: JSONValue] = [
-            "type": "object",
-            "required": .array(properties.keys.sorted().map(JSONValue.string)),
-            "properties": .object(properties),
-        ]
-        if let description { schema["description"] = .string(description) }
-        return .object(schema)
-    }
-
     private static let periodSchema: JSONValue = [
         "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "description": "A calendar month in UTC, YYYY-MM.", "examples": ["2026-04"],
     ]
 
     private static let answerSchemas: [String: JSONValue] = [
-        "BillingUsage": schemaObject(
+        "BillingUsage": OpenAPIPart.objectSchema(
             [
                 "period": periodSchema,
                 "buyer_id": ["type": ["string", "null"], "description": "The buyer asked about; null for the whole account."],
@@ -207,7 +189,7 @@ extension BillingRoutes {
             ],
             description: "Period figures and current balances; see getBillingUsage."
         ),
-        "Invoice": schemaObject([
+        "Invoice": OpenAPIPart.objectSchema([
             "id": ["type": "string", "examples": ["inv_5b2a4c7e9a317d2e4b6f8a10"]],
             "period": periodSchema,
             "amount_cents": signedCents("Charges less refunds in the month; for the account's invoice, the sum over its buyers."),
@@ -218,7 +200,7 @@ extension BillingRoutes {
             "created_at": OpenAPIPart.timestampSchema,
         ]),
         "InvoiceList": OpenAPIPart.listSchema(of: "Invoice"),
-        "Transaction": schemaObject(
+        "Transaction": OpenAPIPart.objectSchema(
             [
                 "id": [
                     "type": "string", "description": "txn_ for a charge, cred_ for a credit, ref_ for a refund.",
@@ -240,7 +222,7 @@ extension BillingRoutes {
             description: "One entry of the append-only ledger."
         ),
         "TransactionList": OpenAPIPart.listSchema(of: "Transaction"),
-        "Credit": schemaObject([
+        "Credit": OpenAPIPart.objectSchema([
             "balance_cents": [
                 "type": ["integer", "null"], "format": "int64", "description": "The credited account's balance after the credit.",
             ],
@@ -249,7 +231,7 @@ extension BillingRoutes {
             "buyer_id": ["type": ["string", "null"], "description": "The buyer credited; null for the tenant's own account."],
             "created_at": OpenAPIPart.timestampSchema,
         ]),
-        "Refund": schemaObject([
+        "Refund": OpenAPIPart.objectSchema([
             "refund_id": ["type": "string", "examples": ["ref_5b2a4c7e9a317d2e4b6f8a10"]],
             "amount_cents": ["type": "integer", "format": "int64", "minimum": 1, "description": "The lead's sold price, given back."],
             "status": ["type": "string", "const": "processed"],

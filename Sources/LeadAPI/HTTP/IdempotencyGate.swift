@@ -51,15 +51,18 @@ struct IdempotencyGate: Sendable {
                 detail: "A request with this Idempotency-Key is still being processed; retry once it has answered."
             )
         case .proceed:
+            let response: JSONResponse
             do {
-                let response = try await operation()
-                try await self.repository.complete(idempotent, status: Int(response.status.code), body: response.bytes)
-                return response
+                response = try await operation()
             } catch {
                 // Failed requests change nothing (each use case is one transaction), so a retry runs afresh.
                 try? await self.repository.abandon(idempotent)
                 throw error
             }
+            // The operation committed: its answer goes out even if storing it fails, and then a
+            // retry finds the key in progress, and after a minute runs afresh.
+            try? await self.repository.complete(idempotent, status: Int(response.status.code), body: response.bytes)
+            return response
         }
     }
 }

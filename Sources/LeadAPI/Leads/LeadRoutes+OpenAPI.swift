@@ -84,15 +84,7 @@ extension LeadRoutes {
             OpenAPIPart.queryParameter("state", schema: OpenAPIPart.ref("StateCode"), description: "Only leads from this state."),
             OpenAPIPart.queryParameter("buyer_id", schema: ["type": "string"], description: "Only leads sold to this buyer."),
             OpenAPIPart.queryParameter("source", schema: ["type": "string"], description: "Only leads from this source, exactly as sent."),
-            OpenAPIPart.queryParameter(
-                "created_after", schema: OpenAPIPart.instantParameterSchema,
-                description: "Only leads created at or after this instant: RFC 3339, or a date (midnight UTC)."
-            ),
-            OpenAPIPart.queryParameter(
-                "created_before", schema: OpenAPIPart.instantParameterSchema,
-                description: "Only leads created before this instant: RFC 3339, or a date (midnight UTC)."
-            ),
-        ] + OpenAPIPart.pageParameters,
+        ] + OpenAPIPart.createdRangeParameters(of: "leads created") + OpenAPIPart.pageParameters,
         responses: ["200": OpenAPIPart.jsonAnswer("One page of leads.", schema: OpenAPIPart.ref("LeadList"))],
         errors: [.unauthorized, .forbidden, .invalid, .rateLimited]
     )
@@ -341,16 +333,6 @@ extension LeadRoutes {
         "deliveries": ["type": "array", "items": OpenAPIPart.ref("LeadDelivery"), "description": "Deliveries to buyers, oldest first."],
     ]) { _, new in new }
 
-    private static func schemaObject(_ properties: [String: JSONValue], description: String? = nil) -> JSONValue {
-        var schema: [String: JSONValue] = [
-            "type": "object",
-            "required": .array(properties.keys.sorted().map(JSONValue.string)),
-            "properties": .object(properties),
-        ]
-        if let description { schema["description"] = .string(description) }
-        return .object(schema)
-    }
-
     private static let personNameSchema: JSONValue = [
         "type": "string", "minLength": 1, "maxLength": 100,
         "description": "Surrounding whitespace is trimmed; 1 to 100 characters remain: letters, spaces, hyphens, apostrophes and periods.",
@@ -429,7 +411,7 @@ extension LeadRoutes {
     ]
 
     private static let answerSchemas: [String: JSONValue] = [
-        "InboundLeadReceipt": schemaObject([
+        "InboundLeadReceipt": OpenAPIPart.objectSchema([
             "id": leadIDSchema,
             "status": [
                 "type": "string", "enum": ["qualified", "rejected", "duplicate", "sold", "delivered"],
@@ -446,21 +428,21 @@ extension LeadRoutes {
             ],
             "ping_id": ["type": ["string", "null"], "description": "The routing auction; null when the lead was not routed."],
         ]),
-        "LeadSummary": schemaObject(summaryProperties, description: "A lead as lists show it."),
+        "LeadSummary": OpenAPIPart.objectSchema(summaryProperties, description: "A lead as lists show it."),
         "LeadList": OpenAPIPart.listSchema(of: "LeadSummary"),
-        "LeadDetail": schemaObject(detailProperties, description: "A lead in full: every field always present, nullable ones as null."),
-        "UpdatedLead": schemaObject(
+        "LeadDetail": OpenAPIPart.objectSchema(detailProperties, description: "A lead in full: every field always present, nullable ones as null."),
+        "UpdatedLead": OpenAPIPart.objectSchema(
             summaryProperties.merging(["updated_at": OpenAPIPart.timestampSchema, "notes": notesSchema]) { _, new in new },
             description: "The lead as lists show it, with its notes and when it was last changed."
         ),
-        "LeadInternalFields": schemaObject([
+        "LeadInternalFields": OpenAPIPart.objectSchema([
             "id": leadIDSchema,
             "score": scoreSchema,
             "buyer_id": ["type": ["string", "null"]],
             "sold_price_cents": ["type": ["integer", "null"], "format": "int64", "minimum": 0],
             "updated_at": OpenAPIPart.timestampSchema,
         ]),
-        "AcceptedLead": schemaObject([
+        "AcceptedLead": OpenAPIPart.objectSchema([
             "id": leadIDSchema,
             "status": ["type": "string", "const": "accepted"],
             "accepted_at": nullableTimestampSchema,
@@ -468,7 +450,7 @@ extension LeadRoutes {
             "buyer_id": ["type": ["string", "null"], "description": "The buyer that accepted it."],
             "amount_cents": ["type": ["integer", "null"], "format": "int64", "minimum": 0, "description": "The final charge: the lead's sold price."],
         ]),
-        "ReturnedLead": schemaObject([
+        "ReturnedLead": OpenAPIPart.objectSchema([
             "id": leadIDSchema,
             "status": ["type": "string", "const": "returned"],
             "return_reason": ["oneOf": [OpenAPIPart.ref("ReturnReason"), ["type": "null"]]],
@@ -497,7 +479,7 @@ extension LeadRoutes {
             ),
             "enum": .array(ReturnReason.allCases.map { .string($0.rawValue) }),
         ],
-        "RejectionReason": schemaObject([
+        "RejectionReason": OpenAPIPart.objectSchema([
             "field": [
                 "type": "string",
                 "description": "The field that failed: first_name, last_name, phone, email, state, zip_code, consent, or consent.<field>.",
@@ -511,7 +493,7 @@ extension LeadRoutes {
             ],
             "message": ["type": "string", "description": "Words for people."],
         ]),
-        "LeadEvent": schemaObject([
+        "LeadEvent": OpenAPIPart.objectSchema([
             "type": [
                 "type": "string",
                 "description": .string(
@@ -524,7 +506,7 @@ extension LeadRoutes {
             "actor_key_id": ["type": ["string", "null"], "description": "The API key that did it; null for the engine itself."],
             "detail": ["type": "object", "description": "The facts of the event, by type."],
         ]),
-        "LeadDelivery": schemaObject([
+        "LeadDelivery": OpenAPIPart.objectSchema([
             "id": ["type": "string", "description": "The delivery's webhook-id.", "examples": ["msg_5b2a4c7e9a317d2e4b6f8a10"]],
             "buyer_id": ["type": "string"],
             "status": [
@@ -533,7 +515,7 @@ extension LeadRoutes {
             ],
             "attempts": ["type": "array", "items": OpenAPIPart.ref("LeadDeliveryAttempt"), "description": "Oldest first."],
         ]),
-        "LeadDeliveryAttempt": schemaObject([
+        "LeadDeliveryAttempt": OpenAPIPart.objectSchema([
             "at": OpenAPIPart.timestampSchema,
             "status_code": ["type": ["integer", "null"], "description": "The webhook's HTTP status; null when none came (timeout, failed connection)."],
             "error": ["type": ["string", "null"], "description": "What went wrong; null for a 2xx."],
@@ -598,6 +580,20 @@ extension OpenAPIPart {
     ]
 
     /// A query instant: RFC 3339 or a calendar date (midnight UTC).
+    /// `created_after` and `created_before`, as every listing filters by creation time.
+    static func createdRangeParameters(of things: String) -> [JSONValue] {
+        [
+            OpenAPIPart.queryParameter(
+                "created_after", schema: Self.instantParameterSchema,
+                description: "Only \(things) at or after this instant: RFC 3339, or a date (midnight UTC)."
+            ),
+            OpenAPIPart.queryParameter(
+                "created_before", schema: Self.instantParameterSchema,
+                description: "Only \(things) before this instant: RFC 3339, or a date (midnight UTC)."
+            ),
+        ]
+    }
+
     static let instantParameterSchema: JSONValue = [
         "type": "string", "examples": ["2026-04-22T14:30:00Z", "2026-04-22"],
         "anyOf": [["format": "date-time"], ["format": "date"]],

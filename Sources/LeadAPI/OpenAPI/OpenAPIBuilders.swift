@@ -117,6 +117,17 @@ extension OpenAPIPart {
     ]
 
     /// `{items, total, page, per_page}`, as every list endpoint answers.
+    /// An object whose every property is always present (nullable ones say so in their type).
+    static func objectSchema(_ properties: [String: JSONValue], description: String? = nil) -> JSONValue {
+        var schema: [String: JSONValue] = [
+            "type": "object",
+            "required": .array(properties.keys.sorted().map(JSONValue.string)),
+            "properties": .object(properties),
+        ]
+        if let description { schema["description"] = .string(description) }
+        return .object(schema)
+    }
+
     static func listSchema(of item: String) -> JSONValue {
         [
             "type": "object",
