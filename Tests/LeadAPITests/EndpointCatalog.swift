@@ -71,5 +71,20 @@ struct Endpoint: Sendable, CustomTestStringConvertible {
             invalidBody: #"{"status": "asleep", "max_leads_per_day": -1, "delivery_webhook": "not a url"}"#,
             invalidFields: ["status", "max_leads_per_day", "delivery_webhook"]
         ),
+        Endpoint(
+            method: .post, path: "/api/v1/leads/inbound", target: .collection, body: LeadAPITests.inbound(),
+            invalidBody: #"{"first_name": 5, "campaign_type": "cooking", "source": "", "consent": {"ip_address": 42}}"#,
+            invalidFields: ["first_name", "campaign_type", "source", "consent.ip_address"]
+        ),
+        Endpoint(
+            method: .get, path: "/api/v1/leads/", target: .collection, invalidFields: ["status", "per_page", "created_before"],
+            invalidQuery: "?status=lost&per_page=500&created_before=soon"
+        ),
+        Endpoint(method: .get, path: "/api/v1/billing/usage", target: .collection, invalidFields: ["period"], invalidQuery: "?period=2026-13"),
+        Endpoint(
+            method: .get, path: "/api/v1/billing/transactions", target: .collection, invalidFields: ["type", "created_after"],
+            invalidQuery: "?type=gift&created_after=soon"
+        ),
+        Endpoint(method: .get, path: "/api/v1/billing/invoices", target: .collection, invalidFields: ["page"], invalidQuery: "?page=0"),
     ]
 }
