@@ -39,6 +39,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
+            // The state telemarketing rules, loaded once (`StateRuleBook.shipped`).
+            resources: [.copy("Compliance/Resources/state-rules.json")],
             swiftSettings: swiftSettings
         ),
         .target(

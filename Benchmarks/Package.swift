@@ -35,6 +35,7 @@ let package = Package(
         suite("RateLimiting"),
         suite("JSONCoding"),
         suite("WebhookSigning"),
+        suite("DoNotCall"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -72,7 +72,9 @@ struct Endpoint: Sendable, CustomTestStringConvertible {
             invalidFields: ["status", "max_leads_per_day", "delivery_webhook"]
         ),
         Endpoint(
-            method: .post, path: "/api/v1/leads/inbound", target: .collection, body: LeadAPITests.inbound(),
+            // Without consent: stored as rejected, so the rate-limit test's hundred requests skip the auction and sale.
+            method: .post, path: "/api/v1/leads/inbound", target: .collection,
+            body: #"{"first_name": "Jane", "last_name": "Doe", "phone": "+17025551234", "state": "NV", "campaign_type": "legal_pi", "source": "s"}"#,
             invalidBody: #"{"first_name": 5, "campaign_type": "cooking", "source": "", "consent": {"ip_address": 42}}"#,
             invalidFields: ["first_name", "campaign_type", "source", "consent.ip_address"]
         ),

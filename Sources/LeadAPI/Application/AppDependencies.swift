@@ -28,6 +28,10 @@ public struct AppDependencies: Sendable {
     public let leads: LeadDesk
     public let ledger: Ledger
     public let idempotencyKeys: any IdempotencyRepository
+    public let stateRules: StateRuleBook
+    public let doNotCall: DoNotCallRegistry
+    public let doNotCallStore: any DoNotCallStore
+    public let outreach: OutreachCheck
     /// Pooled keep-alive connections to buyers' bid endpoints and webhooks; shut down after the server drains.
     public let outboundClient: HTTPClient
     public let metrics: PrometheusCollectorRegistry
@@ -72,6 +76,10 @@ public struct AppDependencies: Sendable {
             book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
             budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds
         )
+        let stateRules = StateRuleBook.shipped
+        let doNotCallStore = SQLiteDoNotCallStore(database: database)
+        let doNotCall = DoNotCallRegistry(internalList: doNotCallStore, rules: stateRules)
+        let consents = ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock)
         let dependencies = AppDependencies(
             database: database,
             clock: clock,
@@ -90,7 +98,7 @@ public struct AppDependencies: Sendable {
             auctioneer: auctioneer,
             salesDesk: salesDesk,
             courier: courier,
-            consents: ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock),
+            consents: consents,
             leads: LeadDesk(
                 repository: SQLiteLeadRepository(database: database), auctioneer: auctioneer, salesDesk: salesDesk, buyers: buyerIndex,
                 funds: funds, signingKey: signingKey, clock: clock,
@@ -98,6 +106,10 @@ public struct AppDependencies: Sendable {
             ),
             ledger: Ledger(repository: SQLiteLedgerRepository(database: database), funds: funds, buyers: buyerIndex, clock: clock),
             idempotencyKeys: SQLiteIdempotencyRepository(database: database),
+            stateRules: stateRules,
+            doNotCall: doNotCall,
+            doNotCallStore: doNotCallStore,
+            outreach: OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock),
             outboundClient: outboundClient,
             metrics: metrics,
             routeRecorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: metrics)),
@@ -110,6 +122,7 @@ public struct AppDependencies: Sendable {
             try await dependencies.pings.reloadLivePings()
             try await dependencies.campaigns.loadBudgets()
             try await dependencies.ledger.loadFunds()
+            try await dependencies.doNotCall.refresh(from: doNotCallStore)
             let now = clock.nowMilliseconds()
             try await dailySales.restore(buyers: buyerIndex.all, from: saleRepository, nowMilliseconds: now)
         } catch {

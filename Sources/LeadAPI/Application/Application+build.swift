@@ -28,6 +28,7 @@ public func buildApplication(
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
         InvoiceService(ledger: dependencies.ledger, logger: logger),
+        DoNotCallRefreshService(registry: dependencies.doNotCall, store: dependencies.doNotCallStore, logger: logger),
         IdempotencyPruneService(repository: dependencies.idempotencyKeys, clock: dependencies.clock, logger: logger),
         KeyRingRefreshService(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger
@@ -70,6 +71,8 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
         .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))
     let consentRoutes = ConsentRoutes(registry: dependencies.consents)
     consentRoutes.addRoutes(to: api.group("compliance").add(middleware: complianceKey))
+    ComplianceRoutes(rules: dependencies.stateRules, outreach: dependencies.outreach, doNotCall: dependencies.doNotCall)
+        .addRoutes(to: api.group("compliance").add(middleware: complianceKey))
     consentRoutes.addPublicRoutes(to: api.group("compliance").add(middleware: addressLimit))
     return router
 }

@@ -149,3 +149,23 @@ struct InvoiceService: Service {
         }
     }
 }
+
+/// Picks up do-not-call lists imported by the CLI while the server runs: every 5 s it compares the
+/// stored versions and reloads a changed list beside the old one, then swaps it in. Stops on
+/// graceful shutdown.
+struct DoNotCallRefreshService: Service {
+    let registry: DoNotCallRegistry
+    let store: any DoNotCallStore
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in AsyncTimerSequence(interval: .seconds(5), clock: .continuous).cancelOnGracefulShutdown() {
+            do {
+                let reloaded = try await self.registry.refresh(from: self.store)
+                if !reloaded.isEmpty { self.logger.info("do-not-call lists reloaded", metadata: ["lists": "\(reloaded)"]) }
+            } catch {
+                self.logger.warning("do-not-call refresh failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -23,6 +23,10 @@ struct FieldReader {
         self.read(field, expected: "a string") { if case .string(let value) = $0 { value } else { nil } }
     }
 
+    mutating func bool(_ field: String) -> Bool? {
+        self.read(field, expected: "a boolean") { if case .bool(let value) = $0 { value } else { nil } }
+    }
+
     mutating func int64(_ field: String) -> Int64? {
         self.read(field, expected: "an integer") { value in
             switch value {

@@ -347,6 +347,27 @@ enum LeadSchema {
                 """)
         }
 
+        // The federal and state do-not-call lists, one row per list and area code: the sorted 7-digit
+        // subscriber numbers as little-endian UInt32s. An import rewrites only the area codes it
+        // touched and bumps the list's version, which a running server polls to reload it.
+        migrator.registerMigration("2026-11-28 do-not-call lists") { db in
+            try db.execute(sql: """
+                CREATE TABLE dnc_list_areas (
+                    list TEXT NOT NULL,
+                    area_code INTEGER NOT NULL CHECK (area_code BETWEEN 200 AND 999),
+                    count INTEGER NOT NULL CHECK (count > 0),
+                    numbers BLOB NOT NULL CHECK (length(numbers) = 4 * count),
+                    UNIQUE (list, area_code)
+                );
+                CREATE TABLE dnc_lists (
+                    list TEXT PRIMARY KEY NOT NULL,
+                    count INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    imported_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+
         return migrator
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LeadEngine
 
-public struct SQLiteLeadRepository: LeadRepository {
+public struct SQLiteLeadRepository: LeadRepository, InternalDoNotCallStore {
     let database: LeadDatabase
 
     public init(database: LeadDatabase) {
