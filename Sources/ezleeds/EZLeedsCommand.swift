@@ -210,10 +210,14 @@ struct DoNotCallCommand: AsyncParsableCommand {
             }
             let started = ContinuousClock.now
             var parser = DoNotCallFileParser(mode: self.changes ? .changes : .additions)
+            // A full federal or state list is built as it streams, 4 bytes a number at most.
+            let buildsAsItStreams = !self.changes && target.storedName != nil
+            var builder = DoNotCallList.Builder()
             var nextProgress = 1_000_000
             // Streams a megabyte at a time; progress goes to stderr so stdout stays one JSON object.
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 chunk.withUnsafeBytes { parser.consume($0) }
+                if buildsAsItStreams { builder.insert(contentsOf: parser.takeNumbers().additions) }
                 if parser.report.lines >= nextProgress {
                     FileHandle.standardError.write(Data("  \(parser.report.lines) lines read\n".utf8))
                     nextProgress += 1_000_000
@@ -221,10 +225,13 @@ struct DoNotCallCommand: AsyncParsableCommand {
             }
             try handle.close()
             parser.finish()
+            if buildsAsItStreams { builder.insert(contentsOf: parser.takeNumbers().additions) }
+            let list = buildsAsItStreams ? builder.build() : nil
             let report = try await CommandOutput.reportingErrors {
                 let database = try await LeadDatabase.open(path: self.store.databasePath)
-                return try await DoNotCallImport(store: SQLiteDoNotCallStore(database: database), clock: SystemClock())
-                    .apply(&parser, to: target, changes: self.changes)
+                let importer = DoNotCallImport(store: SQLiteDoNotCallStore(database: database), clock: SystemClock())
+                if let list { return try await importer.replace(target, with: list, parse: parser.report) }
+                return try await importer.apply(&parser, to: target, changes: self.changes)
             }
             let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
             CommandOutput.emit(try CommandOutput.json(ImportOutput(report, milliseconds: milliseconds)))

@@ -65,6 +65,15 @@ public struct DoNotCallImport: Sendable {
         self.clock = clock
     }
 
+    /// Replaces a federal or state list with one built while its file streamed (a full list never
+    /// has to exist as an array of every number: 2 GB for the federal registry).
+    public func replace(_ target: DoNotCallListTarget, with list: DoNotCallList, parse: DoNotCallFileParser.Report) async throws -> DoNotCallImportReport {
+        guard let name = target.storedName else { throw ValidationError(field: "list", message: "an internal list is changed, not replaced") }
+        let current = try await self.store.list(named: name) ?? .empty
+        try await self.store.save(list, named: name, areaCodes: nil, nowMilliseconds: self.clock.nowMilliseconds())
+        return DoNotCallImportReport(list: name, changes: false, parse: parse, countBefore: current.count, countAfter: list.count)
+    }
+
     public func apply(_ parsed: inout DoNotCallFileParser, to target: DoNotCallListTarget, changes: Bool) async throws -> DoNotCallImportReport {
         let report = parsed.report
         let numbers = parsed.takeNumbers()

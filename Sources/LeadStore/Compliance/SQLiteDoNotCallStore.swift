@@ -15,13 +15,11 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
             var builder = DoNotCallList.Builder()
             let rows = try Row.fetchCursor(db, sql: "SELECT area_code, numbers FROM dnc_list_areas WHERE list = ? ORDER BY area_code", arguments: [name])
             while let row = try rows.next() {
-                let base = UInt64(row["area_code"] as Int) * 10_000_000
                 let blob: Data = row["numbers"]
-                blob.withUnsafeBytes { bytes in
-                    for index in stride(from: 0, to: bytes.count, by: 4) {
-                        builder.insert(base + UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self))))
-                    }
+                let subscribers = blob.withUnsafeBytes { bytes in
+                    stride(from: 0, to: bytes.count, by: 4).map { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: $0, as: UInt32.self)) }
                 }
+                builder.insert(areaCode: row["area_code"], subscribers: subscribers)
             }
             return builder.build()
         }
@@ -30,10 +28,14 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
     public func save(_ list: DoNotCallList, named name: String, areaCodes: Set<Int>?, nowMilliseconds: Int64) async throws {
         // Each area code's numbers, ascending, as little-endian UInt32 subscriber numbers.
         var blobs: [Int: [UInt8]] = [:]
-        list.forEach { number in
-            let areaCode = Int(number / 10_000_000)
-            guard areaCodes?.contains(areaCode) ?? true else { return }
-            withUnsafeBytes(of: UInt32(number % 10_000_000).littleEndian) { blobs[areaCode, default: []].append(contentsOf: $0) }
+        for areaCode in areaCodes.map(Array.init) ?? list.areaCodes {
+            let subscribers = list.subscribers(areaCode: areaCode)
+            guard !subscribers.isEmpty else { continue }
+            var bytes = [UInt8](repeating: 0, count: subscribers.count * 4)
+            bytes.withUnsafeMutableBytes { raw in
+                for (index, subscriber) in subscribers.enumerated() { raw.storeBytes(of: subscriber.littleEndian, toByteOffset: index * 4, as: UInt32.self) }
+            }
+            blobs[areaCode] = bytes
         }
         let rows = blobs
         try await self.database.writer.write { db in
