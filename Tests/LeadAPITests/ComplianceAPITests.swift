@@ -152,4 +152,36 @@ struct ComplianceAPITests {
             _ = try await Self.call(.post, "/api/v1/compliance/dnc-check", body: #"{"phone": "12", "state": "NV"}"#, server: server, client: client, expect: .unprocessableContent)
         }
     }
+
+    @Test("the internal list over the API: add, look up, remove; per tenant; a revoked consent puts its lead's phone on it")
+    func internalList() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let added = try await Self.call(
+                .post, "/api/v1/compliance/dnc/internal", body: #"{"phone": "(702) 555-0142", "reason": "asked by phone"}"#, server: server, client: client,
+                expect: .created
+            )
+            #expect(added["phone"] as? String == "+17025550142")
+            #expect(added["added"] as? Bool == true)
+            let again = try await Self.call(.post, "/api/v1/compliance/dnc/internal", body: #"{"phone": "+17025550142"}"#, server: server, client: client)
+            #expect(again["added"] as? Bool == false, "listing twice changes nothing")
+            let check = #"{"phone": "+17025550142", "state": "NV"}"#
+            #expect((try await Self.call(.post, "/api/v1/compliance/dnc-check", body: check, server: server, client: client)["on_dnc"]) as? Bool == true)
+            let elsewhere = try await Self.call(.post, "/api/v1/compliance/dnc-check", body: check, server: server, client: client, key: server.otherTenant.complianceKey)
+            #expect(elsewhere["on_dnc"] as? Bool == false)
+            _ = try await Self.call(.delete, "/api/v1/compliance/dnc/internal/+17025550142", server: server, client: client, key: server.otherTenant.complianceKey, expect: .notFound)
+            let removed = try await Self.call(.delete, "/api/v1/compliance/dnc/internal/%2B17025550142", server: server, client: client)
+            #expect(removed["removed"] as? Bool == true)
+            #expect((try await Self.call(.post, "/api/v1/compliance/dnc-check", body: check, server: server, client: client)["on_dnc"]) as? Bool == false)
+            _ = try await Self.call(.delete, "/api/v1/compliance/dnc/internal/7025550142", server: server, client: client, expect: .notFound)
+            _ = try await Self.call(.post, "/api/v1/compliance/dnc/internal", body: #"{"phone": "12"}"#, server: server, client: client, expect: .unprocessableContent)
+
+            // An inbound lead's consent, revoked: an opt-out, so its phone is listed.
+            let lead = try await LeadAPITests.send(LeadAPITests.inbound(phone: "+17025550177", email: "optout@example.com"), server: server, client: client)
+            let certificate = try #require(lead["consent_certificate_id"] as? String)
+            _ = try await Self.call(.post, "/api/v1/compliance/revoke-consent", body: #"{"certificate_id": "\#(certificate)"}"#, server: server, client: client)
+            let optedOut = try await Self.call(.post, "/api/v1/compliance/dnc-check", body: #"{"phone": "+17025550177", "state": "NV"}"#, server: server, client: client)
+            #expect((optedOut["checks"] as? [String: Bool])?["internal_dnc"] == true)
+        }
+    }
 }

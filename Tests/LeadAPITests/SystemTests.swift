@@ -65,6 +65,7 @@ struct SystemTests {
                     ("/api/v1/compliance/revoke-consent", "post"), ("/api/v1/compliance/public-key", "get"),
                     ("/api/v1/compliance/rules", "get"), ("/api/v1/compliance/rules/{state}", "get"),
                     ("/api/v1/compliance/check-outreach", "post"), ("/api/v1/compliance/dnc-check", "post"),
+                    ("/api/v1/compliance/dnc/internal", "post"), ("/api/v1/compliance/dnc/internal/{phone}", "delete"),
                     ("/api/v1/leads/inbound", "post"), ("/api/v1/leads", "get"), ("/api/v1/leads/{id}", "get"),
                     ("/api/v1/leads/{id}", "patch"), ("/api/v1/leads/{id}/internal", "patch"), ("/api/v1/leads/{id}/accept", "post"),
                     ("/api/v1/leads/{id}/return", "post"),

@@ -69,9 +69,12 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     )
     PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings, salesDesk: dependencies.salesDesk)
         .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))
-    let consentRoutes = ConsentRoutes(registry: dependencies.consents)
+    let consentRoutes = ConsentRoutes(registry: dependencies.consents, doNotCall: dependencies.doNotCallStore, clock: dependencies.clock)
     consentRoutes.addRoutes(to: api.group("compliance").add(middleware: complianceKey))
-    ComplianceRoutes(rules: dependencies.stateRules, outreach: dependencies.outreach, doNotCall: dependencies.doNotCall)
+    ComplianceRoutes(
+        rules: dependencies.stateRules, outreach: dependencies.outreach, doNotCall: dependencies.doNotCall,
+        doNotCallStore: dependencies.doNotCallStore, clock: dependencies.clock
+    )
         .addRoutes(to: api.group("compliance").add(middleware: complianceKey))
     consentRoutes.addPublicRoutes(to: api.group("compliance").add(middleware: addressLimit))
     return router

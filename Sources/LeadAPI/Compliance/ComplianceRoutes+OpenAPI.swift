@@ -9,6 +9,8 @@ extension ComplianceRoutes {
             "/api/v1/compliance/rules/{state}": ["get": stateRulesOperation],
             "/api/v1/compliance/check-outreach": ["post": checkOutreachOperation],
             "/api/v1/compliance/dnc-check": ["post": doNotCallOperation],
+            "/api/v1/compliance/dnc/internal": ["post": addInternalOperation],
+            "/api/v1/compliance/dnc/internal/{phone}": ["delete": removeInternalOperation],
         ],
         schemas: schemas
     )
@@ -76,6 +78,38 @@ extension ComplianceRoutes {
         responses: ["200": OpenAPIPart.jsonAnswer("Which lists hold the number.", schema: OpenAPIPart.ref("DoNotCallCheck"))],
         errors: [.badRequest, .unauthorized, .forbidden, .tooLarge, .invalid, .rateLimited]
     )
+
+    private static let addInternalOperation = PingPostRoutes.complianceOperation(
+        id: "addInternalDoNotCall", tag: tag, summary: "Put a number on the account's internal do-not-call list",
+        description: """
+            An addition to the specification. The number (any common US form, stored as E.164) is on this account's \
+            internal list from now on; dnc-check and check-outreach report it. 201 when added, 200 when it was listed \
+            already. Numbers also land here when a lead is returned as do_not_call or its consent is revoked.
+            """,
+        requestBody: OpenAPIPart.jsonBody(schema: "InternalDoNotCallRequest", description: "The number, and optionally why."),
+        responses: [
+            "201": OpenAPIPart.jsonAnswer("Added.", schema: OpenAPIPart.ref("InternalDoNotCallEntry")),
+            "200": OpenAPIPart.jsonAnswer("Listed already.", schema: OpenAPIPart.ref("InternalDoNotCallEntry")),
+        ],
+        errors: [.badRequest, .unauthorized, .forbidden, .tooLarge, .invalid, .rateLimited]
+    )
+
+    private static let removeInternalOperation: JSONValue = {
+        let operation = PingPostRoutes.complianceOperation(
+            id: "removeInternalDoNotCall", tag: tag, summary: "Take a number off the account's internal do-not-call list",
+            description: "An addition to the specification. 404 when the number is not on this account's internal list.",
+            responses: ["200": OpenAPIPart.jsonAnswer("Removed.", schema: OpenAPIPart.ref("InternalDoNotCallRemoval"))],
+            errors: [.unauthorized, .forbidden, .notFound, .invalid, .rateLimited]
+        )
+        guard case .object(var object) = operation else { return operation }
+        object["parameters"] = [
+            [
+                "name": "phone", "in": "path", "required": true, "description": "The number, E.164 (+ written %2B) or ten digits.",
+                "schema": ["type": "string", "examples": ["7025551234"]],
+            ]
+        ]
+        return .object(object)
+    }()
 
     private static let window: JSONValue = OpenAPIPart.objectSchema([
         "start": ["type": "string", "examples": ["08:00"]], "end": ["type": "string", "examples": ["21:00"]],
@@ -155,6 +189,16 @@ extension ComplianceRoutes {
                     "window": nullableWindow, "open": ["type": "boolean"],
                 ]),
             ],
+        ]),
+        "InternalDoNotCallRequest": [
+            "type": "object", "required": ["phone"],
+            "properties": ["phone": ["type": "string", "examples": ["+17025551234"]], "reason": ["type": "string", "maxLength": 200]],
+        ],
+        "InternalDoNotCallEntry": OpenAPIPart.objectSchema([
+            "phone": ["type": "string"], "on_internal_dnc": ["type": "boolean", "const": true], "added": ["type": "boolean"],
+        ]),
+        "InternalDoNotCallRemoval": OpenAPIPart.objectSchema([
+            "phone": ["type": "string"], "on_internal_dnc": ["type": "boolean", "const": false], "removed": ["type": "boolean", "const": true],
         ]),
         "DoNotCallCheckRequest": [
             "type": "object", "required": ["phone", "state"],

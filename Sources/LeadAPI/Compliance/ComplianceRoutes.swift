@@ -7,12 +7,51 @@ struct ComplianceRoutes {
     let rules: StateRuleBook
     let outreach: OutreachCheck
     let doNotCall: any DoNotCallLookup
+    let doNotCallStore: any DoNotCallStore
+    let clock: any EngineClock
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("rules", use: self.allRules)
         group.get("rules/:state", use: self.stateRules)
         group.post("check-outreach", use: self.checkOutreach)
         group.post("dnc-check", use: self.doNotCallCheck)
+        group.post("dnc/internal", use: self.addInternal)
+        group.delete("dnc/internal/:phone", use: self.removeInternal)
+    }
+
+    /// An addition to the spec: put a number on the account's internal do-not-call list.
+    @Sendable func addInternal(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
+        let principal = try context.requirePrincipal()
+        var request = request
+        var body = try await request.jsonObject(context: context)
+        let phone = body.string("phone")
+        let reason = body.string("reason")
+        var problems = FieldErrors()
+        let e164 = Self.phone(phone, lacking: body.lacks("phone"), into: &problems)
+        if let reason, reason.utf8.count > 200 { problems.add("reason", "must be at most 200 bytes") }
+        try throwFieldErrors(body) { problems.all }
+        try problems.throwIfAny()
+        guard let e164, let number = UInt64(e164.dropFirst(2)) else { throw Problem.invalidFields(problems.all) }
+        let result = try await self.doNotCallStore.changeInternal(
+            tenantID: principal.tenantID, additions: [number], deletions: [], source: "api:" + (reason ?? "added"),
+            nowMilliseconds: self.clock.nowMilliseconds()
+        )
+        return JSONResponse(status: result.added == 1 ? .created : .ok, ["phone": .string(e164), "on_internal_dnc": true, "added": .bool(result.added == 1)])
+    }
+
+    /// An addition to the spec: take a number off the account's internal list; 404 when it is not on it.
+    @Sendable func removeInternal(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
+        let principal = try context.requirePrincipal()
+        let raw = try context.parameters.require("phone")
+        var problems = FieldErrors()
+        guard let e164 = Self.phone(raw.removingPercentEncoding ?? raw, lacking: false, into: &problems), let number = UInt64(e164.dropFirst(2)) else {
+            throw Problem.invalidFields(problems.all)
+        }
+        let result = try await self.doNotCallStore.changeInternal(
+            tenantID: principal.tenantID, additions: [], deletions: [number], source: "api", nowMilliseconds: self.clock.nowMilliseconds()
+        )
+        guard result.removed == 1 else { throw Problem.notFound("\(e164) is not on this account's internal do-not-call list.") }
+        return JSONResponse(["phone": .string(e164), "on_internal_dnc": false, "removed": true])
     }
 
     @Sendable func allRules(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {

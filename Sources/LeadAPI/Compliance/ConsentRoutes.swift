@@ -5,6 +5,9 @@ import LeadEngine
 /// key's public half is published key-less at `/api/v1/compliance/public-key`.
 struct ConsentRoutes {
     let registry: ConsentRegistry
+    /// A revoked consent is an opt-out: its lead's phone joins the internal do-not-call list.
+    let doNotCall: any DoNotCallStore
+    let clock: any EngineClock
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("record-consent", use: self.record)
@@ -51,6 +54,11 @@ struct ConsentRoutes {
         let principal = try context.requirePrincipal()
         let id = try await Self.certificateID(request, context: context)
         let certificate = try await self.registry.revoke(id: id, tenantID: principal.tenantID)
+        if let leadID = certificate.leadID {
+            _ = try await self.doNotCall.addLeadPhoneToInternal(
+                leadID: leadID, tenantID: principal.tenantID, source: "revoked:\(certificate.id)", nowMilliseconds: self.clock.nowMilliseconds()
+            )
+        }
         return JSONResponse(Self.resource(certificate))
     }
 
