@@ -377,10 +377,10 @@ struct LeadAPITests {
             #expect(buyerView["balance_cents"] as? Int == -60000, "three charges, one refunded")
             let refunds = try await Self.get("/api/v1/billing/transactions?type=refund", server: server, client: client)
             #expect((refunds["items"] as? [[String: Any]])?.first?["amount_cents"] as? Int == 30000)
-            let onList = try await SQLiteLeadRepository(database: server.dependencies.database)
+            let onList = try await SQLiteDoNotCallStore(database: server.dependencies.database)
                 .isOnInternalDoNotCall(tenantID: server.tenant.tenant.id, phone: Self.phone(100))
             #expect(onList)
-            let notOnList = try await SQLiteLeadRepository(database: server.dependencies.database)
+            let notOnList = try await SQLiteDoNotCallStore(database: server.dependencies.database)
                 .isOnInternalDoNotCall(tenantID: server.otherTenant.tenant.id, phone: Self.phone(100))
             #expect(!notOnList, "the internal list is the tenant's own")
         }

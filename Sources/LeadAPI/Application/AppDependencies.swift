@@ -104,7 +104,7 @@ public struct AppDependencies: Sendable {
                 funds: funds, signingKey: signingKey, clock: clock,
                 dedupWindowMilliseconds: Int64(configuration.dedupWindowDays) * 86_400_000
             ),
-            ledger: Ledger(repository: SQLiteLedgerRepository(database: database), funds: funds, buyers: buyerIndex, clock: clock),
+            ledger: Ledger(repository: SQLiteLedgerRepository(database: database), funds: funds, clock: clock),
             idempotencyKeys: SQLiteIdempotencyRepository(database: database),
             stateRules: stateRules,
             doNotCall: doNotCall,

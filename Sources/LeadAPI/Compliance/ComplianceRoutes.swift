@@ -84,7 +84,7 @@ struct ComplianceRoutes {
         let at = body.string("at")
         var problems = FieldErrors()
         let e164 = Self.phone(phone, lacking: body.lacks("phone"), into: &problems)
-        if let state { FieldRules.state(state, field: "state", into: &problems) } else if body.lacks("state") { problems.add("state", "is required") }
+        Self.state(state, lacking: body.lacks("state"), into: &problems)
         var outreachChannel: OutreachChannel?
         if let channel {
             outreachChannel = OutreachChannel(rawValue: channel)
@@ -137,7 +137,7 @@ struct ComplianceRoutes {
         let state = body.string("state")
         var problems = FieldErrors()
         let e164 = Self.phone(phone, lacking: body.lacks("phone"), into: &problems)
-        if let state { FieldRules.state(state, field: "state", into: &problems) } else if body.lacks("state") { problems.add("state", "is required") }
+        Self.state(state, lacking: body.lacks("state"), into: &problems)
         try throwFieldErrors(body) { problems.all }
         try problems.throwIfAny()
         guard let e164, let state else { throw Problem.invalidFields(problems.all) }
@@ -148,6 +148,11 @@ struct ComplianceRoutes {
             "phone": .string(e164),
             "lists_not_loaded": .strings(match.listsNotLoaded),
         ])
+    }
+
+    /// Checks a required state code, adding the field error that says what is wrong.
+    static func state(_ raw: String?, lacking: Bool, into problems: inout FieldErrors) {
+        if let raw { FieldRules.state(raw, field: "state", into: &problems) } else if lacking { problems.add("state", "is required") }
     }
 
     /// A US phone in E.164, or the field error that says why not.

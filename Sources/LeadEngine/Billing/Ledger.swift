@@ -22,17 +22,15 @@ public struct Usage: Sendable, Equatable {
 public struct Ledger: Sendable {
     let repository: any LedgerRepository
     let funds: BuyerFunds
-    let buyers: BuyerIndex
     let clock: any EngineClock
     let identifiers: any IdentifierSource
 
     public init(
-        repository: any LedgerRepository, funds: BuyerFunds, buyers: BuyerIndex, clock: any EngineClock,
+        repository: any LedgerRepository, funds: BuyerFunds, clock: any EngineClock,
         identifiers: any IdentifierSource = RandomIdentifiers()
     ) {
         self.repository = repository
         self.funds = funds
-        self.buyers = buyers
         self.clock = clock
         self.identifiers = identifiers
     }

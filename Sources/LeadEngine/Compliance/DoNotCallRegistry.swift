@@ -45,10 +45,10 @@ public final class DoNotCallRegistry: DoNotCallLookup, Sendable {
         for (name, version) in stored.sorted(by: { $0.key < $1.key }) where held[name] != version {
             guard let list = try await store.list(named: name) else { continue }
             self.lists.withLock { lists in
-                if name == "federal" {
-                    lists.federal = list
-                } else if name.hasPrefix("state:") {
-                    lists.states[String(name.dropFirst(6))] = list
+                switch DoNotCallListTarget(storedName: name) {
+                case .federal: lists.federal = list
+                case .state(let code): lists.states[code] = list
+                case .internalList, nil: break
                 }
                 lists.versions[name] = version
             }

@@ -34,6 +34,17 @@ public enum DoNotCallListTarget: Sendable, Equatable {
         return nil
     }
 
+    /// The federal or state list a stored name names.
+    public init?(storedName: String) {
+        if storedName == "federal" {
+            self = .federal
+        } else if storedName.hasPrefix("state:") {
+            self = .state(String(storedName.dropFirst(6)))
+        } else {
+            return nil
+        }
+    }
+
     /// The stored name of a federal or state list.
     public var storedName: String? {
         switch self {

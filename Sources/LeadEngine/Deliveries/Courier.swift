@@ -1,12 +1,25 @@
 import Synchronization
 
-/// Deliveries an attempt is under way for, so two retry passes (or a retry and the inline first
-/// try) never send the same delivery at once.
+/// What the courier is doing now: the deliveries an attempt is under way for, so the inline first
+/// try and a retry never send the same delivery at once; and whether a retry pass is running, so
+/// passes never overlap (a pass that read a delivery as pending must not send it after another
+/// pass delivered it).
 final class DeliveriesInFlight: Sendable {
     private let ids = Mutex(Set<String>())
+    private let passRunning = Mutex(false)
 
     func claim(_ id: String) -> Bool { self.ids.withLock { $0.insert(id).inserted } }
     func release(_ id: String) { self.ids.withLock { _ = $0.remove(id) } }
+
+    /// False when another pass runs: this one has nothing to add.
+    func beginPass() -> Bool {
+        self.passRunning.withLock { running in
+            if running { return false }
+            running = true
+            return true
+        }
+    }
+    func endPass() { self.passRunning.withLock { $0 = false } }
 }
 
 /// Takes deliveries to buyers: the first try right after the sale commits, then retries of
@@ -56,9 +69,11 @@ public struct Courier: Sendable {
         return updated
     }
 
-    /// Tries every delivery that is due; returns how many were tried.
+    /// Tries every delivery that is due; returns how many were tried (none while another pass runs).
     @discardableResult
     public func deliverDue(limit: Int = 50) async throws -> Int {
+        guard self.inFlight.beginPass() else { return 0 }
+        defer { self.inFlight.endPass() }
         let due = try await self.repository.dueDeliveries(nowMilliseconds: self.clock.nowMilliseconds(), limit: limit)
         await withTaskGroup(of: Void.self) { group in
             for delivery in due {

@@ -118,6 +118,4 @@ public protocol LeadRepository: Sendable {
     /// Records a buyer's return as `decide` plans it from what the store holds, in one transaction
     /// with the refund, the buyer's new balance and the sale's status.
     func recordReturn(id: String, tenantID: String, nowMilliseconds: Int64, _ decide: @Sendable (ReturnContext) throws -> ReturnPlan) async throws -> ReturnPlan?
-    /// The tenant's internal do-not-call list holds this E.164 number.
-    func isOnInternalDoNotCall(tenantID: String, phone: String) async throws -> Bool
 }

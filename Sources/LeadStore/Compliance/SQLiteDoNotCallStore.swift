@@ -107,6 +107,10 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
     }
 
     public func isOnInternalDoNotCall(tenantID: String, phone: String) async throws -> Bool {
-        try await SQLiteLeadRepository(database: self.database).isOnInternalDoNotCall(tenantID: tenantID, phone: phone)
+        try await self.database.writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM internal_dnc WHERE tenant_id = ? AND phone = ?)", arguments: [tenantID, phone]
+            ) ?? false
+        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import LeadEngine
 
-public struct SQLiteLeadRepository: LeadRepository, InternalDoNotCallStore {
+public struct SQLiteLeadRepository: LeadRepository {
     let database: LeadDatabase
 
     public init(database: LeadDatabase) {
@@ -146,14 +146,6 @@ public struct SQLiteLeadRepository: LeadRepository, InternalDoNotCallStore {
                 )
             }
             return plan
-        }
-    }
-
-    public func isOnInternalDoNotCall(tenantID: String, phone: String) async throws -> Bool {
-        try await self.database.writer.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM internal_dnc WHERE tenant_id = ? AND phone = ?)", arguments: [tenantID, phone]
-            ) ?? false
         }
     }
 }
