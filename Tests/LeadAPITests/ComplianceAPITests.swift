@@ -49,6 +49,17 @@ struct ComplianceAPITests {
             try await client.execute(uri: "/api/v1/compliance/rules", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
                 #expect(response.status == .unauthorized, "rules take the compliance key, in its own header")
             }
+            // A standard key in the compliance header has the wrong role, on every compliance endpoint.
+            for (method, uri, body) in [
+                (HTTPRequest.Method.get, "/api/v1/compliance/rules/NV", nil), (.post, "/api/v1/compliance/check-outreach", "{}"),
+                (.post, "/api/v1/compliance/dnc-check", "{}"), (.post, "/api/v1/compliance/dnc/internal", "{}"),
+                (.delete, "/api/v1/compliance/dnc/internal/7025551234", nil),
+            ] as [(HTTPRequest.Method, String, String?)] {
+                try await client.execute(uri: uri, method: method, headers: .complianceKey(server.tenant.apiKey), body: body.map(ByteBuffer.json)) { response in
+                    #expect(response.status == .forbidden, "\(uri)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+            }
         }
     }
 
