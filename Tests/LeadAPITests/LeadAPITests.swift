@@ -79,7 +79,9 @@ struct LeadAPITests {
                 #expect(lead[key] != nil, "missing \(key)")
             }
             #expect(lead["phone"] as? String == "+17025551234")
-            #expect(Self.eventTypes(lead) == ["received", "qualified", "scored", "consent_certified", "sold"])
+            #expect(Self.eventTypes(lead) == ["received", "qualified", "dnc_checked", "scored", "consent_certified", "sold"])
+            let lookUp = (lead["events"] as? [[String: Any]])?.first { $0["type"] as? String == "dnc_checked" }?["detail"] as? [String: Any]
+            #expect(lookUp?["on_dnc"] as? Bool == false)
             let scored = (lead["events"] as? [[String: Any]])?.first { $0["type"] as? String == "scored" }
             let signals = (scored?["detail"] as? [String: Any])?["signals"] as? [[String: Any]] ?? []
             #expect(signals.compactMap { $0["points"] as? Int }.reduce(0, +) == 87, "the signals explain the score")

@@ -211,6 +211,62 @@ struct PingPostEngineTests {
         #expect(journal.count == 1)
     }
 
+    @Test("a listed lead: buyers and campaigns requiring clean leads pass with dnc, real-time bidders are not asked; an anonymous ping asks all")
+    func doNotCallListing() async throws {
+        let index = BuyerIndex()
+        func buyer(_ id: String, price: Int64, bidURL: String? = nil, requireClean: Bool = false) -> Buyer {
+            Buyer(
+                id: id, tenantID: "t1", name: id, campaignTypes: [.solar], states: ["TX"], maxPriceCents: price, bidURL: bidURL,
+                requireDNCClear: requireClean, createdAt: .now, updatedAt: .now
+            )
+        }
+        index.upsert(buyer("strict", price: 900, requireClean: true))
+        index.upsert(buyer("strict-rtb", price: 800, bidURL: "http://127.0.0.1/bid", requireClean: true))
+        index.upsert(buyer("funded", price: 700))
+        index.upsert(buyer("plain", price: 100))
+        let budgets = CampaignBudgets()
+        func campaign(_ id: String, requireClean: Bool) -> Campaign {
+            Campaign(
+                id: id, tenantID: "t1", name: id, campaignType: .solar, states: ["TX"], budgetCents: 10_000, buyerID: "funded",
+                requireDNCClear: requireClean, createdAt: .now, updatedAt: .now
+            )
+        }
+        budgets.upsert(campaign("strict-campaign", requireClean: true))
+        let auctioneer = Auctioneer(
+            buyers: index, book: PingBook(), floors: FloorPrices(), journal: PingJournal(), budgets: budgets,
+            bidRequester: ScriptedBidder(delays: ["strict-rtb": .milliseconds(1)]), clock: ManualClock()
+        )
+        func request(listed: Bool?) -> PingRequest {
+            PingRequest(campaignType: .solar, state: "TX", zipCode: "75001", source: "s", tmaxMilliseconds: 2000, listedOnDoNotCall: listed)
+        }
+        func reasons(_ ping: Ping) -> [String: NoBidReason] {
+            ping.outcomes.reduce(into: [:]) { reasons, outcome in
+                if case .noBid(let reason, _) = outcome.result { reasons[outcome.buyerID] = reason }
+            }
+        }
+
+        let listed = try await auctioneer.ping(request(listed: true), tenantID: "t1")
+        #expect(listed.bids.map(\.buyerID) == ["plain"])
+        #expect(reasons(listed) == ["strict": .dnc, "strict-rtb": .dnc, "funded": .dnc])
+
+        for unknownOrClean in [nil, false] as [Bool?] {
+            let ping = try await auctioneer.ping(request(listed: unknownOrClean), tenantID: "t1")
+            #expect(ping.bids.map(\.buyerID) == ["strict", "funded", "plain", "strict-rtb"], "listed: \(String(describing: unknownOrClean))")
+        }
+
+        // A second campaign that takes listed leads funds the buyer again; an empty budget is still `budget`.
+        budgets.upsert(campaign("lenient-campaign", requireClean: false))
+        #expect(
+            budgets.verdict(buyerID: "funded", campaignType: .solar, state: "TX", priceCents: 700, nowMilliseconds: 0, listedOnDoNotCall: true)
+                == .funded(campaignID: "lenient-campaign")
+        )
+        #expect(try await auctioneer.ping(request(listed: true), tenantID: "t1").bids.map(\.buyerID) == ["funded", "plain"])
+        #expect(
+            budgets.verdict(buyerID: "funded", campaignType: .solar, state: "TX", priceCents: 20_000, nowMilliseconds: 0, listedOnDoNotCall: true)
+                == .exhausted
+        )
+    }
+
     @Test("a drained journal batch stays readable until it is written; a failed one goes back ahead of newer pings")
     func journalBatches() throws {
         let journal = PingJournal()

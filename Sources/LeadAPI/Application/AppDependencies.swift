@@ -72,13 +72,13 @@ public struct AppDependencies: Sendable {
             bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
         )
         let courier = Courier(repository: saleRepository, deliverer: HTTPLeadDeliverer(client: outboundClient), buyers: buyerIndex, clock: clock)
-        let salesDesk = SalesDesk(
-            book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
-            budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds
-        )
         let stateRules = StateRuleBook.shipped
         let doNotCallStore = SQLiteDoNotCallStore(database: database)
         let doNotCall = DoNotCallRegistry(internalList: doNotCallStore, rules: stateRules)
+        let salesDesk = SalesDesk(
+            book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
+            budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds, doNotCall: doNotCall
+        )
         let consents = ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock)
         let dependencies = AppDependencies(
             database: database,
@@ -101,7 +101,7 @@ public struct AppDependencies: Sendable {
             consents: consents,
             leads: LeadDesk(
                 repository: SQLiteLeadRepository(database: database), auctioneer: auctioneer, salesDesk: salesDesk, buyers: buyerIndex,
-                funds: funds, signingKey: signingKey, clock: clock,
+                funds: funds, doNotCall: doNotCall, signingKey: signingKey, clock: clock,
                 dedupWindowMilliseconds: Int64(configuration.dedupWindowDays) * 86_400_000
             ),
             ledger: Ledger(repository: SQLiteLedgerRepository(database: database), funds: funds, clock: clock),

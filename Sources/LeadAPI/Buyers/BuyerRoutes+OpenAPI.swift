@@ -190,6 +190,9 @@ extension BuyerRoutes {
                         + "that month; null for no cap."
                 ),
             ],
+            "require_dnc_clear": defaulted(
+                ["type": "boolean", "description": .string(OpenAPIPart.requireDNCClearText)], false
+            ),
         ]
     }
 
@@ -234,6 +237,7 @@ extension BuyerRoutes {
                 "type": ["integer", "null"], "minimum": 0, "maximum": 100,
                 "description": "The most the buyer may return in a calendar month, as a percentage of that month's purchases; null for no cap.",
             ],
+            "require_dnc_clear": ["type": "boolean", "description": .string(OpenAPIPart.requireDNCClearText)],
             "balance_cents": [
                 "type": "integer", "format": "int64",
                 "description": "The buyer's account: credits and refunds less charges, in cents. Negative: the buyer owes (an invoiced buyer between payments).",

@@ -25,7 +25,7 @@ struct BuyerRoutes {
             zipCodes: body.strings("zip_codes"), dailyCap: body.int("daily_cap"), timeZone: body.string("time_zone"),
             billingMode: body.string("billing_mode"), creditLimitCents: body.int64("credit_limit_cents"),
             returnWindowHours: body.int("return_window_hours"), maxReturnPercent: body.int("max_return_percent"),
-            status: body.string("status")
+            requireDNCClear: body.bool("require_dnc_clear"), status: body.string("status")
         )
         try throwFieldErrors(body) { BuyerRegistry.problems(in: draft) }
         let buyer = try await self.registry.create(draft, tenantID: principal.tenantID)
@@ -112,6 +112,7 @@ struct BuyerRoutes {
         changes.creditLimitCents = body.nullableUpdate("credit_limit_cents") { $0.int64($1) }
         changes.returnWindowHours = body.update("return_window_hours") { $0.int($1) }
         changes.maxReturnPercent = body.nullableUpdate("max_return_percent") { $0.int($1) }
+        changes.requireDNCClear = body.update("require_dnc_clear") { $0.bool($1) }
         changes.status = body.update("status") { $0.string($1) }
         try throwFieldErrors(body) { BuyerRegistry.problems(in: changes) }
         _ = try await self.registry.update(id: id, tenantID: principal.tenantID, changes: changes)
@@ -141,6 +142,7 @@ struct BuyerRoutes {
             "credit_limit_cents": .optional(buyer.billing.creditLimitCents),
             "return_window_hours": .int(buyer.billing.returnWindowHours),
             "max_return_percent": .optional(buyer.billing.maxReturnPercent),
+            "require_dnc_clear": .bool(buyer.requireDNCClear),
             "leads_purchased": .int(performance.leadsPurchased),
             "leads_accepted": .int(performance.leadsAccepted),
             "leads_returned": .int(performance.leadsReturned),

@@ -86,6 +86,11 @@ extension CampaignRoutes {
             object["default"] = .string(CampaignStatus.active.rawValue)
             status = .object(object)
         }
+        var requireDNCClear: JSONValue = ["type": "boolean", "description": .string(OpenAPIPart.campaignRequireDNCClearText)]
+        if forCreate, case .object(var object) = requireDNCClear {
+            object["default"] = false
+            requireDNCClear = .object(object)
+        }
         return [
             "name": OpenAPIPart.nameSchema,
             "campaign_type": OpenAPIPart.ref("CampaignType"),
@@ -97,6 +102,7 @@ extension CampaignRoutes {
                 "type": ["string", "null"],
                 "description": "A buyer of this account the campaign buys for (an unknown id is a 422); null for none.",
             ],
+            "require_dnc_clear": requireDNCClear,
             "status": status,
         ]
     }
@@ -117,6 +123,7 @@ extension CampaignRoutes {
             "max_leads_per_day": ["type": ["integer", "null"], "minimum": 0, "description": "null: no limit."],
             "delivery_webhook": ["type": ["string", "null"], "format": "uri"],
             "buyer_id": ["type": ["string", "null"]],
+            "require_dnc_clear": ["type": "boolean", "description": .string(OpenAPIPart.campaignRequireDNCClearText)],
             "leads_delivered": OpenAPIPart.countSchema("Leads delivered to the campaign."),
             "leads_accepted": OpenAPIPart.countSchema("Delivered leads that were accepted."),
             "leads_returned": OpenAPIPart.countSchema("Delivered leads that were returned."),

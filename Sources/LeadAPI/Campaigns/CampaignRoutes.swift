@@ -19,7 +19,8 @@ struct CampaignRoutes {
         let draft = CampaignDraft(
             name: body.string("name"), campaignType: body.string("campaign_type"), states: body.strings("states"),
             budgetCents: body.int64("budget_cents"), maxLeadsPerDay: body.int("max_leads_per_day"),
-            deliveryWebhook: body.string("delivery_webhook"), buyerID: body.string("buyer_id"), status: body.string("status")
+            deliveryWebhook: body.string("delivery_webhook"), buyerID: body.string("buyer_id"),
+            requireDNCClear: body.bool("require_dnc_clear"), status: body.string("status")
         )
         try throwFieldErrors(body) { CampaignRegistry.problems(in: draft) }
         let campaign = try await self.registry.create(draft, tenantID: principal.tenantID)
@@ -61,6 +62,7 @@ struct CampaignRoutes {
         changes.maxLeadsPerDay = body.nullableUpdate("max_leads_per_day") { $0.int($1) }
         changes.deliveryWebhook = body.nullableUpdate("delivery_webhook") { $0.string($1) }
         changes.buyerID = body.nullableUpdate("buyer_id") { $0.string($1) }
+        changes.requireDNCClear = body.update("require_dnc_clear") { $0.bool($1) }
         changes.status = body.update("status") { $0.string($1) }
         try throwFieldErrors(body) { CampaignRegistry.problems(in: changes) }
         _ = try await self.registry.update(id: id, tenantID: principal.tenantID, changes: changes)
@@ -82,6 +84,7 @@ struct CampaignRoutes {
             "max_leads_per_day": .optional(campaign.maxLeadsPerDay),
             "delivery_webhook": .optional(campaign.deliveryWebhook),
             "buyer_id": .optional(campaign.buyerID),
+            "require_dnc_clear": .bool(campaign.requireDNCClear),
             "leads_delivered": .int(performance.leadsDelivered),
             "leads_accepted": .int(performance.leadsAccepted),
             "leads_returned": .int(performance.leadsReturned),

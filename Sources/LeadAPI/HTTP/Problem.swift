@@ -141,6 +141,12 @@ extension Problem {
                 status: .conflict, code: "insufficient_funds", title: "Buyer cannot pay",
                 detail: "The buyer's balance cannot pay this bid (prepaid balance, or invoiced credit limit); post to another bidder."
             )
+        case .doNotCallListed(let lists):
+            return Problem(
+                status: .conflict, code: "dnc_listed", title: "Lead on a do-not-call list",
+                detail: "The lead's phone is on \(lists.joined(separator: ", ")) and this buyer buys only leads on no do-not-call list; post to another bidder.",
+                extensions: ["lists": .strings(lists)]
+            )
         case .alreadySold(let detail):
             return Problem(status: .conflict, code: "already_sold", title: "Already sold", detail: detail.prefix(1).uppercased() + detail.dropFirst() + ".")
         }

@@ -224,7 +224,7 @@ extension LeadRoutes {
     /// Every event kind, in the order a lead meets them. `meaning(of:)` fails to compile on a new
     /// kind: add it here too.
     private static let eventKinds: [LeadEvent.Kind] = [
-        .received, .qualified, .rejected, .duplicate, .scored, .consentCertified, .routed, .unsold, .sold, .delivered, .accepted,
+        .received, .qualified, .doNotCallChecked, .rejected, .duplicate, .scored, .consentCertified, .routed, .unsold, .sold, .delivered, .accepted,
         .returned, .refunded, .statusChanged, .updated, .internalUpdate,
     ]
 
@@ -235,6 +235,8 @@ extension LeadRoutes {
         case .rejected: "it failed qualification (reasons, as rejection_reasons)"
         case .duplicate: "it repeats an earlier lead (original_lead_id, window_days, matched_on)"
         case .scored: "its score, and each signal with its points (score; signals of signal, points, max_points, detail)"
+        case .doNotCallChecked:
+            "its phone was looked up on the do-not-call lists as it came in (on_dnc, federal_dnc, state_dnc, internal_dnc, lists_not_loaded)"
         case .consentCertified: "its consent certificate was signed (certificate_id, consent_type)"
         case .routed: "it was routed to buyers (reserved: not written today)"
         case .unsold: "routing found no buyer that could buy it (ping_id, bids, reason, refusals)"

@@ -154,6 +154,18 @@ extension OpenAPIPart {
         ["type": "string", "description": .string(description), "enum": .array(T.allCases.map { .string($0.rawValue) })]
     }
 
+    static let requireDNCClearText = """
+        Buy only leads on no do-not-call list: the federal registry, the lead's state list, or this account's internal \
+        list. Pings are anonymous, so the buyer still bids; a post of a listed lead to it is a 409 dnc_listed, and an \
+        inbound lead on a list is routed to other buyers (no-bid reason dnc).
+        """
+
+    static let campaignRequireDNCClearText = """
+        Fund only leads on no do-not-call list. A listed lead is not bought through this campaign: the buyer buys it \
+        through another of its campaigns if one can fund it, or not at all (409 dnc_listed on post, no-bid reason dnc \
+        when routing an inbound lead).
+        """
+
     static let nameSchema: JSONValue = [
         "type": "string", "minLength": 1, "maxLength": .integer(Int64(FieldRules.maxNameLength)),
         "description": "Surrounding whitespace is trimmed; 1 to 200 characters remain.",

@@ -159,6 +159,8 @@ extension PingPostRoutes {
         case .filteredZip: "the lead's ZIP code is not on the buyer's allow-list"
         case .dailyCap: "the buyer bought its daily_cap leads today"
         case .budget: "the buyer's budget cannot pay its bid"
+        case .dnc:
+            "the lead is on a do-not-call list and the buyer (or every campaign that could fund it) requires clean leads; only when routing an inbound lead, as a ping is anonymous"
         case .timeout: "the bid endpoint did not answer within the buyer's bid_timeout_ms or the seller's tmax_ms"
         case .unreachable: "the bid endpoint could not be reached (connection refused or reset, DNS failure)"
         case .httpError: "the bid endpoint answered with a status other than 200 or 204"
@@ -375,7 +377,9 @@ extension PingPostRoutes {
             consent.ip_address); the ping exists in this account (404, also for another account's ping); it has not \
             expired (409 ping_expired, with expired_at); buyer_id bid on it (409 buyer_not_bidding); the lead's state \
             and zip_code are those pinged (409 ping_mismatch, errors naming lead.state and/or lead.zip_code); the lead \
-            is still for sale to this buyer (409 already_sold); the buyer has not bought its daily_cap leads today (its \
+            is still for sale to this buyer (409 already_sold); the lead's phone is on no do-not-call list (federal, \
+            its state's, this account's internal) if the buyer, or every campaign that could fund the sale, sets \
+            require_dnc_clear (409 dnc_listed, with lists); the buyer has not bought its daily_cap leads today (its \
             calendar day in its time_zone) since it bid (409 daily_cap_reached: post to another bidder); one of the buyer's campaigns can \
             still pay the bid (409 budget_exhausted); the buyer's balance can pay it (409 insufficient_funds). An exclusive ping (the chosen bid, or an earlier sale \
             on it, is exclusive) sells once; a shared ping sells to at most max_shared_buyers (an account setting, default \(SharedSaleLimits.defaultMaxSharedBuyers)) \
@@ -384,7 +388,8 @@ extension PingPostRoutes {
 
             The sale commits durably, in one transaction, before the answer: the lead (a new UUID lead_id), its \
             consent certificate (signed as record-consent signs one, and verifiable with verify-consent), the sale at \
-            the bid price, a ledger charge to the buyer, and a delivery outbox row. If that fails nothing is sold and \
+            the bid price, a ledger charge to the buyer, and a delivery outbox row. The lead's history records the \
+            do-not-call look-up (a dnc_checked event), whatever it found. If that fails nothing is sold and \
             the answer is a 500; the post may be retried while the ping lives.
 
             \(deliveryNote) The buyer receives the leadDelivered webhook.
@@ -406,6 +411,9 @@ extension PingPostRoutes {
                     - ping_mismatch: the lead's state or zip_code differs from the ping's; errors names lead.state and/or lead.zip_code.
                     - already_sold: this buyer already bought the lead, or an exclusive ping was sold, or a shared ping \
                     was sold to max_shared_buyers buyers (default \(SharedSaleLimits.defaultMaxSharedBuyers)).
+                    - dnc_listed: the lead's phone is on a do-not-call list (lists names federal_dnc, state_dnc and/or \
+                    internal_dnc) and the buyer, or every campaign that could fund the sale, requires clean leads \
+                    (require_dnc_clear); post to another bidder.
                     - daily_cap_reached: the buyer bought its daily_cap leads today (in its time_zone) since it bid; post to another bidder.
                     - budget_exhausted: none of the buyer's campaigns (campaigns whose buyer_id is the buyer, of the lead's type and state) \
                     has the budget or the max_leads_per_day left for this bid any more; post to another bidder.
@@ -562,10 +570,14 @@ extension PingPostRoutes {
                 [
                     "type": "object",
                     "properties": [
-                        "code": ["type": "string", "enum": ["ping_expired", "buyer_not_bidding", "ping_mismatch", "already_sold", "daily_cap_reached", "budget_exhausted", "insufficient_funds"]],
+                        "code": ["type": "string", "enum": ["ping_expired", "buyer_not_bidding", "ping_mismatch", "already_sold", "daily_cap_reached", "budget_exhausted", "insufficient_funds", "dnc_listed"]],
                         "expired_at": [
                             "type": "string", "format": "date-time",
                             "description": "With ping_expired only: when the ping's bids lapsed. RFC 3339 in UTC, whole seconds.",
+                        ],
+                        "lists": [
+                            "type": "array", "items": ["type": "string", "enum": ["federal_dnc", "state_dnc", "internal_dnc"]],
+                            "description": "With dnc_listed only: the do-not-call lists that hold the lead's phone.",
                         ],
                     ],
                 ],

@@ -33,6 +33,8 @@ public struct Buyer: Sendable, Equatable {
     public var timeZone: String
     /// How it pays (prepaid or invoiced, credit limit) and how it may return leads.
     public var billing: BillingTerms
+    /// Buys only leads on no do-not-call list (federal, the lead's state, the tenant's internal).
+    public var requireDNCClear: Bool
     public var status: BuyerStatus
     /// Bumped on every update so the in-memory index never applies an older version over a newer.
     public var revision: Int64
@@ -43,7 +45,8 @@ public struct Buyer: Sendable, Equatable {
         id: String, tenantID: String, name: String, campaignTypes: [CampaignType], states: [String],
         maxPriceCents: Int64, webhookURL: String? = nil, webhookSecret: String? = nil, bidURL: String? = nil,
         bidTimeoutMilliseconds: Int = Buyer.defaultBidTimeoutMilliseconds, exclusivity: Exclusivity = .shared,
-        zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String = "UTC", billing: BillingTerms = BillingTerms(), status: BuyerStatus = .active, revision: Int64 = 1,
+        zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String = "UTC", billing: BillingTerms = BillingTerms(), requireDNCClear: Bool = false, status: BuyerStatus = .active,
+        revision: Int64 = 1,
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -61,6 +64,7 @@ public struct Buyer: Sendable, Equatable {
         self.dailyCap = dailyCap
         self.timeZone = timeZone
         self.billing = billing
+        self.requireDNCClear = requireDNCClear
         self.status = status
         self.revision = revision
         self.createdAt = createdAt

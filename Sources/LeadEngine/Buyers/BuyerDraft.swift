@@ -18,14 +18,17 @@ public struct BuyerDraft: Sendable {
     public var creditLimitCents: Int64?
     public var returnWindowHours: Int?
     public var maxReturnPercent: Int?
+    public var requireDNCClear: Bool?
     public var status: String?
 
     public init(
         name: String? = nil, campaignTypes: [String]? = nil, states: [String]? = nil, maxPriceCents: Int64? = nil,
         webhookURL: String? = nil, webhookSecret: String? = nil, bidURL: String? = nil, bidTimeoutMilliseconds: Int? = nil,
         exclusivity: String? = nil, zipCodes: [String]? = nil, dailyCap: Int? = nil, timeZone: String? = nil, billingMode: String? = nil,
-        creditLimitCents: Int64? = nil, returnWindowHours: Int? = nil, maxReturnPercent: Int? = nil, status: String? = nil
+        creditLimitCents: Int64? = nil, returnWindowHours: Int? = nil, maxReturnPercent: Int? = nil, requireDNCClear: Bool? = nil,
+        status: String? = nil
     ) {
+        self.requireDNCClear = requireDNCClear
         self.billingMode = billingMode
         self.creditLimitCents = creditLimitCents
         self.returnWindowHours = returnWindowHours
@@ -64,6 +67,7 @@ public struct BuyerChanges: Sendable {
     public var creditLimitCents: FieldUpdate<Int64?> = .unchanged
     public var returnWindowHours: FieldUpdate<Int> = .unchanged
     public var maxReturnPercent: FieldUpdate<Int?> = .unchanged
+    public var requireDNCClear: FieldUpdate<Bool> = .unchanged
     public var status: FieldUpdate<String> = .unchanged
 
     public init() {}
@@ -102,6 +106,7 @@ enum BuyerRules {
         changes.creditLimitCents = .set(draft.creditLimitCents)
         if let hours = draft.returnWindowHours { changes.returnWindowHours = .set(hours) }
         changes.maxReturnPercent = .set(draft.maxReturnPercent)
+        if let require = draft.requireDNCClear { changes.requireDNCClear = .set(require) }
         if let status = draft.status { changes.status = .set(status) }
         do {
             try Self.apply(changes, to: &buyer)
@@ -196,6 +201,7 @@ enum BuyerRules {
             if let percent, !(0...100).contains(percent) { errors.add("max_return_percent", "must be between 0 and 100, or null for no cap") }
             buyer.billing.maxReturnPercent = percent
         }
+        if let require = changes.requireDNCClear.newValue { buyer.requireDNCClear = require }
         if let raw = changes.status.newValue {
             if let status = BuyerStatus(rawValue: raw) {
                 buyer.status = status

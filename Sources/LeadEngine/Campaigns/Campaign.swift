@@ -19,13 +19,16 @@ public struct Campaign: Sendable, Equatable {
     public var maxLeadsPerDay: Int?
     public var deliveryWebhook: String?
     public var buyerID: String?
+    /// Funds only leads on no do-not-call list: a listed lead is not sold to its buyer through it.
+    public var requireDNCClear: Bool
     public var status: CampaignStatus
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String, tenantID: String, name: String, campaignType: CampaignType, states: [String], budgetCents: Int64,
-        maxLeadsPerDay: Int? = nil, deliveryWebhook: String? = nil, buyerID: String? = nil, status: CampaignStatus = .active,
+        maxLeadsPerDay: Int? = nil, deliveryWebhook: String? = nil, buyerID: String? = nil, requireDNCClear: Bool = false,
+        status: CampaignStatus = .active,
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -37,6 +40,7 @@ public struct Campaign: Sendable, Equatable {
         self.maxLeadsPerDay = maxLeadsPerDay
         self.deliveryWebhook = deliveryWebhook
         self.buyerID = buyerID
+        self.requireDNCClear = requireDNCClear
         self.status = status
         self.createdAt = createdAt
         self.updatedAt = updatedAt

@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// A buyer linked to campaigns (a campaign's `buyer_id`) buys only what one of them can fund: an
 /// active campaign of the lead's type and state with `budget_cents` left for the price and under
-/// its `max_leads_per_day`. A buyer with no campaign is not budgeted here.
+/// its `max_leads_per_day`, and, for a lead on a do-not-call list, one that does not require
+/// clean leads. A buyer with no campaign is not budgeted here.
 public final class CampaignBudgets: Sendable {
     struct Funding: Sendable {
         var campaign: Campaign
@@ -25,6 +26,8 @@ public final class CampaignBudgets: Sendable {
         case unbudgeted
         case funded(campaignID: String)
         case exhausted
+        /// Campaigns could fund the lead, but every one of them requires leads on no do-not-call list.
+        case refusesListedLead
     }
 
     private let state = Mutex(State())
@@ -62,24 +65,38 @@ public final class CampaignBudgets: Sendable {
     public struct Snapshot: Sendable {
         let state: State
 
-        public func verdict(buyerID: String, campaignType: CampaignType, state: String, priceCents: Int64, nowMilliseconds: Int64) -> Verdict {
+        public func verdict(
+            buyerID: String, campaignType: CampaignType, state: String, priceCents: Int64, nowMilliseconds: Int64, listedOnDoNotCall: Bool = false
+        ) -> Verdict {
             // Most accounts budget no buyer at all: then no buyer id needs hashing.
             if self.state.campaignsByBuyer.isEmpty { return .unbudgeted }
             return CampaignBudgets.verdict(
-                self.state, buyerID: buyerID, campaignType: campaignType, state: state, priceCents: priceCents, now: nowMilliseconds
+                self.state, buyerID: buyerID, campaignType: campaignType, state: state, priceCents: priceCents, now: nowMilliseconds,
+                listed: listedOnDoNotCall
             )
         }
     }
 
-    public func verdict(buyerID: String, campaignType: CampaignType, state: String, priceCents: Int64, nowMilliseconds: Int64) -> Verdict {
-        self.state.withLock { Self.verdict($0, buyerID: buyerID, campaignType: campaignType, state: state, priceCents: priceCents, now: nowMilliseconds) }
+    public func verdict(
+        buyerID: String, campaignType: CampaignType, state: String, priceCents: Int64, nowMilliseconds: Int64, listedOnDoNotCall: Bool = false
+    ) -> Verdict {
+        self.state.withLock {
+            Self.verdict(
+                $0, buyerID: buyerID, campaignType: campaignType, state: state, priceCents: priceCents, now: nowMilliseconds, listed: listedOnDoNotCall
+            )
+        }
     }
 
     /// Takes `priceCents` and one of today's leads from the campaign that funds the sale, or says
     /// that none can.
-    public func reserve(buyerID: String, campaignType: CampaignType, state leadState: String, priceCents: Int64, nowMilliseconds: Int64) -> Verdict {
+    public func reserve(
+        buyerID: String, campaignType: CampaignType, state leadState: String, priceCents: Int64, nowMilliseconds: Int64, listedOnDoNotCall: Bool = false
+    ) -> Verdict {
         self.state.withLock { state in
-            let verdict = Self.verdict(state, buyerID: buyerID, campaignType: campaignType, state: leadState, priceCents: priceCents, now: nowMilliseconds)
+            let verdict = Self.verdict(
+                state, buyerID: buyerID, campaignType: campaignType, state: leadState, priceCents: priceCents, now: nowMilliseconds,
+                listed: listedOnDoNotCall
+            )
             if case .funded(let id) = verdict, var funding = state.fundings[id] {
                 let today = DailySales.day(ofMilliseconds: nowMilliseconds)
                 if funding.day != today { (funding.day, funding.soldToday) = (today, 0) }
@@ -102,12 +119,11 @@ public final class CampaignBudgets: Sendable {
     }
 
     private static func verdict(
-        _ state: State, buyerID: String, campaignType: CampaignType, state leadState: String, priceCents: Int64, now: Int64
+        _ state: State, buyerID: String, campaignType: CampaignType, state leadState: String, priceCents: Int64, now: Int64, listed: Bool
     ) -> Verdict {
         guard let ids = state.campaignsByBuyer[buyerID], !ids.isEmpty else { return .unbudgeted }
         let today = DailySales.day(ofMilliseconds: now)
-        // The campaign with the most budget left pays, so spend spreads instead of draining one first.
-        let funding = ids.compactMap { state.fundings[$0] }
+        let able = ids.compactMap { state.fundings[$0] }
             .filter { funding in
                 let campaign = funding.campaign
                 let soldToday = funding.day == today ? funding.soldToday : 0
@@ -115,7 +131,11 @@ public final class CampaignBudgets: Sendable {
                     && campaign.budgetCents - funding.spentCents >= priceCents
                     && (campaign.maxLeadsPerDay.map { soldToday < $0 } ?? true)
             }
+        let willing = listed ? able.filter { !$0.campaign.requireDNCClear } : able
+        // The campaign with the most budget left pays, so spend spreads instead of draining one first.
+        let funding = willing
             .max { ($0.campaign.budgetCents - $0.spentCents, $1.campaign.id) < ($1.campaign.budgetCents - $1.spentCents, $0.campaign.id) }
-        return funding.map { .funded(campaignID: $0.campaign.id) } ?? .exhausted
+        if let funding { return .funded(campaignID: funding.campaign.id) }
+        return able.isEmpty ? .exhausted : .refusesListedLead
     }
 }

@@ -9,12 +9,15 @@ public struct CampaignDraft: Sendable {
     public var maxLeadsPerDay: Int?
     public var deliveryWebhook: String?
     public var buyerID: String?
+    public var requireDNCClear: Bool?
     public var status: String?
 
     public init(
         name: String? = nil, campaignType: String? = nil, states: [String]? = nil, budgetCents: Int64? = nil,
-        maxLeadsPerDay: Int? = nil, deliveryWebhook: String? = nil, buyerID: String? = nil, status: String? = nil
+        maxLeadsPerDay: Int? = nil, deliveryWebhook: String? = nil, buyerID: String? = nil, requireDNCClear: Bool? = nil,
+        status: String? = nil
     ) {
+        self.requireDNCClear = requireDNCClear
         self.name = name
         self.campaignType = campaignType
         self.states = states
@@ -35,6 +38,7 @@ public struct CampaignChanges: Sendable {
     public var maxLeadsPerDay: FieldUpdate<Int?> = .unchanged
     public var deliveryWebhook: FieldUpdate<String?> = .unchanged
     public var buyerID: FieldUpdate<String?> = .unchanged
+    public var requireDNCClear: FieldUpdate<Bool> = .unchanged
     public var status: FieldUpdate<String> = .unchanged
 
     public init() {}
@@ -58,6 +62,7 @@ enum CampaignRules {
         changes.maxLeadsPerDay = .set(draft.maxLeadsPerDay)
         changes.deliveryWebhook = .set(draft.deliveryWebhook)
         changes.buyerID = .set(draft.buyerID)
+        if let require = draft.requireDNCClear { changes.requireDNCClear = .set(require) }
         if let status = draft.status { changes.status = .set(status) }
         do {
             try Self.apply(changes, to: &campaign)
@@ -97,6 +102,7 @@ enum CampaignRules {
         if case .set(let buyerID) = changes.buyerID {
             campaign.buyerID = buyerID
         }
+        if let require = changes.requireDNCClear.newValue { campaign.requireDNCClear = require }
         if let raw = changes.status.newValue {
             if let status = CampaignStatus(rawValue: raw) {
                 campaign.status = status

@@ -60,6 +60,11 @@ public struct DoNotCallMatch: Sendable, Equatable {
     }
 
     public var listed: Bool { self.federal || self.state || self.internalList }
+
+    /// The lists that hold the number, named as the API names them.
+    public var listsHolding: [String] {
+        [("federal_dnc", self.federal), ("state_dnc", self.state), ("internal_dnc", self.internalList)].filter(\.1).map(\.0)
+    }
 }
 
 /// Looks numbers up on the federal, state and tenant's internal do-not-call lists.

@@ -42,6 +42,7 @@ public struct LeadDesk: Sendable {
     let salesDesk: SalesDesk
     let buyers: BuyerIndex
     let funds: BuyerFunds
+    let doNotCall: any DoNotCallLookup
     let signingKey: CertificateSigningKey
     let clock: any EngineClock
     let identifiers: any IdentifierSource
@@ -50,7 +51,7 @@ public struct LeadDesk: Sendable {
 
     public init(
         repository: any LeadRepository, auctioneer: Auctioneer, salesDesk: SalesDesk, buyers: BuyerIndex, funds: BuyerFunds,
-        signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
+        doNotCall: any DoNotCallLookup, signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
         dedupWindowMilliseconds: Int64 = LeadDesk.defaultDedupWindowMilliseconds
     ) {
         self.repository = repository
@@ -58,6 +59,7 @@ public struct LeadDesk: Sendable {
         self.salesDesk = salesDesk
         self.buyers = buyers
         self.funds = funds
+        self.doNotCall = doNotCall
         self.signingKey = signingKey
         self.clock = clock
         self.identifiers = identifiers
@@ -66,9 +68,9 @@ public struct LeadDesk: Sendable {
 
     // MARK: Inbound
 
-    /// Qualifies, deduplicates, scores and certifies the lead, stores it with its events in one
-    /// transaction, then routes a qualified lead through a ping-post auction and sells it to the
-    /// best bid that can still buy.
+    /// Qualifies, looks its phone up on the do-not-call lists, deduplicates, scores and certifies
+    /// the lead, stores it with its events in one transaction, then routes a qualified lead through
+    /// a ping-post auction and sells it to the best bid that can still buy (and takes a listed lead).
     public func intake(_ submission: InboundSubmission, tenantID: String, actorKeyID: String?) async throws -> InboundReceipt {
         let now = self.clock.nowMilliseconds()
         let at = Date(epochMilliseconds: now)
@@ -83,6 +85,9 @@ public struct LeadDesk: Sendable {
         let signingKey = self.signingKey
         let window = self.dedupWindowMilliseconds
         let contact = qualification.contact
+        // A lead that failed qualification may have no phone worth looking up.
+        let doNotCall = qualification.passed
+            ? try await self.doNotCall.match(phone: contact.phone, state: contact.state, tenantID: tenantID) : nil
         let intake = try await self.repository.intake(
             tenantID: tenantID, phone: contact.phone, email: contact.email, since: now - window
         ) { originalID in
@@ -92,6 +97,7 @@ public struct LeadDesk: Sendable {
             var status = LeadStatus.qualified
             if qualification.passed {
                 events.append(LeadEvent(.qualified, detail: ["checks": ["required_fields", "phone", "email", "state", "zip_code", "consent"]], at: at))
+                if let doNotCall { events.append(.doNotCallChecked(doNotCall, at: at)) }
             } else {
                 status = .rejected
                 events.append(
@@ -138,15 +144,17 @@ public struct LeadDesk: Sendable {
             )
             return LeadIntake(lead: lead, certificate: certificate, events: events)
         }
-        guard intake.lead.status == .qualified else { return InboundReceipt(lead: intake.lead, pingID: nil) }
-        return try await self.route(intake.lead)
+        guard intake.lead.status == .qualified, let doNotCall else { return InboundReceipt(lead: intake.lead, pingID: nil) }
+        return try await self.route(intake.lead, doNotCall: doNotCall)
     }
 
     /// An auction among the tenant's matching buyers, through the ping-post engine; the lead
-    /// sells to the best bid whose buyer can still buy it. No buyer: it stays `qualified`.
-    private func route(_ lead: Lead) async throws -> InboundReceipt {
+    /// sells to the best bid whose buyer can still buy it. No buyer: it stays `qualified`. Buyers
+    /// requiring clean leads pass on a listed one (`dnc`).
+    private func route(_ lead: Lead, doNotCall: DoNotCallMatch) async throws -> InboundReceipt {
         let request = PingRequest(
-            campaignType: lead.campaignType, state: lead.contact.state, zipCode: lead.contact.zipCode, source: lead.source
+            campaignType: lead.campaignType, state: lead.contact.state, zipCode: lead.contact.zipCode, source: lead.source,
+            listedOnDoNotCall: doNotCall.listed
         )
         let ping: Ping
         do {
@@ -160,7 +168,7 @@ public struct LeadDesk: Sendable {
         var refusals: [JSONValue] = []
         for bid in ping.bids {
             do {
-                _ = try await self.salesDesk.sell(inbound: lead, pingID: ping.id, buyerID: bid.buyerID)
+                _ = try await self.salesDesk.sell(inbound: lead, doNotCall: doNotCall, pingID: ping.id, buyerID: bid.buyerID)
                 let sold = try await self.repository.lead(id: lead.id, tenantID: lead.tenantID) ?? lead
                 return InboundReceipt(lead: sold, pingID: ping.id)
             } catch let rejection as PostRejection {

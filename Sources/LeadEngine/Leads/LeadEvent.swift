@@ -10,6 +10,7 @@ public struct LeadEvent: Sendable, Equatable {
         case duplicate
         case scored
         case consentCertified = "consent_certified"
+        case doNotCallChecked = "dnc_checked"
         case routed
         case unsold
         case sold
@@ -32,5 +33,22 @@ public struct LeadEvent: Sendable, Equatable {
         self.detail = detail
         self.actorKeyID = actorKeyID
         self.at = at
+    }
+}
+
+extension LeadEvent {
+    /// The do-not-call look-up made when the lead came in, as the lead's history keeps it.
+    public static func doNotCallChecked(_ match: DoNotCallMatch, at: Date) -> LeadEvent {
+        LeadEvent(
+            .doNotCallChecked,
+            detail: [
+                "on_dnc": .bool(match.listed),
+                "federal_dnc": .bool(match.federal),
+                "state_dnc": .bool(match.state),
+                "internal_dnc": .bool(match.internalList),
+                "lists_not_loaded": .array(match.listsNotLoaded.map(JSONValue.string)),
+            ],
+            at: at
+        )
     }
 }

@@ -58,8 +58,14 @@ public struct Auctioneer: Sendable {
             auction.outcomes += answers.map { outcome in
                 guard let bid = outcome.bid, let buyer = self.buyers.buyer(id: bid.buyerID) else { return outcome }
                 var refused = outcome
-                if !self.funds(buyer, request: request, priceCents: bid.bidCents, now: auction.createdAt) {
+                let verdict = self.budgets.verdict(
+                    buyerID: buyer.id, campaignType: request.campaignType, state: request.state, priceCents: bid.bidCents,
+                    nowMilliseconds: auction.createdAt, listedOnDoNotCall: request.listedOnDoNotCall == true
+                )
+                if verdict == .exhausted {
                     refused.result = .noBid(.budget, detail: "no campaign can pay \(bid.bidCents)")
+                } else if verdict == .refusesListedLead {
+                    refused.result = .noBid(.dnc, detail: Self.listedLeadRefusedByCampaigns)
                 } else if !funds.canPay(buyerID: bid.buyerID, priceCents: bid.bidCents) {
                     refused.result = .noBid(.budget, detail: "the buyer's balance cannot pay \(bid.bidCents)")
                 } else {
@@ -104,6 +110,7 @@ public struct Auctioneer: Sendable {
         let soldToday = self.dailySales.snapshot(nowMilliseconds: createdAt)
         let budgets = self.budgets.snapshot()
         let funds = self.funds.snapshot()
+        let listed = request.listedOnDoNotCall == true
         let slot = self.buyers.candidates(tenantID: tenantID, campaignType: request.campaignType, state: request.state)
         // Borrowed through a pointer, never copied: a Buyer copy retains a dozen fields, and a slot
         // may hold thousands. Only the buyers that appear in the answer or the outcomes are read whole.
@@ -116,14 +123,16 @@ public struct Auctioneer: Sendable {
                     outcomes.append(BuyerOutcome(buyerID: buyer.pointee.id, buyerName: buyer.pointee.name, result: .noBid(reason, detail: nil)))
                 } else if isStatic && staticKept >= Auction.defaultMaxBids && buyer.pointee.maxPriceCents >= floor {
                     staticOutranked += 1
-                } else if !Self.funds(
-                    budgets.verdict(
-                        buyerID: buyer.pointee.id, campaignType: request.campaignType, state: request.state,
-                        // Static buyers need their price; a real-time bidder is not asked when nothing is left at all.
-                        priceCents: isStatic ? buyer.pointee.maxPriceCents : 1, nowMilliseconds: createdAt
-                    )
-                ) || !funds.canPay(buyerID: buyer.pointee.id, priceCents: isStatic ? buyer.pointee.maxPriceCents : 1) {
-                    outcomes.append(BuyerOutcome(buyerID: buyer.pointee.id, buyerName: buyer.pointee.name, result: .noBid(.budget, detail: nil)))
+                } else if case let verdict = budgets.verdict(
+                    buyerID: buyer.pointee.id, campaignType: request.campaignType, state: request.state,
+                    // Static buyers need their price; a real-time bidder is not asked when nothing is left at all.
+                    priceCents: isStatic ? buyer.pointee.maxPriceCents : 1, nowMilliseconds: createdAt, listedOnDoNotCall: listed
+                ), verdict == .exhausted || verdict == .refusesListedLead
+                    || !funds.canPay(buyerID: buyer.pointee.id, priceCents: isStatic ? buyer.pointee.maxPriceCents : 1)
+                {
+                    let refusal: BuyerOutcome.Result =
+                        verdict == .refusesListedLead ? .noBid(.dnc, detail: Self.listedLeadRefusedByCampaigns) : .noBid(.budget, detail: nil)
+                    outcomes.append(BuyerOutcome(buyerID: buyer.pointee.id, buyerName: buyer.pointee.name, result: refusal))
                 } else if !isStatic {
                     bidders.append(buyer.pointee)
                 } else {
@@ -150,22 +159,14 @@ public struct Auctioneer: Sendable {
         )
     }
 
-    /// Whether the buyer's campaigns can pay `priceCents` for this lead (always, without campaigns).
-    private func funds(_ buyer: Buyer, request: PingRequest, priceCents: Int64, now: Int64) -> Bool {
-        Self.funds(
-            self.budgets.verdict(
-                buyerID: buyer.id, campaignType: request.campaignType, state: request.state, priceCents: priceCents, nowMilliseconds: now
-            )
-        )
-    }
-
-    private static func funds(_ verdict: CampaignBudgets.Verdict) -> Bool { verdict != .exhausted }
+    static let listedLeadRefusedByCampaigns = "the lead is on a do-not-call list and every campaign that could fund it requires clean leads"
 
     /// Why a buyer in the slot cannot bid on this lead at all, before anyone is asked.
     static func ineligibility(of buyer: UnsafePointer<Buyer>, for request: PingRequest, soldToday: DailySales.Snapshot) -> NoBidReason? {
         if buyer.pointee.status != .active { return .paused }
         if buyer.pointee.zipCodes != nil && !buyer.pointee.accepts(zipCode: request.zipCode) { return .filteredZip }
         if let cap = buyer.pointee.dailyCap, soldToday[buyer.pointee.id] >= cap { return .dailyCap }
+        if buyer.pointee.requireDNCClear && request.listedOnDoNotCall == true { return .dnc }
         return nil
     }
 

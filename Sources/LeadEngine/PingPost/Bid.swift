@@ -34,6 +34,9 @@ public enum NoBidReason: String, Sendable, Equatable, CaseIterable {
     case dailyCap = "daily_cap"
     /// The buyer's budget cannot pay its bid.
     case budget
+    /// The lead is on a do-not-call list and the buyer (or every campaign that could fund it)
+    /// requires clean leads. Only routing knows the phone: an anonymous ping never gets this.
+    case dnc
     /// The bid endpoint did not answer within the buyer's timeout or the seller's deadline.
     case timeout
     /// The bid endpoint could not be reached (refused, reset, DNS).

@@ -10,8 +10,15 @@ public struct PingRequest: Sendable, Equatable {
     public var zipCode: String
     public var source: String
     public var tmaxMilliseconds: Int
+    /// Whether the lead is on a do-not-call list: nil for a seller's anonymous ping, known when
+    /// the engine routes a lead it holds whole (inbound).
+    public var listedOnDoNotCall: Bool?
 
-    public init(campaignType: CampaignType, state: String, zipCode: String, source: String, tmaxMilliseconds: Int = PingRequest.defaultTmaxMilliseconds) {
+    public init(
+        campaignType: CampaignType, state: String, zipCode: String, source: String, tmaxMilliseconds: Int = PingRequest.defaultTmaxMilliseconds,
+        listedOnDoNotCall: Bool? = nil
+    ) {
+        self.listedOnDoNotCall = listedOnDoNotCall
         self.campaignType = campaignType
         self.state = state
         self.zipCode = zipCode

@@ -207,6 +207,9 @@ public enum PostRejection: Error, Sendable, Equatable {
     case budgetExhausted
     /// The buyer's balance (prepaid, or invoiced at its credit limit) cannot pay the bid.
     case insufficientFunds
+    /// The lead's phone is on these do-not-call lists and the buyer, or every campaign that could
+    /// fund the sale, requires clean leads.
+    case doNotCallListed(lists: [String])
 }
 
 extension PingShard {

@@ -17,6 +17,9 @@ public struct SaleRecord: Sendable {
     /// False when the lead is already stored (an inbound lead being routed): the sale marks it
     /// sold instead of inserting it, and its certificate is the one made at intake.
     public var leadIsNew: Bool
+    /// The do-not-call look-up made for a new lead, recorded with it (an inbound lead's was
+    /// recorded at intake).
+    public var doNotCall: DoNotCallMatch?
 
     public init(
         ping: Ping, lead: Lead, certificate: ConsentCertificate?, saleID: String, campaignID: String? = nil, priceCents: Int64,

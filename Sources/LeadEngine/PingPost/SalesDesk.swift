@@ -39,14 +39,16 @@ public struct SalesDesk: Sendable {
     let identifiers: any IdentifierSource
     let sharing: SharedSaleLimits
     let funds: BuyerFunds
+    let doNotCall: any DoNotCallLookup
 
     public init(
         book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
         dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey,
         clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits(),
-        funds: BuyerFunds = BuyerFunds()
+        funds: BuyerFunds = BuyerFunds(), doNotCall: any DoNotCallLookup
     ) {
         self.funds = funds
+        self.doNotCall = doNotCall
         self.book = book
         self.pings = pings
         self.repository = repository
@@ -60,16 +62,23 @@ public struct SalesDesk: Sendable {
         self.sharing = sharing
     }
 
+    /// Sells the posted lead to the buyer. Its phone is looked up on the do-not-call lists first:
+    /// the answer is recorded on the lead, and a listed lead does not sell to a buyer requiring clean ones.
     public func post(_ request: PostRequest, tenantID: String) async throws -> PostReceipt {
-        try await self.sell(pingID: request.pingID, buyerID: request.buyerID, contact: request.contact, tenantID: tenantID) { ping, bid, now in
-            self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+        let doNotCall = try await self.doNotCall.match(phone: request.contact.phone, state: request.contact.state, tenantID: tenantID)
+        return try await self.sell(
+            pingID: request.pingID, buyerID: request.buyerID, contact: request.contact, tenantID: tenantID, doNotCall: doNotCall
+        ) { ping, bid, now in
+            var sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+            sale.doNotCall = doNotCall
+            return sale
         }
     }
 
-    /// Sells an inbound lead, already stored as `qualified` with its certificate, to a bidder on
-    /// the ping its routing auction made.
-    public func sell(inbound lead: Lead, pingID: String, buyerID: String) async throws -> PostReceipt {
-        try await self.sell(pingID: pingID, buyerID: buyerID, contact: lead.contact, tenantID: lead.tenantID) { ping, bid, now in
+    /// Sells an inbound lead, already stored as `qualified` with its certificate and its
+    /// do-not-call look-up, to a bidder on the ping its routing auction made.
+    public func sell(inbound lead: Lead, doNotCall: DoNotCallMatch, pingID: String, buyerID: String) async throws -> PostReceipt {
+        try await self.sell(pingID: pingID, buyerID: buyerID, contact: lead.contact, tenantID: lead.tenantID, doNotCall: doNotCall) { ping, bid, now in
             var sold = lead
             sold.pingID = ping.id
             sold.buyerID = bid.buyerID
@@ -85,11 +94,12 @@ public struct SalesDesk: Sendable {
         }
     }
 
-    /// Claims the bid in the ping book, reserves the daily cap, campaign budget and buyer funds,
-    /// commits the sale durably, then tries the delivery once. Every reservation is undone if the
-    /// sale does not commit.
+    /// Claims the bid in the ping book, checks the buyer takes a lead with this do-not-call
+    /// status, reserves the daily cap, campaign budget and buyer funds, commits the sale durably,
+    /// then tries the delivery once. Every reservation is undone if the sale does not commit.
     private func sell(
-        pingID: String, buyerID: String, contact: LeadContact, tenantID: String, makeSale: (Ping, Bid, Int64) -> SaleRecord
+        pingID: String, buyerID: String, contact: LeadContact, tenantID: String, doNotCall: DoNotCallMatch,
+        makeSale: (Ping, Bid, Int64) -> SaleRecord
     ) async throws -> PostReceipt {
         let now = self.clock.nowMilliseconds()
         let claim = await self.book.claim(
@@ -117,16 +127,22 @@ public struct SalesDesk: Sendable {
         }
         // The cap is checked again here: the ping may have been answered before today's last sale.
         let buyer = self.buyers.buyer(id: bid.buyerID)
+        if doNotCall.listed, buyer?.requireDNCClear == true {
+            throw await abandon(PostRejection.doNotCallListed(lists: doNotCall.listsHolding))
+        }
         guard self.dailySales.reserve(buyerID: bid.buyerID, cap: buyer?.dailyCap, timeZone: buyer?.timeZone ?? "UTC", nowMilliseconds: now) else {
             throw await abandon(PostRejection.dailyCapReached)
         }
         undo.append { self.dailySales.release(buyerID: bid.buyerID, nowMilliseconds: now) }
         let campaignID: String?
         switch self.budgets.reserve(
-            buyerID: bid.buyerID, campaignType: ping.request.campaignType, state: ping.request.state, priceCents: bid.bidCents, nowMilliseconds: now
+            buyerID: bid.buyerID, campaignType: ping.request.campaignType, state: ping.request.state, priceCents: bid.bidCents, nowMilliseconds: now,
+            listedOnDoNotCall: doNotCall.listed
         ) {
         case .exhausted:
             throw await abandon(PostRejection.budgetExhausted)
+        case .refusesListedLead:
+            throw await abandon(PostRejection.doNotCallListed(lists: doNotCall.listsHolding))
         case .funded(let id):
             campaignID = id
             undo.append { self.budgets.release(campaignID: id, priceCents: bid.bidCents, nowMilliseconds: now) }

@@ -368,6 +368,14 @@ enum LeadSchema {
                 """)
         }
 
+        // Buyers and the campaigns that fund them may refuse leads on a do-not-call list.
+        migrator.registerMigration("2026-11-29 do-not-call enforcement") { db in
+            try db.execute(sql: """
+                ALTER TABLE buyers ADD COLUMN require_dnc_clear INTEGER NOT NULL DEFAULT 0 CHECK (require_dnc_clear IN (0, 1));
+                ALTER TABLE campaigns ADD COLUMN require_dnc_clear INTEGER NOT NULL DEFAULT 0 CHECK (require_dnc_clear IN (0, 1));
+                """)
+        }
+
         return migrator
     }
 }

@@ -15,8 +15,8 @@ public struct SQLiteBuyerRepository: BuyerRepository {
                 sql: """
                     INSERT INTO buyers (id, tenant_id, name, campaign_types, states, max_price_cents, webhook_url, webhook_secret,
                         bid_url, bid_timeout_ms, exclusivity, zip_codes, daily_cap, time_zone, status, revision, created_at, updated_at,
-                        billing_mode, credit_limit_cents, return_window_hours, max_return_percent)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        billing_mode, credit_limit_cents, return_window_hours, max_return_percent, require_dnc_clear)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(Self.columnValues(buyer))
             )
@@ -36,7 +36,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
                         bid_url = ?, bid_timeout_ms = ?, exclusivity = ?, zip_codes = ?, daily_cap = ?, time_zone = ?, status = ?,
                         revision = ?,
                         created_at = ?, updated_at = ?,
-                        billing_mode = ?, credit_limit_cents = ?, return_window_hours = ?, max_return_percent = ?
+                        billing_mode = ?, credit_limit_cents = ?, return_window_hours = ?, max_return_percent = ?, require_dnc_clear = ?
                     WHERE id = ? AND tenant_id = ?
                     """,
                 arguments: StatementArguments(Self.columnValues(buyer).dropFirst(2)) + [buyer.id, buyer.tenantID]
@@ -115,6 +115,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             buyer.exclusivity.rawValue, buyer.zipCodes.map(ColumnCoding.json), buyer.dailyCap, buyer.timeZone, buyer.status.rawValue, buyer.revision,
             ColumnCoding.milliseconds(buyer.createdAt), ColumnCoding.milliseconds(buyer.updatedAt),
             buyer.billing.mode.rawValue, buyer.billing.creditLimitCents, buyer.billing.returnWindowHours, buyer.billing.maxReturnPercent,
+            buyer.requireDNCClear,
         ]
     }
 
@@ -137,7 +138,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
             bidTimeoutMilliseconds: row["bid_timeout_ms"], exclusivity: try row.required(Exclusivity.self, "exclusivity", table: "buyers"),
             zipCodes: try (row["zip_codes"] as String?).map(ColumnCoding.strings(fromJSON:)), dailyCap: row["daily_cap"],
             timeZone: row["time_zone"], billing: try Self.billingTerms(from: row),
-            status: try row.required(BuyerStatus.self, "status", table: "buyers"), revision: row["revision"],
+            requireDNCClear: row["require_dnc_clear"], status: try row.required(BuyerStatus.self, "status", table: "buyers"), revision: row["revision"],
             createdAt: ColumnCoding.date(row["created_at"]), updatedAt: ColumnCoding.date(row["updated_at"])
         )
     }

@@ -14,8 +14,8 @@ public struct SQLiteCampaignRepository: CampaignRepository {
             try db.execute(
                 sql: """
                     INSERT INTO campaigns (id, tenant_id, name, campaign_type, states, budget_cents, max_leads_per_day,
-                        delivery_webhook, buyer_id, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        delivery_webhook, buyer_id, status, created_at, updated_at, require_dnc_clear)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(Self.columnValues(campaign))
             )
@@ -31,7 +31,7 @@ public struct SQLiteCampaignRepository: CampaignRepository {
             try db.execute(
                 sql: """
                     UPDATE campaigns SET name = ?, campaign_type = ?, states = ?, budget_cents = ?, max_leads_per_day = ?,
-                        delivery_webhook = ?, buyer_id = ?, status = ?, created_at = ?, updated_at = ?
+                        delivery_webhook = ?, buyer_id = ?, status = ?, created_at = ?, updated_at = ?, require_dnc_clear = ?
                     WHERE id = ? AND tenant_id = ?
                     """,
                 arguments: StatementArguments(Self.columnValues(campaign).dropFirst(2)) + [campaign.id, campaign.tenantID]
@@ -104,7 +104,7 @@ public struct SQLiteCampaignRepository: CampaignRepository {
         [
             campaign.id, campaign.tenantID, campaign.name, campaign.campaignType.rawValue, ColumnCoding.json(campaign.states),
             campaign.budgetCents, campaign.maxLeadsPerDay, campaign.deliveryWebhook, campaign.buyerID, campaign.status.rawValue,
-            ColumnCoding.milliseconds(campaign.createdAt), ColumnCoding.milliseconds(campaign.updatedAt),
+            ColumnCoding.milliseconds(campaign.createdAt), ColumnCoding.milliseconds(campaign.updatedAt), campaign.requireDNCClear,
         ]
     }
 
@@ -114,7 +114,7 @@ public struct SQLiteCampaignRepository: CampaignRepository {
             campaignType: try row.required(CampaignType.self, "campaign_type", table: "campaigns"),
             states: try ColumnCoding.strings(fromJSON: row["states"]), budgetCents: row["budget_cents"],
             maxLeadsPerDay: row["max_leads_per_day"], deliveryWebhook: row["delivery_webhook"], buyerID: row["buyer_id"],
-            status: try row.required(CampaignStatus.self, "status", table: "campaigns"),
+            requireDNCClear: row["require_dnc_clear"], status: try row.required(CampaignStatus.self, "status", table: "campaigns"),
             createdAt: ColumnCoding.date(row["created_at"]), updatedAt: ColumnCoding.date(row["updated_at"])
         )
     }

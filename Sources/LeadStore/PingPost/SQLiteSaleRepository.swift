@@ -27,13 +27,12 @@ public struct SQLiteSaleRepository: SaleRepository {
         if sale.leadIsNew {
             try LeadRows.insert(lead, db)
             if let certificate = sale.certificate { try Self.insert(certificate, db) }
-            try LeadRows.insert(
-                [
-                    LeadEvent(.received, detail: ["origin": "post", "ping_id": .string(sale.ping.id)], at: at),
-                    LeadEvent(.consentCertified, detail: ["certificate_id": .optional(lead.consentCertificateID)], at: at),
-                ],
-                leadID: lead.id, db
-            )
+            var events = [
+                LeadEvent(.received, detail: ["origin": "post", "ping_id": .string(sale.ping.id)], at: at),
+                LeadEvent(.consentCertified, detail: ["certificate_id": .optional(lead.consentCertificateID)], at: at),
+            ]
+            if let match = sale.doNotCall { events.append(.doNotCallChecked(match, at: at)) }
+            try LeadRows.insert(events, leadID: lead.id, db)
         } else {
             // An inbound lead stored at intake: it sells only if nothing moved it on meanwhile.
             try db.executeCached(
