@@ -1,11 +1,11 @@
-import AsyncHTTPClient
 import Foundation
 import LeadEngine
 import LeadOutbound
 import NIOCore
+import NIOSSL
 import Testing
 
-@Suite("The buyer bid protocol over HTTP")
+@Suite("The buyer bid protocol over HTTP, on keep-alive bid connections")
 struct HTTPBidRequesterTests {
     @Test(
         "answers are read strictly",
@@ -28,22 +28,29 @@ struct HTTPBidRequesterTests {
         #expect(HTTPBidRequester.parseAnswer(ByteBuffer(string: body)) == expected)
     }
 
+    static func buyer(_ url: String) -> Buyer {
+        Buyer(
+            id: "buyer_1", tenantID: "t", name: "Bidder", campaignTypes: [.solar], states: ["TX"], maxPriceCents: 100_000, webhookSecret: "whsec_test", bidURL: url,
+            createdAt: .now, updatedAt: .now
+        )
+    }
+
+    static let payload = BidRequestPayload(
+        pingID: "ping_1", campaignType: .solar, state: "TX", zipCode: "75001", source: "s", floorPriceCents: 0, expiresAtMilliseconds: 0,
+        tmaxMilliseconds: 300
+    )
+
+    static func bid(_ requester: HTTPBidRequester, _ url: String, timeout: Int = 2000) async -> BidAnswer {
+        await requester.requestBid(from: Self.buyer(url), payload: Self.payload, timeoutMilliseconds: timeout)
+    }
+
     @Test("a refused connection is unreachable, within the buyer's timeout")
     func refused() async throws {
-        let client = HTTPBidRequester.makeClient()
-        let requester = HTTPBidRequester(client: client)
-        let buyer = Buyer(
-            id: "buyer_1", tenantID: "t", name: "Down", campaignTypes: [.solar], states: ["TX"], maxPriceCents: 100,
-            bidURL: "http://127.0.0.1:1/bid", createdAt: .now, updatedAt: .now
-        )
-        let payload = BidRequestPayload(
-            pingID: "ping_1", campaignType: .solar, state: "TX", zipCode: "75001", source: "s", floorPriceCents: 0,
-            expiresAtMilliseconds: 0, tmaxMilliseconds: 300
-        )
+        let pool = BidConnectionPool()
         let started = ContinuousClock.now
-        let answer = await requester.requestBid(from: buyer, payload: payload, timeoutMilliseconds: 150)
+        let answer = await Self.bid(HTTPBidRequester(pool: pool), "http://127.0.0.1:1/bid", timeout: 150)
         let elapsed = ContinuousClock.now - started
-        try await client.shutdown()
+        await pool.shutdown()
         guard case .failed(let reason, _) = answer else {
             Issue.record("expected a failure, got \(answer)")
             return
@@ -51,4 +58,166 @@ struct HTTPBidRequesterTests {
         #expect(reason == .unreachable || reason == .timeout)
         #expect(elapsed < .milliseconds(150 + 1500), "a generous bound: the point is that it does not hang")
     }
+
+    @Test("every kind of answer; forty requests in a row share one connection")
+    func keepAlive() async throws {
+        let server = try await ScriptedBidServer.start()
+        let pool = BidConnectionPool()
+        let requester = HTTPBidRequester(pool: pool)
+        for index in 1...40 {
+            #expect(await Self.bid(requester, server.url("/bid/\(index)")) == .bid(cents: Int64(index), exclusivity: nil))
+        }
+        #expect(await Self.bid(requester, server.url("/pass")) == .declined)
+        #expect(await Self.bid(requester, server.url("/broken")) == .failed(.httpError, detail: "status 500"))
+        #expect(server.connectionCount == 1)
+        #expect(await pool.openConnections(to: server.url("/bid/1")) == 1)
+        // An answer too long to be a bid costs its connection.
+        #expect(await Self.bid(requester, server.url("/huge")) == .failed(.badResponse, detail: "answer longer than 16384 bytes"))
+        #expect(await Self.bid(requester, server.url("/bid/7")) == .bid(cents: 7, exclusivity: nil))
+        #expect(server.connectionCount == 2)
+        // `Connection: close` is honoured: the next request needs a new connection.
+        #expect(await Self.bid(requester, server.url("/close/3")) == .bid(cents: 3, exclusivity: nil))
+        #expect(await Self.bid(requester, server.url("/bid/4")) == .bid(cents: 4, exclusivity: nil))
+        #expect(server.connectionCount == 3)
+        await pool.shutdown()
+        #expect(await Self.bid(requester, server.url("/bid/5")) == .failed(.unreachable, detail: "the server is shutting down"))
+        await server.stop()
+    }
+
+    @Test("concurrent requests get their own answers over as many connections as they need")
+    func concurrent() async throws {
+        let server = try await ScriptedBidServer.start()
+        let pool = BidConnectionPool()
+        let requester = HTTPBidRequester(pool: pool)
+        let answers = await withTaskGroup(of: (Int, BidAnswer).self) { group in
+            for index in 1...30 {
+                group.addTask { (index, await Self.bid(requester, server.url("/late/20/\(index)"))) }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(answers.count == 30)
+        #expect(answers.allSatisfy { $0.value == .bid(cents: Int64($0.key), exclusivity: nil) })
+        #expect((2...30).contains(server.connectionCount))
+        await pool.shutdown()
+        await server.stop()
+    }
+
+    @Test("a late answer is a timeout; its connection is reused for the next request, which gets its own answer")
+    func lateAnswer() async throws {
+        let server = try await ScriptedBidServer.start()
+        let pool = BidConnectionPool()
+        let requester = HTTPBidRequester(pool: pool)
+        #expect(await Self.bid(requester, server.url("/bid/1")) == .bid(cents: 1, exclusivity: nil))
+        #expect(await Self.bid(requester, server.url("/late/300/2"), timeout: 50) == .failed(.timeout, detail: "no answer within 50 ms"))
+        // The connection is still waiting for the late answer: this one needs another.
+        #expect(await Self.bid(requester, server.url("/bid/3")) == .bid(cents: 3, exclusivity: nil))
+        #expect(server.connectionCount == 2)
+        try await Task.sleep(for: .milliseconds(500))
+        // The late answer came and was dropped; both connections are idle and nothing is stale.
+        for index in 4...6 {
+            #expect(await Self.bid(requester, server.url("/bid/\(index)")) == .bid(cents: Int64(index), exclusivity: nil))
+        }
+        #expect(server.connectionCount == 2)
+        await pool.shutdown()
+        await server.stop()
+    }
+
+    @Test("a bidder that never answers holds at most its connection cap, then is refused at once; cut-off requests close after the grace")
+    func silentBidder() async throws {
+        let server = try await ScriptedBidServer.start()
+        let pool = BidConnectionPool(maxConnectionsPerEndpoint: 2, lateAnswerGrace: .milliseconds(200))
+        let requester = HTTPBidRequester(pool: pool)
+        let waiting = (1...2).map { _ in Task { await Self.bid(requester, server.url("/silent"), timeout: 10_000) } }
+        try await Self.eventually { server.connectionCount == 2 && server.requestCount == 2 }
+        let started = ContinuousClock.now
+        let refused = await Self.bid(requester, server.url("/silent"), timeout: 10_000)
+        #expect(refused == .failed(.timeout, detail: "all 2 connections to the bid endpoint are still waiting for earlier answers"))
+        #expect(ContinuousClock.now - started < .seconds(5), "refused without waiting for its 10 s timeout")
+        #expect(server.connectionCount == 2)
+        // Cut off (as the auction cuts off bidders at its deadline), then closed after the grace.
+        for task in waiting { task.cancel() }
+        for task in waiting { #expect(await task.value == .failed(.timeout, detail: "cut off at the deadline")) }
+        try await Self.eventually { await pool.openConnections(to: server.url("/bid/1")) == 0 }
+        #expect(await Self.bid(requester, server.url("/bid/9")) == .bid(cents: 9, exclusivity: nil))
+        await pool.shutdown()
+        await server.stop()
+    }
+
+    /// Waits up to 5 s for a condition that the machine's load may delay.
+    static func eventually(_ condition: () async -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("not within 5 s", sourceLocation: sourceLocation)
+    }
+
+    @Test("a request cut off by its task's cancellation answers at once as a timeout")
+    func cancellation() async throws {
+        let server = try await ScriptedBidServer.start()
+        let pool = BidConnectionPool()
+        let requester = HTTPBidRequester(pool: pool)
+        let task = Task { await Self.bid(requester, server.url("/silent"), timeout: 5000) }
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        task.cancel()
+        #expect(await task.value == .failed(.timeout, detail: "cut off at the deadline"))
+        #expect(ContinuousClock.now - started < .milliseconds(1000))
+        await pool.shutdown()
+        await server.stop()
+    }
+
+    @Test("https: the endpoint's certificate is verified against the trust roots, and a bid comes back")
+    func tls() async throws {
+        let certificate = try NIOSSLCertificate(bytes: Array(TestCertificate.certificate.utf8), format: .pem)
+        let key = try NIOSSLPrivateKey(bytes: Array(TestCertificate.privateKey.utf8), format: .pem)
+        let serverContext = try NIOSSLContext(
+            configuration: .makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
+        )
+        let server = try await ScriptedBidServer.start(tls: serverContext)
+        var trusting = TLSConfiguration.makeClientConfiguration()
+        trusting.trustRoots = .certificates([certificate])
+        let pool = BidConnectionPool(tlsConfiguration: trusting)
+        let requester = HTTPBidRequester(pool: pool)
+        #expect(await Self.bid(requester, server.url("/bid/11", host: "localhost", scheme: "https")) == .bid(cents: 11, exclusivity: nil))
+        #expect(await Self.bid(requester, server.url("/bid/12", host: "localhost", scheme: "https")) == .bid(cents: 12, exclusivity: nil))
+        #expect(server.connectionCount == 1)
+        await pool.shutdown()
+
+        // The system's trust roots do not know this certificate: no bid, whatever the endpoint says.
+        let strict = BidConnectionPool()
+        guard case .failed(let reason, _) = await Self.bid(HTTPBidRequester(pool: strict), server.url("/bid/13", host: "localhost", scheme: "https")) else {
+            Issue.record("an untrusted certificate must not give a bid")
+            return
+        }
+        #expect(reason == .unreachable || reason == .badResponse)
+        await strict.shutdown()
+        await server.stop()
+    }
+}
+
+/// A self-signed certificate for `localhost` and 127.0.0.1 (P-256, valid until 2126), for the TLS test only.
+enum TestCertificate {
+    static let certificate = """
+        -----BEGIN CERTIFICATE-----
+        MIIBmjCCAUGgAwIBAgIUSKvl08wLw5v7Em73npUegPNWSn8wCgYIKoZIzj0EAwIw
+        FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNzAyMjcyMVoYDzIxMjYxMTAz
+        MDIyNzIxWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+        PQMBBwNCAASunnM90wqLk2oRef3alYRtyya7ONPnY8mUp3P5XBwHZMvQqehxfDO2
+        q5uw285PAdW5g/G6oSx5nVhVF6S9c6G3o28wbTAdBgNVHQ4EFgQUCz8X1B5CZUgv
+        eVow2pkTkPv+5hwwHwYDVR0jBBgwFoAUCz8X1B5CZUgveVow2pkTkPv+5hwwDwYD
+        VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
+        zj0EAwIDRwAwRAIgVQfU4nhpDmAkYqREZscPZkV7yZU79OHzWyUJYPMy0S0CICKS
+        2we98O3sRhGFEhCpsxTht2qZ0LmUYixUq7VPmEEK
+        -----END CERTIFICATE-----
+        """
+
+    static let privateKey = """
+        -----BEGIN PRIVATE KEY-----
+        MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgYxu1HFXl0RIkUEFQ
+        tgqcisqoUWXUPMaWX2kcWoULcFGhRANCAASunnM90wqLk2oRef3alYRtyya7ONPn
+        Y8mUp3P5XBwHZMvQqehxfDO2q5uw285PAdW5g/G6oSx5nVhVF6S9c6G3
+        -----END PRIVATE KEY-----
+        """
 }

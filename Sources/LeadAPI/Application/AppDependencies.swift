@@ -34,6 +34,8 @@ public struct AppDependencies: Sendable {
     public let outreach: OutreachCheck
     /// Pooled keep-alive connections to buyers' bid endpoints and webhooks; shut down after the server drains.
     public let outboundClient: HTTPClient
+    /// Keep-alive connections to buyers' bid endpoints; closed with the HTTP client.
+    public let bidConnections: BidConnectionPool
     public let metrics: PrometheusCollectorRegistry
     let routeRecorders: RouteRecorders
     /// The server's event loops; ping book shard `i` runs on loop `i`, so code on a loop reaches its shard without a hop.
@@ -57,7 +59,8 @@ public struct AppDependencies: Sendable {
         let budgets = CampaignBudgets()
         let sharing = SharedSaleLimits()
         let funds = BuyerFunds()
-        let outboundClient = HTTPBidRequester.makeClient()
+        let outboundClient = HTTPLeadDeliverer.makeClient()
+        let bidConnections = BidConnectionPool()
         let saleRepository = SQLiteSaleRepository(database: database)
         let signingKey: CertificateSigningKey
         do {
@@ -69,7 +72,7 @@ public struct AppDependencies: Sendable {
         let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock)
         let auctioneer = Auctioneer(
             buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets, funds: funds,
-            bidRequester: HTTPBidRequester(client: outboundClient), clock: clock
+            bidRequester: HTTPBidRequester(pool: bidConnections), clock: clock
         )
         let courier = Courier(repository: saleRepository, deliverer: HTTPLeadDeliverer(client: outboundClient), buyers: buyerIndex, clock: clock)
         let stateRules = StateRuleBook.shipped
@@ -111,6 +114,7 @@ public struct AppDependencies: Sendable {
             doNotCallStore: doNotCallStore,
             outreach: OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock),
             outboundClient: outboundClient,
+            bidConnections: bidConnections,
             metrics: metrics,
             routeRecorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: metrics)),
             eventLoops: eventLoops
@@ -137,5 +141,6 @@ public struct AppDependencies: Sendable {
     public func shutdown() async {
         _ = try? await self.pings.flushJournal()
         try? await self.outboundClient.shutdown()
+        await self.bidConnections.shutdown()
     }
 }

@@ -20,10 +20,10 @@ public func buildApplication(
         logger: logger
     )
     // Shut down in reverse: the server drains, the refresher and sweeper stop, the journal makes
-    // its last flush, the HTTP client closes, then the store.
+    // its last flush, the outbound connections close, then the store.
     app.addServices(
         StoreShutdownService(database: dependencies.database, logger: logger),
-        HTTPClientShutdownService(client: dependencies.outboundClient, logger: logger),
+        OutboundShutdownService(client: dependencies.outboundClient, bidConnections: dependencies.bidConnections, logger: logger),
         PingJournalService(pings: dependencies.pings, logger: logger),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),

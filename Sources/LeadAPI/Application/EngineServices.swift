@@ -1,6 +1,7 @@
 import AsyncAlgorithms
 import AsyncHTTPClient
 import LeadEngine
+import LeadOutbound
 import LeadStore
 import Logging
 import ServiceLifecycle
@@ -79,13 +80,15 @@ struct PingExpiryService: Service {
     }
 }
 
-/// Owns the outbound HTTP client: shuts it down once the server has drained.
-struct HTTPClientShutdownService: Service {
+/// Closes the outbound connections (delivery client and bid endpoint pool) once the server has drained.
+struct OutboundShutdownService: Service {
     let client: HTTPClient
+    let bidConnections: BidConnectionPool
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
+        await self.bidConnections.shutdown()
         do {
             try await self.client.shutdown()
         } catch {

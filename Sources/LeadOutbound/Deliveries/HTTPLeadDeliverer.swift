@@ -13,6 +13,19 @@ public struct HTTPLeadDeliverer: LeadDeliverer {
         self.client = client
     }
 
+    /// A client for deliveries: pooled keep-alive connections, no redirects (a webhook that
+    /// redirects is misconfigured, and following it would leave the buyer's host).
+    public static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(2), read: .seconds(2)),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        )
+        configuration.decompression = .disabled
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     public func deliver(_ delivery: Delivery, secret: String?, timeoutMilliseconds: Int, nowMilliseconds: Int64) async -> DeliveryAttempt {
         let started = ContinuousClock.now
         func attempt(status: Int?, error: String?) -> DeliveryAttempt {

@@ -6,58 +6,38 @@ import NIOHTTP1
 
 /// The buyer bid protocol over HTTP: a signed JSON POST to the buyer's `bid_url`, answered with
 /// `{"bid_cents": N, "exclusivity": …}`, 204, or `{"bid_cents": 0}`. Every failure becomes a typed
-/// no-bid answer; nothing here throws.
+/// no-bid answer; nothing here throws. Requests go over `BidConnectionPool`'s keep-alive
+/// connections, never redirected (a bid endpoint that redirects is misconfigured, and following it
+/// would leave the buyer's host).
 public struct HTTPBidRequester: BidRequester {
     /// A bid answer is a few bytes; anything longer is not one.
     static let maxAnswerBytes = 16 * 1024
 
-    let client: HTTPClient
+    let pool: BidConnectionPool
 
-    public init(client: HTTPClient) {
-        self.client = client
-    }
-
-    /// A client tuned for bid calls: pooled keep-alive connections, no redirects (a bid endpoint that
-    /// redirects is misconfigured, and following it would leave the buyer's host).
-    public static func makeClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(2), read: .seconds(2)),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        )
-        configuration.decompression = .disabled
-        configuration.httpVersion = .http1Only
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    public init(pool: BidConnectionPool) {
+        self.pool = pool
     }
 
     public func requestBid(from buyer: Buyer, payload: BidRequestPayload, timeoutMilliseconds: Int) async -> BidAnswer {
         guard let url = buyer.bidURL else { return .failed(.unreachable, detail: "no bid_url") }
         let body = payload.json()
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers = [
-            "Content-Type": "application/json",
-            "User-Agent": "ezleeds-bidder/1",
-            "X-EZLeeds-Ping-Id": payload.pingID,
-        ]
-        if let secret = buyer.webhookSecret {
-            request.headers.add(name: "X-EZLeeds-Signature", value: WebhookSignature.ezleeds(body: body, secret: secret))
-        }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await self.client.execute(request, timeout: .milliseconds(Int64(timeoutMilliseconds)))
-            switch response.status.code {
-            case 204:
-                return .declined
-            case 200:
-                let answer = try await response.body.collect(upTo: Self.maxAnswerBytes)
-                return Self.parseAnswer(answer)
-            default:
-                return .failed(.httpError, detail: "status \(response.status.code)")
-            }
-        } catch {
-            return Self.classify(error)
-        }
+        let signature = buyer.webhookSecret.map { WebhookSignature.ezleeds(body: body, secret: $0) }
+        return await self.pool.exchange(
+            url: url,
+            head: { target in
+                var headers = HTTPHeaders()
+                headers.reserveCapacity(7)
+                headers.add(name: "Host", value: target.hostHeader)
+                headers.add(name: "Content-Type", value: "application/json")
+                headers.add(name: "Content-Length", value: String(body.count))
+                headers.add(name: "User-Agent", value: "ezleeds-bidder/1")
+                headers.add(name: "X-EZLeeds-Ping-Id", value: payload.pingID)
+                if let signature { headers.add(name: "X-EZLeeds-Signature", value: signature) }
+                return HTTPRequestHead(version: .http1_1, method: .POST, uri: target.path, headers: headers)
+            },
+            body: ByteBuffer(bytes: body), timeout: .milliseconds(Int64(timeoutMilliseconds))
+        )
     }
 
     /// Reads a 200 answer. Anything but an object with a non-negative integer `bid_cents` (and,
@@ -77,17 +57,5 @@ public struct HTTPBidRequester: BidRequester {
         default: return .failed(.badResponse, detail: "exclusivity must be shared or exclusive")
         }
         return cents == 0 ? .declined : .bid(cents: cents, exclusivity: exclusivity)
-    }
-
-    static func classify(_ error: any Error) -> BidAnswer {
-        if error is CancellationError { return .failed(.timeout, detail: "cut off at the deadline") }
-        if let error = error as? HTTPClientError {
-            let timeouts: [HTTPClientError] = [.deadlineExceeded, .readTimeout, .connectTimeout, .cancelled, .writeTimeout]
-            if timeouts.contains(error) { return .failed(.timeout, detail: "\(error)") }
-            if error == .bodyLengthMismatch || error == .invalidProxyResponse { return .failed(.badResponse, detail: "\(error)") }
-            return .failed(.unreachable, detail: "\(error)")
-        }
-        if error is NIOTooManyBytesError { return .failed(.badResponse, detail: "answer longer than \(Self.maxAnswerBytes) bytes") }
-        return .failed(.unreachable, detail: "\(error)")
     }
 }

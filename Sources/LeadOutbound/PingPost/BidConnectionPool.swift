@@ -1,0 +1,465 @@
+import Foundation
+import LeadEngine
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// Keep-alive HTTP/1.1 connections to buyers' bid endpoints: a small pool per endpoint (scheme,
+/// host and port), each pool and its connections on one event loop.
+///
+/// Built for the ping path, where every real-time ping asks every bidder under a deadline of a few
+/// hundred milliseconds: a request on a warm connection is one write and one read on the loop, with
+/// no work beyond the caller's single await. A bidder that stops answering is bounded: a request cut
+/// off at its deadline keeps its connection for a grace period (a late answer is read and dropped,
+/// and the connection is reused), and an endpoint whose connections are all still waiting gets no
+/// new one past `maxConnectionsPerEndpoint`; its requests time out at once instead.
+public final class BidConnectionPool: Sendable {
+    public static let defaultMaxConnectionsPerEndpoint = 64
+    /// How long a connection whose request was cut off may still bring its late answer before it is closed.
+    public static let defaultLateAnswerGrace: TimeAmount = .seconds(2)
+    /// Idle connections older than this are closed by the sweep.
+    static let idleTimeout: TimeAmount = .seconds(60)
+    static let connectTimeout: TimeAmount = .seconds(2)
+
+    let group: any EventLoopGroup
+    let maxConnectionsPerEndpoint: Int
+    let lateAnswerGrace: TimeAmount
+    private let tlsConfiguration: TLSConfiguration
+    /// Made on the first https endpoint: loading the trust roots takes milliseconds.
+    private let tlsContext = Mutex<Result<NIOSSLContext, any Error>?>(nil)
+    private let state = Mutex(PoolState())
+
+    struct PoolState: Sendable {
+        var endpoints: [BidOrigin: EndpointConnections] = [:]
+        /// Parsed bid URLs; bounded, as buyers come and go.
+        var targets: [String: BidTarget] = [:]
+        var closed = false
+    }
+
+    public init(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, maxConnectionsPerEndpoint: Int = BidConnectionPool.defaultMaxConnectionsPerEndpoint,
+        lateAnswerGrace: TimeAmount = BidConnectionPool.defaultLateAnswerGrace, tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
+    ) {
+        precondition(maxConnectionsPerEndpoint > 0)
+        self.lateAnswerGrace = lateAnswerGrace
+        self.group = group
+        self.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint
+        self.tlsConfiguration = tlsConfiguration
+    }
+
+    /// Sends one request and reads its answer, within `timeout` from now (connecting included).
+    func exchange(url: String, head: (BidTarget) -> HTTPRequestHead, body: ByteBuffer, timeout: TimeAmount) async -> BidAnswer {
+        guard let target = self.target(for: url) else { return .failed(.unreachable, detail: "bid_url is not an http or https URL") }
+        let endpoint: EndpointConnections
+        switch self.endpoint(for: target.origin) {
+        case .success(let found): endpoint = found
+        case .failure(let refusal): return refusal.answer
+        }
+        let exchange = BidExchange(loop: endpoint.loop, timeoutMilliseconds: timeout.nanoseconds / 1_000_000)
+        let request = BidRequest(head: head(target), body: body)
+        endpoint.loop.execute { endpoint.start(exchange, request: request, timeout: timeout) }
+        return await withTaskCancellationHandler {
+            (try? await exchange.promise.futureResult.get()) ?? .failed(.unreachable, detail: "the request failed")
+        } onCancel: {
+            exchange.complete(.failed(.timeout, detail: "cut off at the deadline"))
+            endpoint.loop.execute { endpoint.cutOff(exchange) }
+        }
+    }
+
+    /// Closes every connection; later requests answer `unreachable`.
+    public func shutdown() async {
+        let endpoints = self.state.withLock { state in
+            state.closed = true
+            return Array(state.endpoints.values)
+        }
+        for endpoint in endpoints {
+            try? await endpoint.loop.flatSubmit { endpoint.close() }.get()
+        }
+    }
+
+    /// The connections open to the endpoint of a bid URL, idle or busy.
+    public func openConnections(to url: String) async -> Int {
+        guard let target = self.target(for: url), let endpoint = self.state.withLock({ $0.endpoints[target.origin] }) else { return 0 }
+        return (try? await endpoint.loop.submit { endpoint.openCount }.get()) ?? 0
+    }
+
+    private func target(for url: String) -> BidTarget? {
+        if let known = self.state.withLock({ $0.targets[url] }) { return known }
+        guard let parsed = BidTarget(url: url) else { return nil }
+        self.state.withLock { state in
+            if state.targets.count >= 10_000 { state.targets.removeAll(keepingCapacity: true) }
+            state.targets[url] = parsed
+        }
+        return parsed
+    }
+
+    private func endpoint(for origin: BidOrigin) -> Result<EndpointConnections, BidAnswerFailure> {
+        var context: NIOSSLContext?
+        if origin.useTLS {
+            switch self.sslContext() {
+            case .success(let made): context = made
+            case .failure(let error): return .failure(BidAnswerFailure(answer: .failed(.unreachable, detail: "TLS is not available: \(error)")))
+            }
+        }
+        return self.state.withLock { state in
+            if state.closed { return .failure(BidAnswerFailure(answer: .failed(.unreachable, detail: "the server is shutting down"))) }
+            if let endpoint = state.endpoints[origin] { return .success(endpoint) }
+            let endpoint = EndpointConnections(
+                origin: origin, loop: self.group.next(), tls: context, maxConnections: self.maxConnectionsPerEndpoint,
+                lateAnswerGrace: self.lateAnswerGrace
+            )
+            state.endpoints[origin] = endpoint
+            return .success(endpoint)
+        }
+    }
+
+    private func sslContext() -> Result<NIOSSLContext, any Error> {
+        self.tlsContext.withLock { cached in
+            if let cached { return cached }
+            let made = Result { try NIOSSLContext(configuration: self.tlsConfiguration) }
+            cached = made
+            return made
+        }
+    }
+}
+
+/// A refusal decided before any connection: carried as an error so `Result` can hold it.
+struct BidAnswerFailure: Error {
+    var answer: BidAnswer
+}
+
+/// Where connections go: one pool per scheme, host and port.
+struct BidOrigin: Hashable, Sendable {
+    var host: String
+    var port: Int
+    var useTLS: Bool
+}
+
+/// A parsed bid URL: its origin, the request target (path and query) and the Host header.
+struct BidTarget: Sendable {
+    var origin: BidOrigin
+    var path: String
+    var hostHeader: String
+
+    init?(url: String) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        else { return nil }
+        let useTLS = scheme == "https"
+        let defaultPort = useTLS ? 443 : 80
+        let port = components.port ?? defaultPort
+        // An IPv6 literal keeps its brackets in the Host header, not in the address to connect to.
+        let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        self.origin = BidOrigin(host: bareHost, port: port, useTLS: useTLS)
+        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        self.path = path + query
+        let hostForHeader = bareHost.contains(":") ? "[\(bareHost)]" : bareHost
+        self.hostHeader = port == defaultPort ? hostForHeader : "\(hostForHeader):\(port)"
+    }
+}
+
+struct BidRequest: Sendable {
+    var head: HTTPRequestHead
+    var body: ByteBuffer
+}
+
+/// One request's answer, completed once: by the response, a failure, the timeout or cancellation,
+/// whichever comes first, from any thread.
+final class BidExchange: Sendable {
+    let promise: EventLoopPromise<BidAnswer>
+    let timeoutMilliseconds: Int64
+    private let completed = Atomic(false)
+    /// The request on its endpoint's loop, once started there.
+    let pending: NIOLoopBoundBox<PendingBid?>
+
+    init(loop: any EventLoop, timeoutMilliseconds: Int64) {
+        self.promise = loop.makePromise()
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.pending = .makeEmptyBox(valueType: PendingBid.self, eventLoop: loop)
+    }
+
+    func complete(_ answer: BidAnswer) {
+        if self.completed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
+            self.promise.succeed(answer)
+        }
+    }
+
+    var isComplete: Bool { self.completed.load(ordering: .acquiring) }
+}
+
+/// One endpoint's connections. Everything but the constants is touched on `loop` only.
+final class EndpointConnections: Sendable {
+    let origin: BidOrigin
+    let loop: any EventLoop
+    let tls: NIOSSLContext?
+    let maxConnections: Int
+    let lateAnswerGrace: TimeAmount
+    private let state: NIOLoopBoundBox<State>
+
+    struct State {
+        /// Most recently used last: reuse takes the warmest, the sweep closes the coldest.
+        var idle: [BidConnection] = []
+        var open = 0
+        var closed = false
+        var sweep: RepeatedTask?
+    }
+
+    init(origin: BidOrigin, loop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, lateAnswerGrace: TimeAmount) {
+        self.lateAnswerGrace = lateAnswerGrace
+        self.origin = origin
+        self.loop = loop
+        self.tls = tls
+        self.maxConnections = maxConnections
+        self.state = .makeBoxSendingValue(State(), eventLoop: loop)
+    }
+
+    var openCount: Int { self.state.value.open }
+
+    /// Sends the request on an idle connection, or a new one; answers at once when neither is possible.
+    func start(_ exchange: BidExchange, request: BidRequest, timeout: TimeAmount) {
+        if self.state.value.sweep == nil, !self.state.value.closed {
+            self.state.value.sweep = self.loop.scheduleRepeatedTask(initialDelay: Self.sweepInterval, delay: Self.sweepInterval) { [self] _ in
+                self.closeIdle(olderThan: .now() - BidConnectionPool.idleTimeout)
+            }
+        }
+        let pending = PendingBid(exchange: exchange, request: request)
+        exchange.pending.value = pending
+        if exchange.isComplete { return }  // cut off before it started
+        pending.timer = self.loop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+            exchange.complete(.failed(.timeout, detail: "no answer within \(exchange.timeoutMilliseconds) ms"))
+            self.giveUp(on: pending)
+        }
+        while let connection = self.state.value.idle.popLast() {
+            if connection.isUsable {
+                connection.send(pending)
+                return
+            }
+        }
+        guard !self.state.value.closed else {
+            pending.finish(.failed(.unreachable, detail: "the server is shutting down"))
+            return
+        }
+        guard self.state.value.open < self.maxConnections else {
+            pending.finish(
+                .failed(.timeout, detail: "all \(self.maxConnections) connections to the bid endpoint are still waiting for earlier answers")
+            )
+            return
+        }
+        self.state.value.open += 1
+        self.connect().assumeIsolated().whenComplete { [self] result in
+            switch result.flatMap({ channel in Result { try channel.pipeline.syncOperations.handler(type: BidConnection.self) } }) {
+            case .success(let connection):
+                if exchange.isComplete {
+                    // It timed out while connecting: keep the connection for the next request.
+                    self.finished(connection, reusable: true)
+                } else {
+                    connection.send(pending)
+                }
+            case .failure(let error):
+                self.state.value.open -= 1
+                pending.finish(Self.classify(connectError: error))
+            }
+        }
+    }
+
+    static let sweepInterval: TimeAmount = .seconds(15)
+
+    /// The caller stopped waiting (cancelled at the auction's deadline).
+    func cutOff(_ exchange: BidExchange) {
+        guard let pending = exchange.pending.value else { return }
+        pending.timer?.cancel()
+        self.giveUp(on: pending)
+    }
+
+    /// The answer is no longer wanted. A request already sent keeps its connection for a grace
+    /// period, so that a late answer can be read and dropped and the connection reused; then it closes.
+    private func giveUp(on pending: PendingBid) {
+        guard let connection = pending.connection, connection.current === pending else { return }
+        self.loop.assumeIsolated().scheduleTask(in: self.lateAnswerGrace) {
+            if connection.current === pending { connection.close() }
+        }
+    }
+
+    /// A connection's request is answered (or failed): it goes back to the idle stack, or closes.
+    func finished(_ connection: BidConnection, reusable: Bool) {
+        if reusable, connection.isUsable, !self.state.value.closed {
+            connection.lastUsed = .now()
+            self.state.value.idle.append(connection)
+        } else {
+            connection.close()
+        }
+    }
+
+    /// A connection's channel closed, whatever closed it.
+    func closed(_ connection: BidConnection) {
+        self.state.value.open -= 1
+        self.state.value.idle.removeAll { $0 === connection }
+    }
+
+    func close() -> EventLoopFuture<Void> {
+        self.state.value.closed = true
+        self.state.value.sweep?.cancel()
+        self.state.value.sweep = nil
+        let idle = self.state.value.idle
+        self.state.value.idle = []
+        for connection in idle { connection.close() }
+        return self.loop.makeSucceededVoidFuture()
+    }
+
+    private func closeIdle(olderThan cutoff: NIODeadline) {
+        let stale = self.state.value.idle.filter { $0.lastUsed < cutoff }
+        guard !stale.isEmpty else { return }
+        self.state.value.idle.removeAll { $0.lastUsed < cutoff }
+        for connection in stale { connection.close() }
+    }
+
+    private func connect() -> EventLoopFuture<any Channel> {
+        let origin = self.origin
+        let tls = self.tls
+        return ClientBootstrap(group: self.loop)
+            .connectTimeout(BidConnectionPool.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        // SNI names a host, never an address.
+                        let isAddress = (try? SocketAddress(ipAddress: origin.host, port: 0)) != nil
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : origin.host))
+                    }
+                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    try pipeline.addHandler(BidConnection(endpoint: self))
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+    }
+
+    static func classify(connectError error: any Error) -> BidAnswer {
+        if let error = error as? ChannelError, case .connectTimeout = error { return .failed(.timeout, detail: "connect timed out") }
+        return .failed(.unreachable, detail: "\(error)")
+    }
+}
+
+/// A request in flight: its exchange, the bytes to send, its timer, and the connection it went out on.
+final class PendingBid {
+    let exchange: BidExchange
+    let request: BidRequest
+    var timer: Scheduled<Void>?
+    var connection: BidConnection?
+
+    init(exchange: BidExchange, request: BidRequest) {
+        self.exchange = exchange
+        self.request = request
+    }
+
+    func finish(_ answer: BidAnswer) {
+        self.timer?.cancel()
+        self.exchange.complete(answer)
+    }
+}
+
+/// One keep-alive connection to a bid endpoint, one request at a time: sends it, reads the answer
+/// (at most `HTTPBidRequester.maxAnswerBytes` of body), and hands itself back to its pool.
+final class BidConnection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let endpoint: EndpointConnections
+    private var context: ChannelHandlerContext?
+    private(set) var current: PendingBid?
+    private var status: HTTPResponseStatus?
+    private var keepAlive = true
+    private var body: ByteBuffer?
+    private var isOpen = true
+    var lastUsed = NIODeadline.now()
+
+    init(endpoint: EndpointConnections) {
+        self.endpoint = endpoint
+    }
+
+    var isUsable: Bool { self.isOpen && self.context?.channel.isActive == true }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func send(_ pending: PendingBid) {
+        guard let context, self.isOpen else {
+            pending.finish(.failed(.unreachable, detail: "the connection closed"))
+            return
+        }
+        pending.connection = self
+        self.current = pending
+        self.status = nil
+        self.body = nil
+        self.keepAlive = true
+        context.write(self.wrapOutboundOut(.head(pending.request.head)), promise: nil)
+        context.write(self.wrapOutboundOut(.body(.byteBuffer(pending.request.body))), promise: nil)
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.status = head.status
+            self.keepAlive = head.isKeepAlive
+        case .body(var part):
+            // Only a 200's body is read; others are drained and dropped.
+            guard self.current != nil, self.status == .ok else { return }
+            if self.body == nil {
+                self.body = part
+            } else {
+                self.body?.writeBuffer(&part)
+            }
+            if (self.body?.readableBytes ?? 0) > HTTPBidRequester.maxAnswerBytes {
+                self.finish(.failed(.badResponse, detail: "answer longer than \(HTTPBidRequester.maxAnswerBytes) bytes"), reusable: false)
+            }
+        case .end:
+            guard self.current != nil else {
+                // An answer nobody asked for: the connection cannot be trusted to be in step.
+                if self.status != nil { self.close() }
+                return
+            }
+            let answer: BidAnswer
+            switch self.status?.code {
+            case 204: answer = .declined
+            case 200: answer = HTTPBidRequester.parseAnswer(self.body ?? ByteBuffer())
+            case let code?: answer = .failed(.httpError, detail: "status \(code)")
+            case nil: answer = .failed(.badResponse, detail: "no status line")
+            }
+            self.finish(answer, reusable: self.keepAlive)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.finish(.failed(error is HTTPParserError ? .badResponse : .unreachable, detail: "\(error)"), reusable: false)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.finish(.failed(.unreachable, detail: "the connection closed before the answer"), reusable: false)
+        if self.isOpen {
+            self.isOpen = false
+            self.endpoint.closed(self)
+        }
+        context.fireChannelInactive()
+    }
+
+    func close() {
+        self.context?.close(promise: nil)
+    }
+
+    private func finish(_ answer: BidAnswer, reusable: Bool) {
+        guard let pending = self.current else {
+            if !reusable { self.close() }
+            return
+        }
+        self.current = nil
+        self.body = nil
+        pending.finish(answer)
+        self.endpoint.finished(self, reusable: reusable)
+    }
+}
