@@ -153,6 +153,33 @@ struct HTTPBidRequesterTests {
         Issue.record("not within 5 s", sourceLocation: sourceLocation)
     }
 
+    @Test("a round asks every bidder at once and keeps their order; each answer is timed; a silent one is its own timeout")
+    func round() async throws {
+        let server = try await ScriptedBidServer.start()
+        let pool = BidConnectionPool()
+        let requester = HTTPBidRequester(pool: pool)
+        let urls = [server.url("/late/30/5"), server.url("/silent"), "http://127.0.0.1:1/bid", server.url("/bid/7"), server.url("/pass")]
+        var buyers = urls.map(Self.buyer)
+        buyers.append(Buyer(id: "static", tenantID: "t", name: "Static", campaignTypes: [.solar], states: ["TX"], maxPriceCents: 1, createdAt: .now, updatedAt: .now))
+        let started = ContinuousClock.now
+        let answers = await requester.requestBids(
+            from: buyers, payload: Self.payload, timeoutsMilliseconds: [1000, 150, 1000, 1000, 1000, 1000], deadline: started + .seconds(2)
+        )
+        #expect(answers.count == 6)
+        #expect(answers[0]?.answer == .bid(cents: 5, exclusivity: nil))
+        #expect(answers[1]?.answer == .failed(.timeout, detail: "no answer within 150 ms"))
+        if case .failed(.unreachable, _)? = answers[2]?.answer {} else { Issue.record("refused: \(String(describing: answers[2]))") }
+        #expect(answers[3]?.answer == .bid(cents: 7, exclusivity: nil))
+        #expect(answers[4]?.answer == .declined)
+        #expect(answers[5]?.answer == .failed(.unreachable, detail: "no bid_url"))
+        let silentAt = try #require(answers[1]?.answeredAt)
+        #expect(silentAt - started >= .milliseconds(150), "the silent bidder is waited for up to its own timeout")
+        #expect(try #require(answers[0]?.answeredAt) - started >= .milliseconds(30), "each answer is timed when it came")
+        #expect(try #require(answers[5]?.answeredAt) < silentAt, "a buyer without a bid_url is answered at once")
+        await pool.shutdown()
+        await server.stop()
+    }
+
     @Test("a request cut off by its task's cancellation answers at once as a timeout")
     func cancellation() async throws {
         let server = try await ScriptedBidServer.start()

@@ -175,38 +175,23 @@ public struct Auctioneer: Sendable {
     private func askRealTimeBidders(
         _ bidders: [Buyer], payload: BidRequestPayload, started: ContinuousClock.Instant, deadline: ContinuousClock.Instant
     ) async -> [BuyerOutcome] {
-        let requester = self.bidRequester
-        var answered: [String: BuyerOutcome] = [:]
-        await withTaskGroup(of: BuyerOutcome?.self) { group in
-            for buyer in bidders {
-                let remaining = Self.milliseconds(deadline - ContinuousClock.now)
-                let timeout = min(buyer.bidTimeoutMilliseconds, remaining)
-                guard timeout > 0 else { continue }
-                group.addTask {
-                    let answer = await requester.requestBid(from: buyer, payload: payload, timeoutMilliseconds: timeout)
-                    return Auction.settle(answer: answer, buyer: buyer, elapsedMilliseconds: Self.milliseconds(ContinuousClock.now - started))
-                }
-            }
-            // The deadline is a member of the group: whichever comes first, all answers or it, ends the wait.
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return nil
-            }
-            for await outcome in group {
-                guard let outcome else { break }
-                answered[outcome.buyerID] = outcome
-                if answered.count == bidders.count { break }
-            }
-            group.cancelAll()
-        }
+        let remaining = Self.milliseconds(deadline - ContinuousClock.now)
+        // A bidder with no time left is not asked; it is a timeout like any other.
+        let asked = remaining > 0 ? bidders : []
+        let answers = await self.bidRequester.requestBids(
+            from: asked, payload: payload, timeoutsMilliseconds: asked.map { min($0.bidTimeoutMilliseconds, remaining) }, deadline: deadline
+        )
         let elapsed = Self.milliseconds(ContinuousClock.now - started)
-        return bidders.map { buyer in
-            answered[buyer.id]
-                ?? BuyerOutcome(
-                    buyerID: buyer.id, buyerName: buyer.name,
-                    result: .noBid(.timeout, detail: "no answer within \(min(buyer.bidTimeoutMilliseconds, payload.tmaxMilliseconds)) ms"),
-                    responseMilliseconds: elapsed
-                )
+        return bidders.indices.map { index in
+            let buyer = bidders[index]
+            if index < answers.count, let timed = answers[index] {
+                return Auction.settle(answer: timed.answer, buyer: buyer, elapsedMilliseconds: Self.milliseconds(timed.answeredAt - started))
+            }
+            return BuyerOutcome(
+                buyerID: buyer.id, buyerName: buyer.name,
+                result: .noBid(.timeout, detail: "no answer within \(min(buyer.bidTimeoutMilliseconds, payload.tmaxMilliseconds)) ms"),
+                responseMilliseconds: elapsed
+            )
         }
     }
 

@@ -50,21 +50,46 @@ public final class BidConnectionPool: Sendable {
     }
 
     /// Sends one request and reads its answer, within `timeout` from now (connecting included).
-    func exchange(url: String, head: (BidTarget) -> HTTPRequestHead, body: ByteBuffer, timeout: TimeAmount) async -> BidAnswer {
-        guard let target = self.target(for: url) else { return .failed(.unreachable, detail: "bid_url is not an http or https URL") }
-        let endpoint: EndpointConnections
-        switch self.endpoint(for: target.origin) {
-        case .success(let found): endpoint = found
-        case .failure(let refusal): return refusal.answer
+    func exchange(_ call: BidCall) async -> BidAnswer {
+        let answers = await self.exchange([call])
+        return answers.first?.answer ?? .failed(.unreachable, detail: "the request failed")
+    }
+
+    /// Sends every request at once, each to its endpoint's loop and under its own timeout, and
+    /// returns when all are answered: one suspension for the whole round, however many bidders.
+    func exchange(_ calls: [BidCall]) async -> [TimedBidAnswer] {
+        guard !calls.isEmpty else { return [] }
+        let round = BidRound(loop: self.group.next(), count: calls.count)
+        var started: [(EndpointConnections, BidExchange)] = []
+        started.reserveCapacity(calls.count)
+        for (index, call) in calls.enumerated() {
+            guard let target = self.target(for: call.url) else {
+                round.record(index, .failed(.unreachable, detail: "bid_url is not an http or https URL"))
+                continue
+            }
+            let endpoint: EndpointConnections
+            switch self.endpoint(for: target.origin) {
+            case .success(let found): endpoint = found
+            case .failure(let refusal):
+                round.record(index, refusal.answer)
+                continue
+            }
+            let exchange = BidExchange(loop: endpoint.loop, timeoutMilliseconds: call.timeout.nanoseconds / 1_000_000) { answer in
+                round.record(index, answer)
+            }
+            let request = BidRequest(head: call.head(target), body: call.body)
+            let timeout = call.timeout
+            endpoint.loop.execute { endpoint.start(exchange, request: request, timeout: timeout) }
+            started.append((endpoint, exchange))
         }
-        let exchange = BidExchange(loop: endpoint.loop, timeoutMilliseconds: timeout.nanoseconds / 1_000_000)
-        let request = BidRequest(head: head(target), body: body)
-        endpoint.loop.execute { endpoint.start(exchange, request: request, timeout: timeout) }
+        let exchanges = started
         return await withTaskCancellationHandler {
-            (try? await exchange.promise.futureResult.get()) ?? .failed(.unreachable, detail: "the request failed")
+            (try? await round.promise.futureResult.get()) ?? []
         } onCancel: {
-            exchange.complete(.failed(.timeout, detail: "cut off at the deadline"))
-            endpoint.loop.execute { endpoint.cutOff(exchange) }
+            for (endpoint, exchange) in exchanges {
+                exchange.complete(.failed(.timeout, detail: "cut off at the deadline"))
+                endpoint.loop.execute { endpoint.cutOff(exchange) }
+            }
         }
     }
 
@@ -161,29 +186,60 @@ struct BidTarget: Sendable {
     }
 }
 
+/// One request to make: where, its head (made once the URL is parsed), body and timeout.
+struct BidCall {
+    var url: String
+    var head: (BidTarget) -> HTTPRequestHead
+    var body: ByteBuffer
+    var timeout: TimeAmount
+}
+
 struct BidRequest: Sendable {
     var head: HTTPRequestHead
     var body: ByteBuffer
 }
 
+/// The answers of one round of requests, gathered from whichever loops they come on; the round's
+/// promise completes with the last one.
+final class BidRound: Sendable {
+    let promise: EventLoopPromise<[TimedBidAnswer]>
+    private let state: Mutex<(answers: [TimedBidAnswer?], missing: Int)>
+
+    init(loop: any EventLoop, count: Int) {
+        self.promise = loop.makePromise()
+        self.state = Mutex((answers: Array(repeating: nil, count: count), missing: count))
+    }
+
+    func record(_ index: Int, _ answer: BidAnswer) {
+        let timed = TimedBidAnswer(answer: answer, answeredAt: .now)
+        let complete: [TimedBidAnswer]? = self.state.withLock { state in
+            guard state.answers[index] == nil else { return nil }
+            state.answers[index] = timed
+            state.missing -= 1
+            return state.missing == 0 ? state.answers.map { $0! } : nil
+        }
+        if let complete { self.promise.succeed(complete) }
+    }
+}
+
 /// One request's answer, completed once: by the response, a failure, the timeout or cancellation,
 /// whichever comes first, from any thread.
 final class BidExchange: Sendable {
-    let promise: EventLoopPromise<BidAnswer>
     let timeoutMilliseconds: Int64
     private let completed = Atomic(false)
+    private let deliver: @Sendable (BidAnswer) -> Void
     /// The request on its endpoint's loop, once started there.
     let pending: NIOLoopBoundBox<PendingBid?>
 
-    init(loop: any EventLoop, timeoutMilliseconds: Int64) {
-        self.promise = loop.makePromise()
+    init(loop: any EventLoop, timeoutMilliseconds: Int64, deliver: @escaping @Sendable (BidAnswer) -> Void) {
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.deliver = deliver
         self.pending = .makeEmptyBox(valueType: PendingBid.self, eventLoop: loop)
     }
 
     func complete(_ answer: BidAnswer) {
         if self.completed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
-            self.promise.succeed(answer)
+            self.deliver(answer)
         }
     }
 

@@ -20,10 +20,43 @@ public struct HTTPBidRequester: BidRequester {
     }
 
     public func requestBid(from buyer: Buyer, payload: BidRequestPayload, timeoutMilliseconds: Int) async -> BidAnswer {
-        guard let url = buyer.bidURL else { return .failed(.unreachable, detail: "no bid_url") }
         let body = payload.json()
+        guard let call = Self.call(to: buyer, payload: payload, body: body, buffer: ByteBuffer(bytes: body), timeoutMilliseconds: timeoutMilliseconds) else {
+            return .failed(.unreachable, detail: "no bid_url")
+        }
+        return await self.pool.exchange(call)
+    }
+
+    /// One round for the whole ping: no task per bidder. Every request has its own timer, none
+    /// later than the deadline, so every answer is in by then.
+    public func requestBids(
+        from buyers: [Buyer], payload: BidRequestPayload, timeoutsMilliseconds: [Int], deadline: ContinuousClock.Instant
+    ) async -> [TimedBidAnswer?] {
+        let body = payload.json()
+        // One buffer shared by every request (copy-on-write, never written).
+        let buffer = ByteBuffer(bytes: body)
+        var calls: [BidCall] = []
+        calls.reserveCapacity(buyers.count)
+        var indices: [Int] = []
+        var answers = [TimedBidAnswer?](repeating: nil, count: buyers.count)
+        for (index, buyer) in buyers.enumerated() {
+            if let call = Self.call(to: buyer, payload: payload, body: body, buffer: buffer, timeoutMilliseconds: timeoutsMilliseconds[index]) {
+                calls.append(call)
+                indices.append(index)
+            } else {
+                answers[index] = TimedBidAnswer(answer: .failed(.unreachable, detail: "no bid_url"), answeredAt: .now)
+            }
+        }
+        for (offset, answer) in await self.pool.exchange(calls).enumerated() { answers[indices[offset]] = answer }
+        return answers
+    }
+
+    /// The signed POST of the payload to the buyer's bid_url; nil without one.
+    static func call(to buyer: Buyer, payload: BidRequestPayload, body: [UInt8], buffer: ByteBuffer, timeoutMilliseconds: Int) -> BidCall? {
+        guard let url = buyer.bidURL else { return nil }
         let signature = buyer.webhookSecret.map { WebhookSignature.ezleeds(body: body, secret: $0) }
-        return await self.pool.exchange(
+        let pingID = payload.pingID
+        return BidCall(
             url: url,
             head: { target in
                 var headers = HTTPHeaders()
@@ -32,11 +65,11 @@ public struct HTTPBidRequester: BidRequester {
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(body.count))
                 headers.add(name: "User-Agent", value: "ezleeds-bidder/1")
-                headers.add(name: "X-EZLeeds-Ping-Id", value: payload.pingID)
+                headers.add(name: "X-EZLeeds-Ping-Id", value: pingID)
                 if let signature { headers.add(name: "X-EZLeeds-Signature", value: signature) }
                 return HTTPRequestHead(version: .http1_1, method: .POST, uri: target.path, headers: headers)
             },
-            body: ByteBuffer(bytes: body), timeout: .milliseconds(Int64(timeoutMilliseconds))
+            body: buffer, timeout: .milliseconds(Int64(timeoutMilliseconds))
         )
     }
 
