@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// A signed record of a consent, TrustedForm-style: the consent's fields in a canonical JSON form,
 /// its SHA-256, and an Ed25519 signature by the server's key over that hash. Anyone with the
@@ -59,20 +60,32 @@ public struct ConsentCertificate: Sendable, Equatable {
 /// The server's certificate signing key. Made on first start and kept in the store.
 public struct CertificateSigningKey: Sendable {
     public let id: String
-    /// The raw 32-byte seed; swift-crypto's key type is not `Sendable`, so it is rebuilt on use.
+    /// The raw 32-byte seed, as the store keeps it.
     public let rawPrivateKey: [UInt8]
     public let rawPublicKey: [UInt8]
+    /// swift-crypto's key is not `Sendable`, so it lives behind a lock; rebuilding it from the seed
+    /// for every signature cost as much as the signature itself.
+    private let signer: Signer
+
+    final class Signer: Sendable {
+        let key: Mutex<Curve25519.Signing.PrivateKey>
+
+        init(_ key: sending Curve25519.Signing.PrivateKey) {
+            self.key = Mutex(key)
+        }
+
+        func sign(_ message: [UInt8]) -> Data {
+            // Signing with a valid key does not fail.
+            self.key.withLock { key in (try? key.signature(for: message)) ?? Data() }
+        }
+    }
 
     public init(id: String, rawPrivateKey: [UInt8]) throws {
         let key = try Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey)
         self.id = id
         self.rawPrivateKey = rawPrivateKey
         self.rawPublicKey = Array(key.publicKey.rawRepresentation)
-    }
-
-    private var privateKey: Curve25519.Signing.PrivateKey {
-        // Checked in init.
-        (try? Curve25519.Signing.PrivateKey(rawRepresentation: self.rawPrivateKey))!
+        self.signer = Signer(key)
     }
 
     public static func generate(identifiers: any IdentifierSource = RandomIdentifiers()) -> CertificateSigningKey {
@@ -94,8 +107,7 @@ public struct CertificateSigningKey: Sendable {
         let createdAt = Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down))
         let canonical = ConsentCertificate.canonicalForm(id: id, tenantID: tenantID, leadID: leadID, consent: consent, createdAt: createdAt)
         let hash = "sha256:" + Hex.encode(SHA256.hash(data: canonical))
-        // Signing with a valid key does not fail.
-        let signature = (try? self.privateKey.signature(for: Array(hash.utf8))) ?? Data()
+        let signature = self.signer.sign(Array(hash.utf8))
         return ConsentCertificate(
             id: id, tenantID: tenantID, leadID: leadID, consent: consent, createdAt: createdAt, hash: hash,
             signature: signature.base64EncodedString(), keyID: self.id
