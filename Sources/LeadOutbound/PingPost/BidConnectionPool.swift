@@ -281,9 +281,9 @@ final class EndpointConnections: Sendable {
                 self.closeIdle(olderThan: .now() - BidConnectionPool.idleTimeout)
             }
         }
+        if exchange.isComplete { return }  // cut off before it started
         let pending = PendingBid(exchange: exchange, request: request)
         exchange.pending.value = pending
-        if exchange.isComplete { return }  // cut off before it started
         pending.timer = self.loop.assumeIsolated().scheduleTask(in: timeout) { [self] in
             exchange.complete(.failed(.timeout, detail: "no answer within \(exchange.timeoutMilliseconds) ms"))
             self.giveUp(on: pending)
@@ -333,6 +333,7 @@ final class EndpointConnections: Sendable {
     /// The answer is no longer wanted. A request already sent keeps its connection for a grace
     /// period, so that a late answer can be read and dropped and the connection reused; then it closes.
     private func giveUp(on pending: PendingBid) {
+        pending.exchange.pending.value = nil
         guard let connection = pending.connection, connection.current === pending else { return }
         self.loop.assumeIsolated().scheduleTask(in: self.lateAnswerGrace) {
             if connection.current === pending { connection.close() }
@@ -414,6 +415,8 @@ final class PendingBid {
     func finish(_ answer: BidAnswer) {
         self.timer?.cancel()
         self.exchange.complete(answer)
+        // The exchange and its request point at each other until here.
+        self.exchange.pending.value = nil
     }
 }
 
