@@ -77,7 +77,7 @@ public final class BidConnectionPool: Sendable {
             let exchange = BidExchange(loop: endpoint.loop, timeoutMilliseconds: call.timeout.nanoseconds / 1_000_000) { answer in
                 round.record(index, answer)
             }
-            let request = BidRequest(head: call.head(target), body: call.body)
+            let request = BidRequest(bytes: call.encode(target))
             let timeout = call.timeout
             endpoint.loop.execute { endpoint.start(exchange, request: request, timeout: timeout) }
             started.append((endpoint, exchange))
@@ -186,17 +186,16 @@ struct BidTarget: Sendable {
     }
 }
 
-/// One request to make: where, its head (made once the URL is parsed), body and timeout.
+/// One request to make: where, its bytes (made once the URL is parsed) and its timeout.
 struct BidCall {
     var url: String
-    var head: (BidTarget) -> HTTPRequestHead
-    var body: ByteBuffer
+    var encode: (BidTarget) -> ByteBuffer
     var timeout: TimeAmount
 }
 
+/// A whole HTTP/1.1 request, head and body, as it goes on the wire.
 struct BidRequest: Sendable {
-    var head: HTTPRequestHead
-    var body: ByteBuffer
+    var bytes: ByteBuffer
 }
 
 /// The answers of one round of requests, gathered from whichever loops they come on; the round's
@@ -387,7 +386,10 @@ final class EndpointConnections: Sendable {
                         let isAddress = (try? SocketAddress(ipAddress: origin.host, port: 0)) != nil
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : origin.host))
                     }
-                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    // Requests go out already encoded: the writer passes their bytes on and drops the
+                    // token head the response decoder needs to see for each request.
+                    try pipeline.addHandler(EncodedRequestWriter())
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     try pipeline.addHandler(BidConnection(endpoint: self))
                 }
             }
@@ -420,11 +422,29 @@ final class PendingBid {
     }
 }
 
+/// Sends requests that are encoded already: a `.body` carries the whole request, head and body,
+/// as bytes. The `.head` before it is only a token for the response decoder above, which counts
+/// requests (and their methods) to match answers to them; it is dropped here, as is `.end`.
+final class EncodedRequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = IOData
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch self.unwrapOutboundIn(data) {
+        case .body(let bytes): context.write(self.wrapOutboundOut(bytes), promise: promise)
+        case .head, .end: promise?.succeed(())
+        }
+    }
+}
+
 /// One keep-alive connection to a bid endpoint, one request at a time: sends it, reads the answer
 /// (at most `HTTPBidRequester.maxAnswerBytes` of body), and hands itself back to its pool.
 final class BidConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
+
+    /// What the response decoder needs to know of each request: that there is one, and its method.
+    static let token = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
 
     private let endpoint: EndpointConnections
     private var context: ChannelHandlerContext?
@@ -455,9 +475,8 @@ final class BidConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.status = nil
         self.body = nil
         self.keepAlive = true
-        context.write(self.wrapOutboundOut(.head(pending.request.head)), promise: nil)
-        context.write(self.wrapOutboundOut(.body(.byteBuffer(pending.request.body))), promise: nil)
-        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+        context.write(self.wrapOutboundOut(.head(Self.token)), promise: nil)
+        context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(pending.request.bytes))), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

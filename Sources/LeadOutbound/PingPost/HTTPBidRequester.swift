@@ -20,8 +20,7 @@ public struct HTTPBidRequester: BidRequester {
     }
 
     public func requestBid(from buyer: Buyer, payload: BidRequestPayload, timeoutMilliseconds: Int) async -> BidAnswer {
-        let body = payload.json()
-        guard let call = Self.call(to: buyer, payload: payload, body: body, buffer: ByteBuffer(bytes: body), timeoutMilliseconds: timeoutMilliseconds) else {
+        guard let call = Self.call(to: buyer, payload: payload, body: payload.json(), timeoutMilliseconds: timeoutMilliseconds) else {
             return .failed(.unreachable, detail: "no bid_url")
         }
         return await self.pool.exchange(call)
@@ -33,14 +32,12 @@ public struct HTTPBidRequester: BidRequester {
         from buyers: [Buyer], payload: BidRequestPayload, timeoutsMilliseconds: [Int], deadline: ContinuousClock.Instant
     ) async -> [TimedBidAnswer?] {
         let body = payload.json()
-        // One buffer shared by every request (copy-on-write, never written).
-        let buffer = ByteBuffer(bytes: body)
         var calls: [BidCall] = []
         calls.reserveCapacity(buyers.count)
         var indices: [Int] = []
         var answers = [TimedBidAnswer?](repeating: nil, count: buyers.count)
         for (index, buyer) in buyers.enumerated() {
-            if let call = Self.call(to: buyer, payload: payload, body: body, buffer: buffer, timeoutMilliseconds: timeoutsMilliseconds[index]) {
+            if let call = Self.call(to: buyer, payload: payload, body: body, timeoutMilliseconds: timeoutsMilliseconds[index]) {
                 calls.append(call)
                 indices.append(index)
             } else {
@@ -51,25 +48,34 @@ public struct HTTPBidRequester: BidRequester {
         return answers
     }
 
-    /// The signed POST of the payload to the buyer's bid_url; nil without one.
-    static func call(to buyer: Buyer, payload: BidRequestPayload, body: [UInt8], buffer: ByteBuffer, timeoutMilliseconds: Int) -> BidCall? {
+    /// The signed POST of the payload to the buyer's bid_url; nil without one. Every header value
+    /// is ours (host from a parsed URL, hex ids and signatures), so the head is written directly.
+    static func call(to buyer: Buyer, payload: BidRequestPayload, body: [UInt8], timeoutMilliseconds: Int) -> BidCall? {
         guard let url = buyer.bidURL else { return nil }
         let signature = buyer.webhookSecret.map { WebhookSignature.ezleeds(body: body, secret: $0) }
         let pingID = payload.pingID
         return BidCall(
             url: url,
-            head: { target in
-                var headers = HTTPHeaders()
-                headers.reserveCapacity(7)
-                headers.add(name: "Host", value: target.hostHeader)
-                headers.add(name: "Content-Type", value: "application/json")
-                headers.add(name: "Content-Length", value: String(body.count))
-                headers.add(name: "User-Agent", value: "ezleeds-bidder/1")
-                headers.add(name: "X-EZLeeds-Ping-Id", value: pingID)
-                if let signature { headers.add(name: "X-EZLeeds-Signature", value: signature) }
-                return HTTPRequestHead(version: .http1_1, method: .POST, uri: target.path, headers: headers)
+            encode: { target in
+                var request = ByteBuffer()
+                request.reserveCapacity(256 + body.count)
+                request.writeString("POST ")
+                request.writeString(target.path)
+                request.writeString(" HTTP/1.1\r\nHost: ")
+                request.writeString(target.hostHeader)
+                request.writeString("\r\nContent-Type: application/json\r\nContent-Length: ")
+                request.writeString(String(body.count))
+                request.writeString("\r\nUser-Agent: ezleeds-bidder/1\r\nX-EZLeeds-Ping-Id: ")
+                request.writeString(pingID)
+                if let signature {
+                    request.writeString("\r\nX-EZLeeds-Signature: ")
+                    request.writeString(signature)
+                }
+                request.writeString("\r\n\r\n")
+                request.writeBytes(body)
+                return request
             },
-            body: buffer, timeout: .milliseconds(Int64(timeoutMilliseconds))
+            timeout: .milliseconds(Int64(timeoutMilliseconds))
         )
     }
 
