@@ -26,6 +26,7 @@ public final class BidConnectionPool: Sendable {
     let group: any EventLoopGroup
     let maxConnectionsPerEndpoint: Int
     let lateAnswerGrace: TimeAmount
+    let breaker: BidEndpointBreaker.Settings
     private let tlsConfiguration: TLSConfiguration
     /// Made on the first https endpoint: loading the trust roots takes milliseconds.
     private let tlsContext = Mutex<Result<NIOSSLContext, any Error>?>(nil)
@@ -40,10 +41,12 @@ public final class BidConnectionPool: Sendable {
 
     public init(
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, maxConnectionsPerEndpoint: Int = BidConnectionPool.defaultMaxConnectionsPerEndpoint,
-        lateAnswerGrace: TimeAmount = BidConnectionPool.defaultLateAnswerGrace, tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
+        lateAnswerGrace: TimeAmount = BidConnectionPool.defaultLateAnswerGrace, breaker: BidEndpointBreaker.Settings = .init(),
+        tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
     ) {
         precondition(maxConnectionsPerEndpoint > 0)
         self.lateAnswerGrace = lateAnswerGrace
+        self.breaker = breaker
         self.group = group
         self.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint
         self.tlsConfiguration = tlsConfiguration
@@ -133,7 +136,7 @@ public final class BidConnectionPool: Sendable {
             if let endpoint = state.endpoints[origin] { return .success(endpoint) }
             let endpoint = EndpointConnections(
                 origin: origin, loop: self.group.next(), tls: context, maxConnections: self.maxConnectionsPerEndpoint,
-                lateAnswerGrace: self.lateAnswerGrace
+                lateAnswerGrace: self.lateAnswerGrace, breaker: BidEndpointBreaker(settings: self.breaker)
             )
             state.endpoints[origin] = endpoint
             return .success(endpoint)
@@ -260,15 +263,18 @@ final class EndpointConnections: Sendable {
         var open = 0
         var closed = false
         var sweep: RepeatedTask?
+        var breaker: BidEndpointBreaker
     }
 
-    init(origin: BidOrigin, loop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, lateAnswerGrace: TimeAmount) {
+    init(
+        origin: BidOrigin, loop: any EventLoop, tls: NIOSSLContext?, maxConnections: Int, lateAnswerGrace: TimeAmount, breaker: BidEndpointBreaker
+    ) {
         self.lateAnswerGrace = lateAnswerGrace
         self.origin = origin
         self.loop = loop
         self.tls = tls
         self.maxConnections = maxConnections
-        self.state = .makeBoxSendingValue(State(), eventLoop: loop)
+        self.state = .makeBoxSendingValue(State(breaker: breaker), eventLoop: loop)
     }
 
     var openCount: Int { self.state.value.open }
@@ -281,10 +287,19 @@ final class EndpointConnections: Sendable {
             }
         }
         if exchange.isComplete { return }  // cut off before it started
-        let pending = PendingBid(exchange: exchange, request: request)
+        let isProbe: Bool
+        switch self.state.value.breaker.admit(now: .now()) {
+        case .refuse(let reason):
+            exchange.complete(.failed(.timeout, detail: reason))
+            return
+        case .ask(let probe):
+            isProbe = probe
+        }
+        let pending = PendingBid(exchange: exchange, request: request, isProbe: isProbe)
         exchange.pending.value = pending
         pending.timer = self.loop.assumeIsolated().scheduleTask(in: timeout) { [self] in
             exchange.complete(.failed(.timeout, detail: "no answer within \(exchange.timeoutMilliseconds) ms"))
+            self.state.value.breaker.record(answered: false, probe: pending.isProbe, now: .now())
             self.giveUp(on: pending)
         }
         while let connection = self.state.value.idle.popLast() {
@@ -315,6 +330,7 @@ final class EndpointConnections: Sendable {
                 }
             case .failure(let error):
                 self.state.value.open -= 1
+                if pending.isProbe { self.state.value.breaker.record(answered: false, probe: true, now: .now()) }
                 pending.finish(Self.classify(connectError: error))
             }
         }
@@ -337,6 +353,11 @@ final class EndpointConnections: Sendable {
         self.loop.assumeIsolated().scheduleTask(in: self.lateAnswerGrace) {
             if connection.current === pending { connection.close() }
         }
+    }
+
+    /// The endpoint answered a request (in time or not): it is alive.
+    func answered(_ pending: PendingBid) {
+        self.state.value.breaker.record(answered: true, probe: pending.isProbe, now: .now())
     }
 
     /// A connection's request is answered (or failed): it goes back to the idle stack, or closes.
@@ -406,12 +427,15 @@ final class EndpointConnections: Sendable {
 final class PendingBid {
     let exchange: BidExchange
     let request: BidRequest
+    /// The one request let through to an endpoint that had stopped answering.
+    let isProbe: Bool
     var timer: Scheduled<Void>?
     var connection: BidConnection?
 
-    init(exchange: BidExchange, request: BidRequest) {
+    init(exchange: BidExchange, request: BidRequest, isProbe: Bool) {
         self.exchange = exchange
         self.request = request
+        self.isProbe = isProbe
     }
 
     func finish(_ answer: BidAnswer) {
@@ -501,6 +525,7 @@ final class BidConnection: ChannelInboundHandler, RemovableChannelHandler {
                 if self.status != nil { self.close() }
                 return
             }
+            if let pending = self.current { self.endpoint.answered(pending) }
             let answer: BidAnswer
             switch self.status?.code {
             case 204: answer = .declined
@@ -539,5 +564,75 @@ final class BidConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.body = nil
         pending.finish(answer)
         self.endpoint.finished(self, reusable: reusable)
+    }
+}
+
+/// Stops asking an endpoint that has stopped answering. After `threshold` timeouts in a row its
+/// requests time out at once, without a connection, for `cooldown`; then a single request probes
+/// it: an answer (any answer) asks it again as usual, another timeout waits another cooldown.
+/// A silent bidder so costs a ping nothing, instead of holding it to its deadline.
+public struct BidEndpointBreaker: Sendable {
+    public struct Settings: Sendable {
+        public var threshold: Int
+        public var cooldown: TimeAmount
+
+        public init(threshold: Int = 16, cooldown: TimeAmount = .seconds(1)) {
+            precondition(threshold > 0)
+            self.threshold = threshold
+            self.cooldown = cooldown
+        }
+    }
+
+    enum Admission: Equatable {
+        case ask(probe: Bool)
+        case refuse(String)
+    }
+
+    private enum State: Sendable {
+        case closed(consecutiveTimeouts: Int)
+        case open(until: NIODeadline)
+        case probing
+    }
+
+    let settings: Settings
+    private var state = State.closed(consecutiveTimeouts: 0)
+
+    init(settings: Settings) {
+        self.settings = settings
+    }
+
+    mutating func admit(now: NIODeadline) -> Admission {
+        switch self.state {
+        case .closed:
+            return .ask(probe: false)
+        case .open(let until) where now < until:
+            return .refuse(self.refusal)
+        case .open:
+            self.state = .probing
+            return .ask(probe: true)
+        case .probing:
+            return .refuse(self.refusal)
+        }
+    }
+
+    mutating func record(answered: Bool, probe: Bool, now: NIODeadline) {
+        if answered {
+            self.state = .closed(consecutiveTimeouts: 0)
+            return
+        }
+        switch self.state {
+        case .closed(let timeouts) where timeouts + 1 >= self.settings.threshold:
+            self.state = .open(until: now + self.settings.cooldown)
+        case .closed(let timeouts):
+            self.state = .closed(consecutiveTimeouts: timeouts + 1)
+        case .probing where probe:
+            self.state = .open(until: now + self.settings.cooldown)
+        case .open, .probing:
+            break
+        }
+    }
+
+    private var refusal: String {
+        "the bid endpoint stopped answering (\(self.settings.threshold) timeouts in a row); not asked until it answers a probe"
     }
 }
