@@ -173,7 +173,7 @@ public struct SQLiteSaleRepository: SaleRepository {
 
     static func insert(_ certificate: ConsentCertificate, _ db: Database) throws {
         let consent = certificate.consent
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO consent_certificates (id, tenant_id, lead_id, consent_type, consent_text, ip_address, page_url, user_agent, channel,
                     mechanism, created_at, hash, signature, key_id, revoked_at)
