@@ -10,11 +10,12 @@ import Synchronization
 /// host and port), each pool and its connections on one event loop.
 ///
 /// Built for the ping path, where every real-time ping asks every bidder under a deadline of a few
-/// hundred milliseconds: a request on a warm connection is one write and one read on the loop, with
-/// no work beyond the caller's single await. A bidder that stops answering is bounded: a request cut
-/// off at its deadline keeps its connection for a grace period (a late answer is read and dropped,
-/// and the connection is reused), and an endpoint whose connections are all still waiting gets no
-/// new one past `maxConnectionsPerEndpoint`; its requests time out at once instead.
+/// hundred milliseconds: a round of requests is sent from one call and awaited once, and a request
+/// on a warm connection is one write and one read on the loop. A bidder that stops answering is
+/// bounded: a request cut off at its deadline keeps its connection for a grace period (a late answer
+/// is read and dropped, and the connection is reused); an endpoint whose connections are all still
+/// waiting gets no new one past `maxConnectionsPerEndpoint`, its requests time out at once instead;
+/// and after enough timeouts in a row its breaker stops asking it until a probe is answered.
 public final class BidConnectionPool: Sendable {
     public static let defaultMaxConnectionsPerEndpoint = 64
     /// How long a connection whose request was cut off may still bring its late answer before it is closed.
@@ -313,6 +314,7 @@ final class EndpointConnections: Sendable {
             return
         }
         guard self.state.value.open < self.maxConnections else {
+            if isProbe { self.state.value.breaker.record(answered: false, probe: true, now: .now()) }
             pending.finish(
                 .failed(.timeout, detail: "all \(self.maxConnections) connections to the bid endpoint are still waiting for earlier answers")
             )
@@ -355,9 +357,11 @@ final class EndpointConnections: Sendable {
         }
     }
 
-    /// The endpoint answered a request (in time or not): it is alive.
-    func answered(_ pending: PendingBid) {
-        self.state.value.breaker.record(answered: true, probe: pending.isProbe, now: .now())
+    /// The endpoint answered a request (in time or not): it is alive. A probe that failed another
+    /// way (the connection closed under it) counts against it; other such failures do not count.
+    func settled(_ pending: PendingBid, answered: Bool) {
+        guard answered || pending.isProbe else { return }
+        self.state.value.breaker.record(answered: answered, probe: pending.isProbe, now: .now())
     }
 
     /// A connection's request is answered (or failed): it goes back to the idle stack, or closes.
@@ -525,7 +529,7 @@ final class BidConnection: ChannelInboundHandler, RemovableChannelHandler {
                 if self.status != nil { self.close() }
                 return
             }
-            if let pending = self.current { self.endpoint.answered(pending) }
+            if let pending = self.current { self.endpoint.settled(pending, answered: true) }
             let answer: BidAnswer
             switch self.status?.code {
             case 204: answer = .declined
@@ -560,6 +564,7 @@ final class BidConnection: ChannelInboundHandler, RemovableChannelHandler {
             if !reusable { self.close() }
             return
         }
+        if case .failed(.unreachable, _) = answer { self.endpoint.settled(pending, answered: false) }
         self.current = nil
         self.body = nil
         pending.finish(answer)
@@ -591,8 +596,12 @@ public struct BidEndpointBreaker: Sendable {
     private enum State: Sendable {
         case closed(consecutiveTimeouts: Int)
         case open(until: NIODeadline)
-        case probing
+        /// A probe is out; should its outcome never be recorded, another may go after `until`.
+        case probing(until: NIODeadline)
     }
+
+    /// Longer than any bid request may take (timeouts are at most 2 s).
+    static let probeLimit: TimeAmount = .seconds(5)
 
     let settings: Settings
     private var state = State.closed(consecutiveTimeouts: 0)
@@ -608,10 +617,13 @@ public struct BidEndpointBreaker: Sendable {
         case .open(let until) where now < until:
             return .refuse(self.refusal)
         case .open:
-            self.state = .probing
+            self.state = .probing(until: now + Self.probeLimit)
             return .ask(probe: true)
-        case .probing:
+        case .probing(let until) where now < until:
             return .refuse(self.refusal)
+        case .probing:
+            self.state = .probing(until: now + Self.probeLimit)
+            return .ask(probe: true)
         }
     }
 
