@@ -32,7 +32,7 @@ public struct AppDependencies: Sendable {
     public let doNotCall: DoNotCallRegistry
     public let doNotCallStore: any DoNotCallStore
     public let outreach: OutreachCheck
-    /// Pooled keep-alive connections to buyers' bid endpoints and webhooks; shut down after the server drains.
+    /// Pooled keep-alive connections to buyers' webhooks (lead deliveries); shut down after the server drains.
     public let outboundClient: HTTPClient
     /// Keep-alive connections to buyers' bid endpoints; closed with the HTTP client.
     public let bidConnections: BidConnectionPool

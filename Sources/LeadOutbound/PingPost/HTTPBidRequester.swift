@@ -1,8 +1,6 @@
-import AsyncHTTPClient
 import Foundation
 import LeadEngine
 import NIOCore
-import NIOHTTP1
 
 /// The buyer bid protocol over HTTP: a signed JSON POST to the buyer's `bid_url`, answered with
 /// `{"bid_cents": N, "exclusivity": …}`, 204, or `{"bid_cents": 0}`. Every failure becomes a typed
