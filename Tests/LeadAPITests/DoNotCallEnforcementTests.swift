@@ -45,6 +45,18 @@ struct DoNotCallEnforcementTests {
         )
     }
 
+    /// A buyer requiring clean leads at 500 and one that does not at 400, with `listedPhone` on the
+    /// internal list.
+    static func strictAndPlainBuyers(_ server: TestServer, _ client: some TestClientProtocol) async throws -> (strict: String, plain: String) {
+        let key = server.tenant.apiKey
+        let strict = try await create(
+            "/api/v1/buyers", body: PingAPITests.buyer("Strict", price: 500, extra: #", "require_dnc_clear": true"#), key: key, client: client
+        )
+        let plain = try await create("/api/v1/buyers", body: PingAPITests.buyer("Plain", price: 400), key: key, client: client)
+        try await Self.listInternally(Self.listedPhone, server: server, client: client)
+        return (strict, plain)
+    }
+
     static func event(_ type: String, of lead: [String: Any]) -> [String: Any]? {
         (lead["events"] as? [[String: Any]])?.first { $0["type"] as? String == type }?["detail"] as? [String: Any]
     }
@@ -91,12 +103,7 @@ struct DoNotCallEnforcementTests {
     func postToStrictBuyer() async throws {
         let server = try await TestServer.make()
         try await server.test { client in
-            let key = server.tenant.apiKey
-            let strict = try await create(
-                "/api/v1/buyers", body: PingAPITests.buyer("Strict", price: 500, extra: #", "require_dnc_clear": true"#), key: key, client: client
-            )
-            let plain = try await create("/api/v1/buyers", body: PingAPITests.buyer("Plain", price: 400), key: key, client: client)
-            try await Self.listInternally(Self.listedPhone, server: server, client: client)
+            let (strict, plain) = try await Self.strictAndPlainBuyers(server, client)
 
             // A ping is anonymous: the strict buyer still bids.
             let listedPing = try await Self.ping(server, client)
@@ -181,11 +188,7 @@ struct DoNotCallEnforcementTests {
         let server = try await TestServer.make()
         try await server.test { client in
             let key = server.tenant.apiKey
-            let strict = try await create(
-                "/api/v1/buyers", body: PingAPITests.buyer("Strict", price: 500, extra: #", "require_dnc_clear": true"#), key: key, client: client
-            )
-            let plain = try await create("/api/v1/buyers", body: PingAPITests.buyer("Plain", price: 400), key: key, client: client)
-            try await Self.listInternally(Self.listedPhone, server: server, client: client)
+            let (strict, plain) = try await Self.strictAndPlainBuyers(server, client)
 
             let listed = try await LeadAPITests.send(LeadAPITests.inbound(phone: Self.listedPhone), server: server, client: client)
             #expect(listed["buyer_id"] as? String == plain)
