@@ -1,5 +1,3 @@
-import DequeModule
-
 /// The live pings, sharded so that pings do not contend with each other, each expiring 60 s after
 /// it was made. A ping's id names its shard, so a post goes straight to the shard that holds it.
 ///
@@ -103,9 +101,13 @@ extension PingBookShard {
     public func run<T: Sendable>(_ body: @Sendable () throws -> T) rethrows -> T { try body() }
 
     public func insert(_ ping: Ping) throws(PingBookFull) { try self.state.insert(ping) }
-    public func ping(id: String, nowMilliseconds: Int64) -> Ping? { self.state.ping(id: id, nowMilliseconds: nowMilliseconds) }
+    public func ping(id: String, nowMilliseconds: Int64) -> Ping? { Self.inPlace(&self.state) { $0.ping(id: id, nowMilliseconds: nowMilliseconds) } }
     public func sweep(nowMilliseconds: Int64) -> Int { self.state.sweep(nowMilliseconds: nowMilliseconds) }
-    public var count: Int { self.state.count }
+    public var count: Int { Self.inPlace(&self.state) { $0.count } }
+
+    /// Reads the shard where it is: through the protocol requirement a plain read of `state`
+    /// copies it, retaining and releasing each of its tables; an inout access does not.
+    private static func inPlace<T>(_ shard: inout PingShard, _ read: (borrowing PingShard) -> T) -> T { read(shard) }
 }
 
 /// A shard on the default actor executor.
@@ -132,60 +134,158 @@ actor ExecutorPingBookShard: PingBookShard {
 
 /// One shard's pings (bids and sales, without the per-buyer outcomes), their expiry order, and
 /// the live count per tenant.
+///
+/// Memory is the cost that matters here (a million live pings is a busy minute), so a ping is
+/// kept as a compact `LivePing` record, indexed by a fixed-size key parsed from its id, and its
+/// `Ping` is rebuilt on the way out. A ping that does not fit a record is kept whole beside it.
 public struct PingShard: Sendable {
     let maxLivePingsPerTenant: Int
-    private var pings: [String: Ping] = [:]
-    /// Insertion order is expiry order (every ping lives 60 s), so expiry is a queue, not a heap.
-    private var expiry: Deque<(expiresAt: Int64, id: String)> = []
-    private var liveByTenant: [String: Int] = [:]
+    /// Each live ping's place in `records`: a sequence number counted from `firstSequence`
+    /// (wrapping: a shard never holds 2^32 records).
+    private var positions: [PingKey: UInt32] = [:]
+    /// Insertion order is expiry order (every ping lives 60 s), so the records themselves are the
+    /// expiry queue, and the sweep pops them from the front.
+    private var records = LivePingQueue()
+    private var firstSequence: UInt32 = 0
+    /// The pings whose record does not hold them, by key.
+    private var whole: [PingKey: Ping] = [:]
+    /// Keys for the live ids not of the form `ping_` and hex (made by hand, in tests): such pings are kept whole.
+    private var standInKeys: [String: PingKey] = [:]
+    private var nextStandIn: UInt64 = 0
+    /// The records' tenants, counted: the live count per tenant.
+    private var tenants = CountedStrings()
+    private var sources = CountedStrings()
 
     public init(maxLivePingsPerTenant: Int) {
         self.maxLivePingsPerTenant = maxLivePingsPerTenant
     }
 
-    public var count: Int { self.pings.count }
+    public var count: Int { self.positions.count }
 
     public mutating func insert(_ ping: Ping) throws(PingBookFull) {
         self.sweep(nowMilliseconds: ping.createdAtMilliseconds)
-        let live = self.liveByTenant[ping.tenantID, default: 0]
+        let tenantSlot = self.tenants.slot(of: ping.tenantID)
+        let live = if let tenantSlot { self.tenants.uses(of: tenantSlot) } else { 0 }
         guard live < self.maxLivePingsPerTenant else {
             // The oldest live ping frees a place first; a minute at most.
-            let oldest = self.expiry.first?.expiresAt ?? ping.expiresAtMilliseconds
+            let oldest = self.records.isEmpty ? ping.expiresAtMilliseconds : self.records[0].expiresAtMilliseconds
             throw PingBookFull(retryAfterMilliseconds: max(1000, oldest - ping.createdAtMilliseconds))
         }
+        let key = self.key(forNew: ping.id)
+        let tenant = self.tenants.countIn(ping.tenantID, slot: tenantSlot)
+        // A ping inserted again under a live id replaces it; the old record stays queued, dead.
+        if let offset = self.offset(of: key) { self.retire(self.records[offset]) }
+        self.positions[key] = self.firstSequence &+ UInt32(truncatingIfNeeded: self.records.count)
         // The book keeps what a post needs; why each buyer did or did not bid lives in the journal
         // and the store, so a live ping costs memory for its bids only.
-        var kept = ping
-        kept.outcomes = []
-        self.pings[ping.id] = kept
-        self.expiry.append((ping.expiresAtMilliseconds, ping.id))
-        self.liveByTenant[ping.tenantID] = live + 1
+        self.records.append(
+            self.record(of: ping, key: key, tenant: tenant, expiresAtMilliseconds: ping.expiresAtMilliseconds, keepingOutcomes: false)
+        )
     }
 
     public func ping(id: String, nowMilliseconds: Int64) -> Ping? {
-        guard let ping = self.pings[id], !ping.isExpired(atMilliseconds: nowMilliseconds) else { return nil }
-        return ping
+        guard let key = self.key(of: id), let offset = self.offset(of: key) else { return nil }
+        let ping = self.ping(at: offset, id: id)
+        return ping.isExpired(atMilliseconds: nowMilliseconds) ? nil : ping
     }
 
     /// Replaces a live ping (after a sale); false when it is gone.
     public mutating func update(_ ping: Ping) -> Bool {
-        guard self.pings[ping.id] != nil else { return false }
-        self.pings[ping.id] = ping
+        guard let key = self.key(of: ping.id), let offset = self.offset(of: key) else { return false }
+        let old = self.records[offset]
+        // Counted in before the old record is counted out, so that a tenant's slot stays put.
+        let tenant = self.tenants.countIn(ping.tenantID)
+        self.retire(old)
+        // Stays where it was in the queue, so the sweep frees it when it would have.
+        self.records[offset] = self.record(
+            of: ping, key: key, tenant: tenant, expiresAtMilliseconds: old.expiresAtMilliseconds, keepingOutcomes: true
+        )
         return true
     }
 
     @discardableResult
     public mutating func sweep(nowMilliseconds: Int64) -> Int {
         var freed = 0
-        while let first = self.expiry.first, first.expiresAt <= nowMilliseconds {
-            self.expiry.removeFirst()
-            if let ping = self.pings.removeValue(forKey: first.id) {
-                freed += 1
-                let remaining = self.liveByTenant[ping.tenantID, default: 1] - 1
-                self.liveByTenant[ping.tenantID] = remaining > 0 ? remaining : nil
-            }
+        while !self.records.isEmpty, self.records[0].expiresAtMilliseconds <= nowMilliseconds {
+            let record = self.records.removeFirst()
+            let sequence = self.firstSequence
+            self.firstSequence &+= 1
+            // A record whose ping was inserted again is dead: the newer record holds the ping.
+            guard let index = self.positions.index(forKey: record.key), self.positions.values[index] == sequence else { continue }
+            self.positions.remove(at: index)
+            freed += 1
+            if let ping = self.retire(record), record.key.isStandIn { self.standInKeys[ping.id] = nil }
         }
         return freed
+    }
+
+    // MARK: Keys and records
+
+    /// The key a live ping with this id would have; nil when none can.
+    private func key(of id: String) -> PingKey? {
+        if let key = PingKey(pingID: id) { return key }
+        return self.standInKeys.isEmpty ? nil : self.standInKeys[id]
+    }
+
+    private mutating func key(forNew id: String) -> PingKey {
+        if let key = PingKey(pingID: id) { return key }
+        if let key = self.standInKeys[id] { return key }
+        let key = PingKey(standIn: self.nextStandIn)
+        self.nextStandIn &+= 1
+        self.standInKeys[id] = key
+        return key
+    }
+
+    /// Where the live ping with this key is in `records`.
+    private func offset(of key: PingKey) -> Int? {
+        guard let sequence = self.positions[key] else { return nil }
+        return Int(sequence &- self.firstSequence)
+    }
+
+    private func ping(at offset: Int, id: String) -> Ping {
+        // Read in place, not copied out: a copy would retain and release the record's arrays.
+        if self.records[offset].isCompact {
+            let tenantID = self.tenants[self.records[offset].tenant]
+            let source = self.sources[self.records[offset].source]
+            return self.records[offset].ping(id: id, tenantID: tenantID, source: source)
+        }
+        guard let ping = self.whole[self.records[offset].key] else { preconditionFailure("a ping kept whole is missing") }
+        return ping
+    }
+
+    /// The record of `ping`, compact when it fits, else standing for the ping kept whole.
+    private mutating func record(
+        of ping: Ping, key: PingKey, tenant: UInt32, expiresAtMilliseconds: Int64, keepingOutcomes: Bool
+    ) -> LivePing {
+        if ping.expiresAtMilliseconds == expiresAtMilliseconds, !keepingOutcomes || ping.outcomes.isEmpty,
+            var record = LivePing(compacting: ping, key: key, tenant: tenant)
+        {
+            record.source = self.sources.countIn(ping.request.source)
+            return record
+        }
+        var kept = ping
+        if !keepingOutcomes { kept.outcomes = [] }
+        self.whole[key] = kept
+        return LivePing(wholeWithKey: key, tenant: tenant, expiresAtMilliseconds: expiresAtMilliseconds)
+    }
+
+    /// Takes a record's ping out of the counts, and out of `whole` (returned) if it was kept whole.
+    @discardableResult
+    private mutating func retire(_ record: LivePing) -> Ping? {
+        self.tenants.countOut(record.tenant)
+        guard record.isCompact else { return self.whole.removeValue(forKey: record.key) }
+        self.sources.countOut(record.source)
+        return nil
+    }
+
+    /// Changes the buyers a live ping is sold to, where the ping is kept.
+    private mutating func changeSoldTo(at offset: Int, _ change: (inout [String]) -> Void) {
+        let key = self.records[offset].key
+        if self.records[offset].isCompact {
+            change(&self.records[offset].soldTo)
+        } else if self.whole[key] != nil {
+            change(&self.whole[key]!.soldTo)
+        }
     }
 }
 
@@ -221,7 +321,9 @@ extension PingShard {
     public mutating func claim(
         pingID: String, tenantID: String, buyerID: String, state: String, zipCode: String, nowMilliseconds: Int64, maxSharedBuyers: Int
     ) -> Result<(ping: Ping, bid: Bid), PostRejection> {
-        guard var ping = self.pings[pingID], ping.tenantID == tenantID else { return .failure(.unknownPing) }
+        guard let key = self.key(of: pingID), let offset = self.offset(of: key) else { return .failure(.unknownPing) }
+        var ping = self.ping(at: offset, id: pingID)
+        guard ping.tenantID == tenantID else { return .failure(.unknownPing) }
         if ping.isExpired(atMilliseconds: nowMilliseconds) { return .failure(.expired(atMilliseconds: ping.expiresAtMilliseconds)) }
         guard let bid = ping.bids.first(where: { $0.buyerID == buyerID }) else { return .failure(.buyerNotBidding) }
         let mismatched = [("lead.state", state == ping.request.state), ("lead.zip_code", zipCode == ping.request.zipCode)]
@@ -238,13 +340,14 @@ extension PingShard {
             }
         }
         ping.soldTo.append(buyerID)
-        self.pings[pingID] = ping
+        self.changeSoldTo(at: offset) { $0 = ping.soldTo }
         return .success((ping, bid))
     }
 
     /// Undoes a claim whose sale was not committed.
     public mutating func release(pingID: String, buyerID: String) {
-        self.pings[pingID]?.soldTo.removeAll { $0 == buyerID }
+        guard let key = self.key(of: pingID), let offset = self.offset(of: key) else { return }
+        self.changeSoldTo(at: offset) { $0.removeAll { $0 == buyerID } }
     }
 }
 
