@@ -31,7 +31,7 @@ struct ComplianceRoutes {
         if let reason, reason.utf8.count > 200 { problems.add("reason", "must be at most 200 bytes") }
         try throwFieldErrors(body) { problems.all }
         try problems.throwIfAny()
-        guard let e164, let number = UInt64(e164.dropFirst(2)) else { throw Problem.invalidFields(problems.all) }
+        guard let e164, let number = DoNotCallList.number(fromE164: e164) else { throw Problem.invalidFields(problems.all) }
         let result = try await self.doNotCallStore.changeInternal(
             tenantID: principal.tenantID, additions: [number], deletions: [], source: "api:" + (reason ?? "added"),
             nowMilliseconds: self.clock.nowMilliseconds()
@@ -44,7 +44,9 @@ struct ComplianceRoutes {
         let principal = try context.requirePrincipal()
         let raw = try context.parameters.require("phone")
         var problems = FieldErrors()
-        guard let e164 = Self.phone(raw.removingPercentEncoding ?? raw, lacking: false, into: &problems), let number = UInt64(e164.dropFirst(2)) else {
+        guard let e164 = Self.phone(raw.removingPercentEncoding ?? raw, lacking: false, into: &problems),
+            let number = DoNotCallList.number(fromE164: e164)
+        else {
             throw Problem.invalidFields(problems.all)
         }
         let result = try await self.doNotCallStore.changeInternal(
@@ -122,7 +124,7 @@ struct ComplianceRoutes {
             "local_times": .array((verdict.window?.zones ?? []).map { zone in
                 [
                     "timezone": .string(zone.timeZone), "date": .string(zone.localDate), "time": .string(zone.localTime),
-                    "weekday": .string(zone.weekday.name), "window": zone.hours.map { ["start": .string($0.start), "end": .string($0.end)] } ?? .null,
+                    "weekday": .string(zone.weekday.name), "window": Self.window(zone.hours),
                     "open": .bool(zone.open),
                 ]
             }),
@@ -168,16 +170,20 @@ struct ComplianceRoutes {
         return e164
     }
 
+    /// A day's calling window as `{start, end}`; null when calls are not allowed that day.
+    static func window(_ hours: DailyHours?) -> JSONValue {
+        hours.map { ["start": .string($0.start), "end": .string($0.end)] } ?? .null
+    }
+
     /// The spec's fields (`calling_hours` as one window and the state's main time zone,
     /// `two_party_consent`, `telemarketing_registration_required`, `mini_tcpa`,
     /// `additional_restrictions`) and the richer ones: hours per weekday, every time zone, notes, sources.
     static func resource(_ rule: StateRule, federalFloor: DailyHours) -> JSONValue {
-        func hours(_ day: DailyHours?) -> JSONValue { day.map { ["start": .string($0.start), "end": .string($0.end)] } ?? .null }
         func flag(_ value: Bool?) -> JSONValue { value.map(JSONValue.bool) ?? .null }
         // The spec's single window: the weekday (Monday) hours, or the federal floor when unknown.
         let weekday = rule.callingHours.flatMap { $0[.monday] } ?? federalFloor
         var weekly: [String: JSONValue] = [:]
-        for day in Weekday.allCases { weekly[day.name] = rule.callingHours.map { hours($0[day]) } ?? .null }
+        for day in Weekday.allCases { weekly[day.name] = rule.callingHours.map { Self.window($0[day]) } ?? .null }
         return [
             "state": .string(rule.code),
             "name": .string(rule.name),
