@@ -29,6 +29,9 @@ struct LeadDatabaseTests {
         #expect(synchronous == 2)  // FULL
         let foreignKeys = try await database.writer.write { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") }
         #expect(foreignKeys == true)
+        // Savepoint sub-journals stay in memory: on disk they were most of a post's writes.
+        let tempStore = try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        #expect(tempStore == 2)  // MEMORY
 
         let tables = try await database.writer.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")

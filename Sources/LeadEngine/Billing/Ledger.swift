@@ -27,7 +27,7 @@ public struct Ledger: Sendable {
 
     public init(
         repository: any LedgerRepository, funds: BuyerFunds, clock: any EngineClock,
-        identifiers: any IdentifierSource = RandomIdentifiers()
+        identifiers: any IdentifierSource = TimeOrderedIdentifiers()
     ) {
         self.repository = repository
         self.funds = funds

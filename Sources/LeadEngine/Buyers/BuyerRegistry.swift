@@ -21,7 +21,7 @@ public struct BuyerRegistry: Sendable {
     let funds: BuyerFunds
 
     public init(
-        repository: any BuyerRepository, index: BuyerIndex, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
+        repository: any BuyerRepository, index: BuyerIndex, clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers(),
         funds: BuyerFunds = BuyerFunds()
     ) {
         self.funds = funds

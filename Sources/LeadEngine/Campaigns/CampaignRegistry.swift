@@ -22,7 +22,7 @@ public struct CampaignRegistry: Sendable {
 
     public init(
         repository: any CampaignRepository, buyers: any BuyerRepository, budgets: CampaignBudgets = CampaignBudgets(), clock: any EngineClock,
-        identifiers: any IdentifierSource = RandomIdentifiers()
+        identifiers: any IdentifierSource = TimeOrderedIdentifiers()
     ) {
         self.repository = repository
         self.buyers = buyers

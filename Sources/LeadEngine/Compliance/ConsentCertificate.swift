@@ -88,7 +88,7 @@ public struct CertificateSigningKey: Sendable {
         self.signer = Signer(key)
     }
 
-    public static func generate(identifiers: any IdentifierSource = RandomIdentifiers()) -> CertificateSigningKey {
+    public static func generate(identifiers: any IdentifierSource = TimeOrderedIdentifiers()) -> CertificateSigningKey {
         let key = Curve25519.Signing.PrivateKey()
         // A fresh key's raw bytes always round-trip.
         return (try? CertificateSigningKey(id: identifiers.make(.signingKey), rawPrivateKey: Array(key.rawRepresentation)))!

@@ -18,7 +18,7 @@ public struct ConsentRegistry: Sendable {
 
     public init(
         repository: any ConsentRepository, signingKey: CertificateSigningKey, clock: any EngineClock,
-        identifiers: any IdentifierSource = RandomIdentifiers()
+        identifiers: any IdentifierSource = TimeOrderedIdentifiers()
     ) {
         self.repository = repository
         self.signingKey = signingKey

@@ -51,7 +51,7 @@ public struct LeadDesk: Sendable {
 
     public init(
         repository: any LeadRepository, auctioneer: Auctioneer, salesDesk: SalesDesk, buyers: BuyerIndex, funds: BuyerFunds,
-        doNotCall: any DoNotCallLookup, signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(),
+        doNotCall: any DoNotCallLookup, signingKey: CertificateSigningKey, clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers(),
         dedupWindowMilliseconds: Int64 = LeadDesk.defaultDedupWindowMilliseconds
     ) {
         self.repository = repository
@@ -80,7 +80,7 @@ public struct LeadDesk: Sendable {
             try await repository.sourceHistory(tenantID: tenantID, source: submission.source, since: now - SourceHistory.lookBackMilliseconds)
         }
         let (score, signals) = LeadScore.score(qualification, history: history)
-        let leadID = UUID().uuidString.lowercased()
+        let leadID = TimeOrderedIdentifiers.uuid()
         let certificateID = self.identifiers.make(.certificate)
         let signingKey = self.signingKey
         let window = self.dedupWindowMilliseconds

@@ -14,7 +14,7 @@ public final class PingBook: Sendable {
     ///   default actor executor with `shardCount` shards.
     public init(
         shardCount: Int = 16, executors: [any SerialExecutor] = [], maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant,
-        identifiers: any IdentifierSource = RandomIdentifiers()
+        identifiers: any IdentifierSource = TimeOrderedIdentifiers()
     ) {
         let count = executors.isEmpty ? shardCount : executors.count
         precondition((1...256).contains(count))
@@ -40,7 +40,8 @@ public final class PingBook: Sendable {
 
     public var shardCount: Int { self.shards.count }
 
-    /// A new ping id: `ping_`, two hex digits naming the shard (`shard`, or one at random), then random hex.
+    /// A new ping id: `ping_`, two hex digits naming the shard (`shard`, or one at random), then the
+    /// identifier source's hex (time-ordered, so each shard's pings are stored in order).
     public func makePingID(shard: Int? = nil) -> String {
         let shard = shard ?? Int.random(in: 0..<self.shards.count)
         precondition(self.shards.indices.contains(shard))

@@ -44,7 +44,7 @@ public struct SalesDesk: Sendable {
     public init(
         book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
         dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey,
-        clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits(),
+        clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits(),
         funds: BuyerFunds = BuyerFunds(), doNotCall: any DoNotCallLookup
     ) {
         self.funds = funds
@@ -173,7 +173,7 @@ public struct SalesDesk: Sendable {
 
     private func makeSale(_ request: PostRequest, ping: Ping, bid: Bid, tenantID: String, now: Int64) -> SaleRecord {
         let createdAt = Date(epochMilliseconds: now)
-        let leadID = UUID().uuidString.lowercased()
+        let leadID = TimeOrderedIdentifiers.uuid()
         let certificate = self.signingKey.certify(
             id: self.identifiers.make(.certificate), tenantID: tenantID, leadID: leadID, consent: request.consent, createdAt: createdAt
         )

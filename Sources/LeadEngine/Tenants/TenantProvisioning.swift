@@ -19,7 +19,7 @@ public struct TenantProvisioning: Sendable {
     let clock: any EngineClock
     let identifiers: any IdentifierSource
 
-    public init(repository: any TenantRepository, clock: any EngineClock, identifiers: any IdentifierSource = RandomIdentifiers()) {
+    public init(repository: any TenantRepository, clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers()) {
         self.repository = repository
         self.clock = clock
         self.identifiers = identifiers

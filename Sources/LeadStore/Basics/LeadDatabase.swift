@@ -17,6 +17,11 @@ public struct LeadDatabase: Sendable {
         configuration.label = "ezleeds"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Each grouped sale runs in a savepoint, and SQLite copies every page a savepoint
+            // changes to a sub-journal first. On disk that journal was ten 4 KiB writes for every
+            // WAL frame of a post, and it is only truncated between transactions; in memory it
+            // is a copy, dropped as each savepoint is released.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         self.path = path
         self.writer = try DatabasePool(path: path, configuration: configuration)
