@@ -69,8 +69,19 @@ struct ConsentCertificateTests {
 
     @Test("email and IP syntax")
     func syntax() {
-        #expect(EmailAddress.isValid("jane.doe+leads@example.co.uk"))
-        for bad in ["jane", "jane@", "@example.com", "jane@example", "jane..doe@example.com", "jane@-example.com", "jane doe@example.com"] {
+        let longLocal = String(repeating: "a", count: 64)
+        let longLabel = String(repeating: "b", count: 63)
+        for good in [
+            "jane.doe+leads@example.co.uk", "  Jane.Doe@Example.COM\n", "o'brien{x}|~@mail-1.example.io", "\(longLocal)@\(longLabel).com", "a@b.cd",
+        ] {
+            #expect(EmailAddress.isValid(good), "\(good)")
+        }
+        for bad in [
+            "jane", "jane@", "@example.com", "jane@example", "jane..doe@example.com", "jane@-example.com", "jane doe@example.com",
+            ".jane@example.com", "jane.@example.com", "a@b@example.com", "jane@example..com", "jane@example.com-", "jane@example.c0m",
+            "jane@example.c", "jané@example.com", "jane@exämple.com", "jane@\u{301}example.com", "jane\u{301}@example.com", "jane\r\n@example.com",
+            "a\(longLocal)@example.com", "jane@b\(longLabel).com", "jane@(example).com", "\"jane\"@example.com",
+        ] {
             #expect(!EmailAddress.isValid(bad), "\(bad)")
         }
         for good in ["203.0.113.42", "::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1"] { #expect(IPAddress.isValid(good), "\(good)") }
