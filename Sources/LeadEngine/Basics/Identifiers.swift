@@ -24,8 +24,8 @@ public enum IdentifierPrefix: String, Sendable {
 
 /// The time the id was made, in milliseconds (48 bits), then 48 random bits, in lowercase hex after
 /// the prefix. Ids made later sort later, so each table's key index and every index on a
-/// referencing id grow at their right edge: a batch of sales dirties a few pages there instead of
-/// one random page per index per row, which was most of what a durable post wrote (the idea of
+/// referencing id grow at their right edge: a batch of sales shares the few pages there instead of
+/// touching one random page per index per row, which also keeps the hot pages cached (the idea of
 /// ULIDs and RFC 9562's version 7 UUIDs). Still unguessable (2⁴⁸ per millisecond), and the time
 /// they reveal is the object's `created_at` anyway. Wall-clock time, not the engine's clock: the
 /// prefix only orders storage, no rule reads it.
