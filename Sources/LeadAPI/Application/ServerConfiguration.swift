@@ -18,13 +18,26 @@ public struct ServerConfiguration: Sendable {
     public var fastLane: Bool
     /// An inbound lead with the phone or email of one received this many days before is a `duplicate`.
     public var dedupWindowDays: Int
+    /// Log a line per request at `info`; off, request lines are at `debug` (a write per request costs the hot path).
+    public var accessLog: Bool
+    /// Lifts the outbound target policy's address and port rules: for local development and tests only.
+    public var allowPrivateTargets: Bool
+    /// Address ranges (CIDR) tenants' URLs may reach although private, e.g. buyers' CRMs on the operator's network.
+    public var allowedTargetCIDRs: [String]
+    /// Ports allowed for tenants' URLs besides 80 and 443.
+    public var allowedTargetPorts: [Int]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,
         keyRefreshIntervalMilliseconds: Int = 250, anonymousRateLimitPerMinute: Int = 100,
         maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant, fastLane: Bool = true,
-        dedupWindowDays: Int = 30
+        dedupWindowDays: Int = 30, accessLog: Bool = false, allowPrivateTargets: Bool = false, allowedTargetCIDRs: [String] = [],
+        allowedTargetPorts: [Int] = []
     ) {
+        self.accessLog = accessLog
+        self.allowPrivateTargets = allowPrivateTargets
+        self.allowedTargetCIDRs = allowedTargetCIDRs
+        self.allowedTargetPorts = allowedTargetPorts
         self.dedupWindowDays = dedupWindowDays
         self.host = host
         self.port = port
