@@ -51,12 +51,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Calls out to buyers: bid requests under a deadline (its own keep-alive pool), lead deliveries (AsyncHTTPClient).
+        // Calls out to URLs tenants gave (bids, deliveries) through the outbound target policy, on its own keep-alive pool.
         .target(
             name: "LeadOutbound",
             dependencies: [
                 "LeadEngine",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -70,7 +69,6 @@ let package = Package(
                 "LeadEngine",
                 "LeadStore",
                 "LeadOutbound",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -119,8 +117,11 @@ let package = Package(
         .testTarget(
             name: "LeadAPITests",
             dependencies: [
-                "LeadAPI", "LeadStore", "LeadEngine",
+                "LeadAPI", "LeadStore", "LeadEngine", "LeadOutbound",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LeadAPI
 import LeadEngine
+import LeadOutbound
 import LeadStore
 import Logging
 import NIOCore
@@ -33,16 +34,22 @@ struct TestServer {
     let otherTenant: ProvisionedTenant
     let directory: URL
 
-    static func make() async throws -> TestServer {
+    /// Most tests' bidders and webhooks listen on loopback, so the outbound target policy is lifted
+    /// unless a test sets it (`targets`), with the look-ups and dials it wants (`resolver`, `connector`).
+    static func make(
+        targets: (inout ServerConfiguration) -> Void = { $0.allowPrivateTargets = true }, resolver: any TargetResolver = SystemTargetResolver(),
+        connector: any OutboundConnector = SocketConnector()
+    ) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ezleeds-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, databasePath: directory.appendingPathComponent("test.sqlite").path, logLevel: .warning,
             keyRefreshIntervalMilliseconds: 50
         )
+        targets(&configuration)
         try FileManager.default.copyItem(atPath: MigratedDatabaseTemplate.path, toPath: configuration.databasePath)
         let clock = ManualClock()
-        let dependencies = try await AppDependencies.open(configuration, clock: clock)
+        let dependencies = try await AppDependencies.open(configuration, clock: clock, resolver: resolver, connector: connector)
         let tenant = try await dependencies.tenants.createTenant(name: "Tenant A")
         let otherTenant = try await dependencies.tenants.createTenant(name: "Tenant B")
         try await dependencies.keyRingRefresher.refresh()

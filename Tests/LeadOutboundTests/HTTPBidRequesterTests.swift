@@ -35,6 +35,9 @@ struct HTTPBidRequesterTests {
         )
     }
 
+    /// The scripted servers listen on loopback, which the target policy refuses unless told otherwise.
+    static let loopback = TargetGate(policy: OutboundTargetPolicy(allowsPrivateTargets: true))
+
     static let payload = BidRequestPayload(
         pingID: "ping_1", campaignType: .solar, state: "TX", zipCode: "75001", source: "s", floorPriceCents: 0, expiresAtMilliseconds: 0,
         tmaxMilliseconds: 300
@@ -46,7 +49,7 @@ struct HTTPBidRequesterTests {
 
     @Test("a refused connection is unreachable, within the buyer's timeout")
     func refused() async throws {
-        let pool = BidConnectionPool()
+        let pool = OutboundConnectionPool(gate: Self.loopback)
         let started = ContinuousClock.now
         let answer = await Self.bid(HTTPBidRequester(pool: pool), "http://127.0.0.1:1/bid", timeout: 150)
         let elapsed = ContinuousClock.now - started
@@ -62,7 +65,7 @@ struct HTTPBidRequesterTests {
     @Test("every kind of answer; forty requests in a row share one connection")
     func keepAlive() async throws {
         let server = try await ScriptedBidServer.start()
-        let pool = BidConnectionPool()
+        let pool = OutboundConnectionPool(gate: Self.loopback)
         let requester = HTTPBidRequester(pool: pool)
         for index in 1...40 {
             #expect(await Self.bid(requester, server.url("/bid/\(index)")) == .bid(cents: Int64(index), exclusivity: nil))
@@ -87,7 +90,7 @@ struct HTTPBidRequesterTests {
     @Test("concurrent requests get their own answers over as many connections as they need")
     func concurrent() async throws {
         let server = try await ScriptedBidServer.start()
-        let pool = BidConnectionPool()
+        let pool = OutboundConnectionPool(gate: Self.loopback)
         let requester = HTTPBidRequester(pool: pool)
         let answers = await withTaskGroup(of: (Int, BidAnswer).self) { group in
             for index in 1...30 {
@@ -105,7 +108,7 @@ struct HTTPBidRequesterTests {
     @Test("a late answer is a timeout; its connection is reused for the next request, which gets its own answer")
     func lateAnswer() async throws {
         let server = try await ScriptedBidServer.start()
-        let pool = BidConnectionPool()
+        let pool = OutboundConnectionPool(gate: Self.loopback)
         let requester = HTTPBidRequester(pool: pool)
         #expect(await Self.bid(requester, server.url("/bid/1")) == .bid(cents: 1, exclusivity: nil))
         #expect(await Self.bid(requester, server.url("/late/300/2"), timeout: 50) == .failed(.timeout, detail: "no answer within 50 ms"))
@@ -125,7 +128,7 @@ struct HTTPBidRequesterTests {
     @Test("a bidder that never answers holds at most its connection cap, then is refused at once; cut-off requests close after the grace")
     func silentBidder() async throws {
         let server = try await ScriptedBidServer.start()
-        let pool = BidConnectionPool(maxConnectionsPerEndpoint: 2, lateAnswerGrace: .milliseconds(200))
+        let pool = OutboundConnectionPool(gate: Self.loopback, maxConnectionsPerEndpoint: 2, lateAnswerGrace: .milliseconds(200))
         let requester = HTTPBidRequester(pool: pool)
         let waiting = (1...2).map { _ in Task { await Self.bid(requester, server.url("/silent"), timeout: 10_000) } }
         try await Self.eventually { server.connectionCount == 2 && server.requestCount == 2 }
@@ -146,7 +149,7 @@ struct HTTPBidRequesterTests {
     @Test("an endpoint that stops answering is not asked until a probe answers; the probe's answer asks it again as usual")
     func breaker() async throws {
         let server = try await ScriptedBidServer.start()
-        let pool = BidConnectionPool(breaker: .init(threshold: 3, cooldown: .milliseconds(300)))
+        let pool = OutboundConnectionPool(gate: Self.loopback, breaker: .init(threshold: 3, cooldown: .milliseconds(300)))
         let requester = HTTPBidRequester(pool: pool)
         #expect(await Self.bid(requester, server.url("/bid/0")) == .declined, "a warm connection first")
         for _ in 1...3 {
@@ -187,7 +190,7 @@ struct HTTPBidRequesterTests {
     @Test("a round asks every bidder at once and keeps their order; each answer is timed; a silent one is its own timeout")
     func round() async throws {
         let server = try await ScriptedBidServer.start()
-        let pool = BidConnectionPool()
+        let pool = OutboundConnectionPool(gate: Self.loopback)
         let requester = HTTPBidRequester(pool: pool)
         let urls = [server.url("/late/30/5"), server.url("/silent"), "http://127.0.0.1:1/bid", server.url("/bid/7"), server.url("/pass")]
         var buyers = urls.map(Self.buyer)
@@ -214,7 +217,7 @@ struct HTTPBidRequesterTests {
     @Test("a request cut off by its task's cancellation answers at once as a timeout")
     func cancellation() async throws {
         let server = try await ScriptedBidServer.start()
-        let pool = BidConnectionPool()
+        let pool = OutboundConnectionPool(gate: Self.loopback)
         let requester = HTTPBidRequester(pool: pool)
         let task = Task { await Self.bid(requester, server.url("/silent"), timeout: 5000) }
         try await Task.sleep(for: .milliseconds(50))
@@ -236,7 +239,7 @@ struct HTTPBidRequesterTests {
         let server = try await ScriptedBidServer.start(tls: serverContext)
         var trusting = TLSConfiguration.makeClientConfiguration()
         trusting.trustRoots = .certificates([certificate])
-        let pool = BidConnectionPool(tlsConfiguration: trusting)
+        let pool = OutboundConnectionPool(gate: Self.loopback, tlsConfiguration: trusting)
         let requester = HTTPBidRequester(pool: pool)
         #expect(await Self.bid(requester, server.url("/bid/11", host: "localhost", scheme: "https")) == .bid(cents: 11, exclusivity: nil))
         #expect(await Self.bid(requester, server.url("/bid/12", host: "localhost", scheme: "https")) == .bid(cents: 12, exclusivity: nil))
@@ -244,7 +247,7 @@ struct HTTPBidRequesterTests {
         await pool.shutdown()
 
         // The system's trust roots do not know this certificate: no bid, whatever the endpoint says.
-        let strict = BidConnectionPool()
+        let strict = OutboundConnectionPool(gate: Self.loopback)
         guard case .failed(let reason, _) = await Self.bid(HTTPBidRequester(pool: strict), server.url("/bid/13", host: "localhost", scheme: "https")) else {
             Issue.record("an untrusted certificate must not give a bid")
             return

@@ -9,7 +9,7 @@ struct LeadDatabaseTests {
     static let migrationNames = [
         "2026-11-26 tenants and keys", "2026-11-26 buyers and campaigns", "2026-11-26 pings", "2026-11-26 posts", "2026-11-27 buyer time zones",
         "2026-11-27 ping outcomes in one column", "2026-11-28 lead lifecycle and billing",
-        "2026-11-28 do-not-call lists", "2026-11-29 do-not-call enforcement",
+        "2026-11-28 do-not-call lists", "2026-11-29 do-not-call enforcement", "2026-12-03 delivery attempt reasons",
     ]
 
     @Test("a new file opens in WAL mode with every migration applied")

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import LeadEngine
 import LeadOutbound
 import LeadStore
@@ -32,10 +31,14 @@ public struct AppDependencies: Sendable {
     public let doNotCall: DoNotCallRegistry
     public let doNotCallStore: any DoNotCallStore
     public let outreach: OutreachCheck
-    /// Pooled keep-alive connections to buyers' webhooks (lead deliveries); shut down after the server drains.
-    public let outboundClient: HTTPClient
-    /// Keep-alive connections to buyers' bid endpoints; closed with the HTTP client.
-    public let bidConnections: BidConnectionPool
+    /// The outbound target policy with the resolver it checks addresses from; every URL a tenant
+    /// gives is vetted by it when saved, and every connection to one is made through it.
+    public let targets: TargetGate
+    /// Keep-alive connections to buyers' bid endpoints; closed after the server drains.
+    public let bidConnections: OutboundConnectionPool
+    /// Keep-alive connections to webhooks (lead deliveries), apart from bids so that a slow
+    /// webhook never trips a bid endpoint's breaker.
+    public let deliveryConnections: OutboundConnectionPool
     public let metrics: PrometheusCollectorRegistry
     let routeRecorders: RouteRecorders
     /// The server's event loops; ping book shard `i` runs on loop `i`, so code on a loop reaches its shard without a hop.
@@ -43,7 +46,12 @@ public struct AppDependencies: Sendable {
 
     /// Opens (and migrates) the store, then loads into memory what the hot paths read: keys,
     /// buyers, floors, live pings, campaign budgets and today's sales per buyer.
-    public static func open(_ configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) async throws -> AppDependencies {
+    /// `resolver` and `connector` are the outbound target policy's look-ups and dials, injected by tests.
+    public static func open(
+        _ configuration: ServerConfiguration, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
+        connector: any OutboundConnector = SocketConnector()
+    ) async throws -> AppDependencies {
+        let targets = TargetGate(policy: try configuration.outboundTargetPolicy(), resolver: resolver)
         let database = try await LeadDatabase.open(path: configuration.databasePath)
         let tenantRepository = SQLiteTenantRepository(database: database)
         let buyerRepository = SQLiteBuyerRepository(database: database)
@@ -59,22 +67,16 @@ public struct AppDependencies: Sendable {
         let budgets = CampaignBudgets()
         let sharing = SharedSaleLimits()
         let funds = BuyerFunds()
-        let outboundClient = HTTPLeadDeliverer.makeClient()
-        let bidConnections = BidConnectionPool()
+        let bidConnections = OutboundConnectionPool(gate: targets, connector: connector)
+        let deliveryConnections = OutboundConnectionPool(gate: targets, connector: connector)
         let saleRepository = SQLiteSaleRepository(database: database)
-        let signingKey: CertificateSigningKey
-        do {
-            signingKey = try await saleRepository.signingKey(orMake: { CertificateSigningKey.generate() })
-        } catch {
-            try? await outboundClient.shutdown()
-            throw error
-        }
+        let signingKey = try await saleRepository.signingKey(orMake: { CertificateSigningKey.generate() })
         let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock)
         let auctioneer = Auctioneer(
             buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets, funds: funds,
             bidRequester: HTTPBidRequester(pool: bidConnections), clock: clock
         )
-        let courier = Courier(repository: saleRepository, deliverer: HTTPLeadDeliverer(client: outboundClient), buyers: buyerIndex, clock: clock)
+        let courier = Courier(repository: saleRepository, deliverer: HTTPLeadDeliverer(pool: deliveryConnections), buyers: buyerIndex, clock: clock)
         let stateRules = StateRuleBook.shipped
         let doNotCallStore = SQLiteDoNotCallStore(database: database)
         let doNotCall = DoNotCallRegistry(internalList: doNotCallStore, rules: stateRules)
@@ -90,9 +92,9 @@ public struct AppDependencies: Sendable {
             keyRingRefresher: KeyRingRefresher(repository: tenantRepository, keyRing: keyRing),
             rateLimiter: RateLimiter(clock: clock),
             tenants: TenantProvisioning(repository: tenantRepository, clock: clock),
-            buyers: BuyerRegistry(repository: buyerRepository, index: buyerIndex, clock: clock, funds: funds),
+            buyers: BuyerRegistry(repository: buyerRepository, index: buyerIndex, clock: clock, funds: funds, targets: targets),
             campaigns: CampaignRegistry(
-                repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, budgets: budgets, clock: clock
+                repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, budgets: budgets, clock: clock, targets: targets
             ),
             pingBook: pingBook,
             pingJournal: pingJournal,
@@ -113,8 +115,9 @@ public struct AppDependencies: Sendable {
             doNotCall: doNotCall,
             doNotCallStore: doNotCallStore,
             outreach: OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock),
-            outboundClient: outboundClient,
+            targets: targets,
             bidConnections: bidConnections,
+            deliveryConnections: deliveryConnections,
             metrics: metrics,
             routeRecorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: metrics)),
             eventLoops: eventLoops
@@ -130,7 +133,7 @@ public struct AppDependencies: Sendable {
             let now = clock.nowMilliseconds()
             try await dailySales.restore(buyers: buyerIndex.all, from: saleRepository, nowMilliseconds: now)
         } catch {
-            try? await outboundClient.shutdown()
+            await dependencies.shutdown()
             throw error
         }
         return dependencies
@@ -140,7 +143,7 @@ public struct AppDependencies: Sendable {
     /// (router tests, commands that fail before serving). Safe to call after the services ran.
     public func shutdown() async {
         _ = try? await self.pings.flushJournal()
-        try? await self.outboundClient.shutdown()
         await self.bidConnections.shutdown()
+        await self.deliveryConnections.shutdown()
     }
 }

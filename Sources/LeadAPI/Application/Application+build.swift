@@ -23,7 +23,7 @@ public func buildApplication(
     // its last flush, the outbound connections close, then the store.
     app.addServices(
         StoreShutdownService(database: dependencies.database, logger: logger),
-        OutboundShutdownService(client: dependencies.outboundClient, bidConnections: dependencies.bidConnections, logger: logger),
+        OutboundShutdownService(pools: [dependencies.bidConnections, dependencies.deliveryConnections]),
         PingJournalService(pings: dependencies.pings, logger: logger),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),

@@ -1,5 +1,4 @@
 import AsyncAlgorithms
-import AsyncHTTPClient
 import LeadEngine
 import LeadOutbound
 import LeadStore
@@ -82,18 +81,11 @@ struct PingExpiryService: Service {
 
 /// Closes the outbound connections (delivery client and bid endpoint pool) once the server has drained.
 struct OutboundShutdownService: Service {
-    let client: HTTPClient
-    let bidConnections: BidConnectionPool
-    let logger: Logger
+    let pools: [OutboundConnectionPool]
 
     func run() async throws {
         try? await gracefulShutdown()
-        await self.bidConnections.shutdown()
-        do {
-            try await self.client.shutdown()
-        } catch {
-            self.logger.warning("HTTP client shutdown", metadata: ["error": "\(error)"])
-        }
+        for pool in self.pools { await pool.shutdown() }
     }
 }
 

@@ -1,6 +1,11 @@
 import LeadEngine
 import Logging
 
+/// A setting the server cannot start with.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+}
+
 /// Everything an operator can set when starting the server.
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -47,5 +52,21 @@ public struct ServerConfiguration: Sendable {
         self.anonymousRateLimitPerMinute = anonymousRateLimitPerMinute
         self.maxLivePingsPerTenant = maxLivePingsPerTenant
         self.fastLane = fastLane
+    }
+}
+
+extension ServerConfiguration {
+    /// The outbound target policy these settings ask for; a bad range or port is a clear error.
+    public func outboundTargetPolicy() throws -> OutboundTargetPolicy {
+        let ranges = try self.allowedTargetCIDRs.map { text in
+            guard let range = AddressRange(text) else {
+                throw ConfigurationError(description: "allowed target range \(text) is not an address or CIDR range (10.20.0.0/16, fd00::/8)")
+            }
+            return range
+        }
+        if let port = self.allowedTargetPorts.first(where: { !(1...65535).contains($0) }) {
+            throw ConfigurationError(description: "allowed target port \(port) is not from 1 to 65535")
+        }
+        return OutboundTargetPolicy(allowsPrivateTargets: self.allowPrivateTargets, allowedRanges: ranges, extraPorts: Set(self.allowedTargetPorts))
     }
 }

@@ -181,7 +181,13 @@ extension Problem: HTTPResponseError {
             "request_id": .string(requestID),
         ]) { _, standard in standard }
         if !self.errors.isEmpty {
-            body["errors"] = .array(self.errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
+            body["errors"] = .array(
+                self.errors.map { error in
+                    var entry: [String: JSONValue] = ["field": .string(error.field), "message": .string(error.message)]
+                    if let code = error.code { entry["code"] = .string(code) }
+                    return .object(entry)
+                }
+            )
         }
         return JSONValue.object(body).encoded()
     }

@@ -520,6 +520,10 @@ extension LeadRoutes {
         "LeadDeliveryAttempt": OpenAPIPart.objectSchema([
             "at": OpenAPIPart.timestampSchema,
             "status_code": ["type": ["integer", "null"], "description": "The webhook's HTTP status; null when none came (timeout, failed connection)."],
+            "reason": [
+                "type": ["string", "null"], "enum": .array(DeliveryFailure.allCases.map { .string($0.rawValue) } + [.null]),
+                "description": "Why the attempt failed; null for a 2xx. target_not_allowed: the outbound target policy refused the URL or the address it resolved to (see README, Outbound requests).",
+            ],
             "error": ["type": ["string", "null"], "description": "What went wrong; null for a 2xx."],
             "duration_ms": OpenAPIPart.countSchema("How long the attempt took, in milliseconds."),
         ]),

@@ -224,7 +224,8 @@ struct LeadRoutes {
                     "attempts": .array(record.attempts.map { attempt in
                         [
                             "at": .timestamp(Date(epochMilliseconds: attempt.attemptedAtMilliseconds)), "status_code": .optional(attempt.statusCode),
-                            "error": .optional(attempt.error), "duration_ms": .int(attempt.durationMilliseconds),
+                            "reason": .optional(attempt.reason?.rawValue), "error": .optional(attempt.error),
+                            "duration_ms": .int(attempt.durationMilliseconds),
                         ]
                     }),
                 ]

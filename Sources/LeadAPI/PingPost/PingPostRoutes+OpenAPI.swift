@@ -163,6 +163,8 @@ extension PingPostRoutes {
             "the lead is on a do-not-call list and the buyer (or every campaign that could fund it) requires clean leads; only when routing an inbound lead, as a ping is anonymous"
         case .timeout: "the bid endpoint did not answer within the buyer's bid_timeout_ms or the seller's tmax_ms"
         case .unreachable: "the bid endpoint could not be reached (connection refused or reset, DNS failure)"
+        case .targetNotAllowed:
+            "the outbound target policy refused the bid_url or an address its host resolves to (loopback, private, link-local and similar ranges, or a port other than 80 and 443); see README, Outbound requests"
         case .httpError: "the bid endpoint answered with a status other than 200 or 204"
         case .badResponse: "the bid endpoint answered 200 with a body that is not a valid bid"
         case .declined: "the buyer declined: 204, or bid_cents 0"

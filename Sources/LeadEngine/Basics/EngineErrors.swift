@@ -2,10 +2,17 @@
 public struct FieldError: Sendable, Equatable, Hashable {
     public var field: String
     public var message: String
+    /// A stable reason, where a client may want to act on it (`address_not_allowed`).
+    public var code: String?
 
-    public init(field: String, message: String) {
+    public init(field: String, message: String, code: String? = nil) {
         self.field = field
         self.message = message
+        self.code = code
+    }
+
+    public init(field: String, refusal: TargetRefusal) {
+        self.init(field: field, message: refusal.detail, code: refusal.reason.rawValue)
     }
 }
 
@@ -52,6 +59,10 @@ public struct FieldErrors: Sendable {
 
     public mutating func add(_ field: String, _ message: String) {
         self.all.append(FieldError(field: field, message: message))
+    }
+
+    public mutating func add(_ error: FieldError) {
+        self.all.append(error)
     }
 
     public mutating func merge(_ other: [FieldError]) {

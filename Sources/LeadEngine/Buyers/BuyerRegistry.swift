@@ -19,12 +19,15 @@ public struct BuyerRegistry: Sendable {
     let identifiers: any IdentifierSource
     /// Told of every buyer's billing terms, so the auction knows who can pay.
     let funds: BuyerFunds
+    /// `bid_url` and `webhook_url` are called: they must be targets the policy allows.
+    let targets: any TargetVetting
 
     public init(
         repository: any BuyerRepository, index: BuyerIndex, clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers(),
-        funds: BuyerFunds = BuyerFunds()
+        funds: BuyerFunds = BuyerFunds(), targets: any TargetVetting = LiteralTargetVetting(policy: OutboundTargetPolicy())
     ) {
         self.funds = funds
+        self.targets = targets
         self.repository = repository
         self.index = index
         self.clock = clock
@@ -38,6 +41,7 @@ public struct BuyerRegistry: Sendable {
 
     public func create(_ draft: BuyerDraft, tenantID: String) async throws -> Buyer {
         let buyer = try BuyerRules.make(from: draft, id: self.identifiers.make(.buyer), tenantID: tenantID, now: self.clock.now())
+        try await self.vetTargets(bidURL: buyer.bidURL, webhookURL: buyer.webhookURL)
         try await self.repository.insert(buyer)
         self.funds.setTerms(buyerID: buyer.id, terms: buyer.billing)
         self.index.upsert(buyer)
@@ -45,6 +49,12 @@ public struct BuyerRegistry: Sendable {
     }
 
     public func update(id: String, tenantID: String, changes: BuyerChanges) async throws -> Buyer {
+        let (bidURL, webhookURL) = (changes.bidURL.newValue ?? nil, changes.webhookURL.newValue ?? nil)
+        if bidURL != nil || webhookURL != nil {
+            // Another tenant's buyer is a 404 whatever the URL; only then is the URL judged.
+            guard try await self.repository.buyer(id: id, tenantID: tenantID) != nil else { throw NotFoundError(entity: "buyer", id: id) }
+            try await self.vetTargets(bidURL: bidURL, webhookURL: webhookURL)
+        }
         let now = self.clock.now()
         guard
             let buyer = try await self.repository.update(id: id, tenantID: tenantID, { buyer in
@@ -56,6 +66,11 @@ public struct BuyerRegistry: Sendable {
         self.funds.setTerms(buyerID: buyer.id, terms: buyer.billing)
         self.index.upsert(buyer)
         return buyer
+    }
+
+    private func vetTargets(bidURL: String?, webhookURL: String?) async throws {
+        let refusals = await self.targets.fieldErrors([("bid_url", bidURL), ("webhook_url", webhookURL)])
+        if !refusals.isEmpty { throw ValidationError(refusals) }
     }
 
     public func profile(id: String, tenantID: String) async throws -> BuyerProfile {

@@ -108,6 +108,11 @@ public final class CampaignBudgets: Sendable {
         }
     }
 
+    /// Where the campaign sends the leads it funds, when not to the buyer's `webhook_url`.
+    public func deliveryWebhook(campaignID: String) -> String? {
+        self.state.withLock { $0.fundings[campaignID]?.campaign.deliveryWebhook }
+    }
+
     /// Gives back a reservation whose sale did not commit.
     public func release(campaignID: String, priceCents: Int64, nowMilliseconds: Int64) {
         self.state.withLock { state in

@@ -19,11 +19,14 @@ public struct CampaignRegistry: Sendable {
     public let budgets: CampaignBudgets
     let clock: any EngineClock
     let identifiers: any IdentifierSource
+    /// `delivery_webhook` is called: it must be a target the policy allows.
+    let targets: any TargetVetting
 
     public init(
         repository: any CampaignRepository, buyers: any BuyerRepository, budgets: CampaignBudgets = CampaignBudgets(), clock: any EngineClock,
-        identifiers: any IdentifierSource = TimeOrderedIdentifiers()
+        identifiers: any IdentifierSource = TimeOrderedIdentifiers(), targets: any TargetVetting = LiteralTargetVetting(policy: OutboundTargetPolicy())
     ) {
+        self.targets = targets
         self.repository = repository
         self.buyers = buyers
         self.budgets = budgets
@@ -40,7 +43,8 @@ public struct CampaignRegistry: Sendable {
         } catch {
             throw ValidationError(error.fields + referenceErrors)
         }
-        if !referenceErrors.isEmpty { throw ValidationError(referenceErrors) }
+        let refusals = await self.targets.fieldErrors([("delivery_webhook", campaign.deliveryWebhook)])
+        if !referenceErrors.isEmpty || !refusals.isEmpty { throw ValidationError(referenceErrors + refusals) }
         try await self.repository.insert(campaign)
         self.budgets.upsert(campaign)
         return campaign
@@ -53,6 +57,12 @@ public struct CampaignRegistry: Sendable {
         }
         let fieldErrors = Self.problems(in: changes)
         if !fieldErrors.isEmpty || !referenceErrors.isEmpty { throw ValidationError(fieldErrors + referenceErrors) }
+        if let webhook = changes.deliveryWebhook.newValue ?? nil {
+            // Another tenant's campaign is a 404 whatever the URL; only then is the URL judged.
+            guard try await self.repository.campaign(id: id, tenantID: tenantID) != nil else { throw NotFoundError(entity: "campaign", id: id) }
+            let refusals = await self.targets.fieldErrors([("delivery_webhook", webhook)])
+            if !refusals.isEmpty { throw ValidationError(refusals) }
+        }
         let now = self.clock.now()
         guard
             let campaign = try await self.repository.update(id: id, tenantID: tenantID, { campaign in

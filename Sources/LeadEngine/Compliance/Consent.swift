@@ -69,28 +69,3 @@ public struct Consent: Sendable, Equatable {
         )
     }
 }
-
-public enum IPAddress {
-    public static func isValid(_ text: String) -> Bool {
-        if text.contains(":") {
-            // IPv6: hex groups with at most one `::`, optionally ending in an IPv4 tail.
-            guard text.count <= 45, !text.contains(":::"), text.components(separatedBy: "::").count <= 2 else { return false }
-            let groups = text.split(separator: ":", omittingEmptySubsequences: true)
-            guard !groups.isEmpty, groups.count <= 8 else { return false }
-            return groups.enumerated().allSatisfy { index, group in
-                (index == groups.count - 1 && group.contains(".") && Self.isIPv4(String(group)))
-                    || ((1...4).contains(group.count) && group.allSatisfy(\.isHexDigit))
-            }
-        }
-        return Self.isIPv4(text)
-    }
-
-    static func isIPv4(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4
-            && parts.allSatisfy { part in
-                (1...3).contains(part.count) && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && Int(part).map { $0 <= 255 } == true
-                    && !(part.count > 1 && part.hasPrefix("0"))
-            }
-    }
-}

@@ -71,16 +71,33 @@ public struct Delivery: Sendable, Equatable {
     }
 }
 
+/// Why a delivery attempt failed, for the buyer and the seller to act on.
+public enum DeliveryFailure: String, Sendable, Equatable, CaseIterable {
+    /// The webhook did not answer in time.
+    case timeout
+    /// The webhook could not be reached: refused, reset, DNS, TLS.
+    case unreachable
+    /// The webhook answered with a status other than 2xx (redirects included: they are not followed).
+    case httpError = "http_error"
+    /// The webhook's answer was not HTTP.
+    case badResponse = "bad_response"
+    /// The outbound target policy refused the URL or the address its host resolved to.
+    case targetNotAllowed = "target_not_allowed"
+}
+
 /// One try at handing a delivery to the buyer.
 public struct DeliveryAttempt: Sendable, Equatable {
     public var attemptedAtMilliseconds: Int64
     public var statusCode: Int?
+    /// Nil for a 2xx.
+    public var reason: DeliveryFailure?
     public var error: String?
     public var durationMilliseconds: Int
 
-    public init(attemptedAtMilliseconds: Int64, statusCode: Int?, error: String?, durationMilliseconds: Int) {
+    public init(attemptedAtMilliseconds: Int64, statusCode: Int?, reason: DeliveryFailure? = nil, error: String?, durationMilliseconds: Int) {
         self.attemptedAtMilliseconds = attemptedAtMilliseconds
         self.statusCode = statusCode
+        self.reason = reason
         self.error = error
         self.durationMilliseconds = durationMilliseconds
     }

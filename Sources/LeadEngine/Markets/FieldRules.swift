@@ -71,36 +71,9 @@ public enum FieldRules {
         value.utf8.count == 5 && value.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
-    /// An absolute http or https URL with a host, at most 2,048 characters.
+    /// An absolute http or https URL as `OutboundURL` reads it (the parser the connection uses too).
     public static func webURL(_ value: String, field: String, into errors: inout FieldErrors) {
-        if !Self.isWebURL(value) { errors.add(field, "must be an absolute http(s) URL") }
-    }
-
-    public static func isWebURL(_ value: String) -> Bool {
-        guard value.utf8.count <= 2048 else { return false }
-        let lower = value.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") {
-            rest = value.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
-            rest = value.dropFirst(7)
-        } else {
-            return false
-        }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-        let hasInvisible = value.unicodeScalars.contains {
-            $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
-        }
-        guard !hostPort.isEmpty, !hasInvisible else { return false }
-        let host: Substring
-        if hostPort.hasPrefix("[") {
-            guard let close = hostPort.firstIndex(of: "]") else { return false }
-            host = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
-        } else {
-            host = hostPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        }
-        return !host.isEmpty
+        if case .failure(let refusal) = OutboundURL.parse(value) { errors.add(FieldError(field: field, refusal: refusal)) }
     }
 }
 

@@ -41,6 +41,8 @@ public enum NoBidReason: String, Sendable, Equatable, CaseIterable {
     case timeout
     /// The bid endpoint could not be reached (refused, reset, DNS).
     case unreachable
+    /// The outbound target policy refused the bid_url, or an address its host resolves to.
+    case targetNotAllowed = "target_not_allowed"
     /// The bid endpoint answered with a status other than 200 or 204.
     case httpError = "http_error"
     /// The bid endpoint answered 200 with a body that is not a valid bid.

@@ -68,8 +68,8 @@ public struct SalesDesk: Sendable {
         let doNotCall = try await self.doNotCall.match(phone: request.contact.phone, state: request.contact.state, tenantID: tenantID)
         return try await self.sell(
             pingID: request.pingID, buyerID: request.buyerID, contact: request.contact, tenantID: tenantID, doNotCall: doNotCall
-        ) { ping, bid, now in
-            var sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, now: now)
+        ) { ping, bid, now, deliveryURL in
+            var sale = self.makeSale(request, ping: ping, bid: bid, tenantID: tenantID, deliveryURL: deliveryURL, now: now)
             sale.doNotCall = doNotCall
             return sale
         }
@@ -78,7 +78,7 @@ public struct SalesDesk: Sendable {
     /// Sells an inbound lead, already stored as `qualified` with its certificate and its
     /// do-not-call look-up, to a bidder on the ping its routing auction made.
     public func sell(inbound lead: Lead, doNotCall: DoNotCallMatch, pingID: String, buyerID: String) async throws -> PostReceipt {
-        try await self.sell(pingID: pingID, buyerID: buyerID, contact: lead.contact, tenantID: lead.tenantID, doNotCall: doNotCall) { ping, bid, now in
+        try await self.sell(pingID: pingID, buyerID: buyerID, contact: lead.contact, tenantID: lead.tenantID, doNotCall: doNotCall) { ping, bid, now, deliveryURL in
             var sold = lead
             sold.pingID = ping.id
             sold.buyerID = bid.buyerID
@@ -89,7 +89,7 @@ public struct SalesDesk: Sendable {
             return SaleRecord(
                 ping: ping, lead: sold, certificate: nil, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,
                 responseMilliseconds: bid.responseMilliseconds, chargeID: self.identifiers.make(.transaction),
-                delivery: self.makeDelivery(lead: sold, now: now), leadIsNew: false
+                delivery: self.makeDelivery(lead: sold, url: deliveryURL, now: now), leadIsNew: false
             )
         }
     }
@@ -97,9 +97,11 @@ public struct SalesDesk: Sendable {
     /// Claims the bid in the ping book, checks the buyer takes a lead with this do-not-call
     /// status, reserves the daily cap, campaign budget and buyer funds, commits the sale durably,
     /// then tries the delivery once. Every reservation is undone if the sale does not commit.
+    /// The lead goes to the funding campaign's `delivery_webhook` when it has one, else to the
+    /// buyer's `webhook_url`.
     private func sell(
         pingID: String, buyerID: String, contact: LeadContact, tenantID: String, doNotCall: DoNotCallMatch,
-        makeSale: (Ping, Bid, Int64) -> SaleRecord
+        makeSale: (_ ping: Ping, _ bid: Bid, _ now: Int64, _ deliveryURL: String?) -> SaleRecord
     ) async throws -> PostReceipt {
         let now = self.clock.nowMilliseconds()
         let claim = await self.book.claim(
@@ -154,7 +156,8 @@ public struct SalesDesk: Sendable {
         }
         undo.append { self.funds.release(buyerID: bid.buyerID, priceCents: bid.bidCents) }
         do {
-            var sale = makeSale(ping, bid, now)
+            let deliveryURL = campaignID.flatMap(self.budgets.deliveryWebhook(campaignID:)) ?? buyer?.webhookURL
+            var sale = makeSale(ping, bid, now, deliveryURL)
             sale.campaignID = campaignID
             try await self.repository.commit(sale)
             self.funds.charge(buyerID: bid.buyerID, priceCents: bid.bidCents)
@@ -171,7 +174,7 @@ public struct SalesDesk: Sendable {
         }
     }
 
-    private func makeSale(_ request: PostRequest, ping: Ping, bid: Bid, tenantID: String, now: Int64) -> SaleRecord {
+    private func makeSale(_ request: PostRequest, ping: Ping, bid: Bid, tenantID: String, deliveryURL: String?, now: Int64) -> SaleRecord {
         let createdAt = Date(epochMilliseconds: now)
         let leadID = TimeOrderedIdentifiers.uuid()
         let certificate = self.signingKey.certify(
@@ -185,13 +188,12 @@ public struct SalesDesk: Sendable {
         return SaleRecord(
             ping: ping, lead: lead, certificate: certificate, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,
             responseMilliseconds: bid.responseMilliseconds, chargeID: self.identifiers.make(.transaction),
-            delivery: self.makeDelivery(lead: lead, now: now)
+            delivery: self.makeDelivery(lead: lead, url: deliveryURL, now: now)
         )
     }
 
-    private func makeDelivery(lead: Lead, now: Int64) -> Delivery {
-        let webhookURL = lead.buyerID.flatMap { self.buyers.buyer(id: $0)?.webhookURL }
-        return Delivery(
+    private func makeDelivery(lead: Lead, url webhookURL: String?, now: Int64) -> Delivery {
+        Delivery(
             id: self.identifiers.make(.delivery), tenantID: lead.tenantID, leadID: lead.id, buyerID: lead.buyerID ?? "", url: webhookURL,
             payload: Delivery.leadDeliveredPayload(lead: lead, at: Date(epochMilliseconds: now)),
             status: webhookURL == nil ? .notConfigured : .pending,

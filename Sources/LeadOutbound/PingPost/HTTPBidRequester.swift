@@ -4,16 +4,16 @@ import NIOCore
 
 /// The buyer bid protocol over HTTP: a signed JSON POST to the buyer's `bid_url`, answered with
 /// `{"bid_cents": N, "exclusivity": …}`, 204, or `{"bid_cents": 0}`. Every failure becomes a typed
-/// no-bid answer; nothing here throws. Requests go over `BidConnectionPool`'s keep-alive
-/// connections, never redirected (a bid endpoint that redirects is misconfigured, and following it
-/// would leave the buyer's host).
+/// no-bid answer; nothing here throws. Requests go over `OutboundConnectionPool`'s keep-alive
+/// connections, through the outbound target policy, never redirected (a bid endpoint that
+/// redirects is misconfigured, and following it would leave the buyer's host).
 public struct HTTPBidRequester: BidRequester {
     /// A bid answer is a few bytes; anything longer is not one.
     static let maxAnswerBytes = 16 * 1024
 
-    let pool: BidConnectionPool
+    let pool: OutboundConnectionPool
 
-    public init(pool: BidConnectionPool) {
+    public init(pool: OutboundConnectionPool) {
         self.pool = pool
     }
 
@@ -21,7 +21,7 @@ public struct HTTPBidRequester: BidRequester {
         guard let call = Self.call(to: buyer, payload: payload, body: payload.json(), timeoutMilliseconds: timeoutMilliseconds) else {
             return .failed(.unreachable, detail: "no bid_url")
         }
-        return await self.pool.exchange(call)
+        return Self.bidAnswer(await self.pool.exchange(call))
     }
 
     /// One round for the whole ping: no task per bidder. Every request has its own timer, none
@@ -30,7 +30,7 @@ public struct HTTPBidRequester: BidRequester {
         from buyers: [Buyer], payload: BidRequestPayload, timeoutsMilliseconds: [Int], deadline: ContinuousClock.Instant
     ) async -> [TimedBidAnswer?] {
         let body = payload.json()
-        var calls: [BidCall] = []
+        var calls: [OutboundCall] = []
         calls.reserveCapacity(buyers.count)
         var indices: [Int] = []
         var answers = [TimedBidAnswer?](repeating: nil, count: buyers.count)
@@ -42,23 +42,23 @@ public struct HTTPBidRequester: BidRequester {
                 answers[index] = TimedBidAnswer(answer: .failed(.unreachable, detail: "no bid_url"), answeredAt: .now)
             }
         }
-        for (offset, answer) in await self.pool.exchange(calls).enumerated() { answers[indices[offset]] = answer }
+        for (offset, timed) in await self.pool.exchange(calls).enumerated() {
+            answers[indices[offset]] = TimedBidAnswer(answer: Self.bidAnswer(timed.answer), answeredAt: timed.answeredAt)
+        }
         return answers
     }
 
     /// The signed POST of the payload to the buyer's bid_url; nil without one. Every header value
     /// is ours (host from a parsed URL, hex ids and signatures), so the head is written directly.
-    static func call(to buyer: Buyer, payload: BidRequestPayload, body: [UInt8], timeoutMilliseconds: Int) -> BidCall? {
+    static func call(to buyer: Buyer, payload: BidRequestPayload, body: [UInt8], timeoutMilliseconds: Int) -> OutboundCall? {
         guard let url = buyer.bidURL else { return nil }
         let signature = buyer.webhookSecret.map { WebhookSignature.ezleeds(body: body, secret: $0) }
         let pingID = payload.pingID
-        return BidCall(
-            url: url,
-            encode: { target in
+        return OutboundCall(url: url, timeout: .milliseconds(Int64(timeoutMilliseconds)), maxBodyBytes: Self.maxAnswerBytes) { target in
                 var request = ByteBuffer()
                 request.reserveCapacity(256 + body.count)
                 request.writeString("POST ")
-                request.writeString(target.path)
+                request.writeString(target.requestTarget)
                 request.writeString(" HTTP/1.1\r\nHost: ")
                 request.writeString(target.hostHeader)
                 request.writeString("\r\nContent-Type: application/json\r\nContent-Length: ")
@@ -72,9 +72,25 @@ public struct HTTPBidRequester: BidRequester {
                 request.writeString("\r\n\r\n")
                 request.writeBytes(body)
                 return request
-            },
-            timeout: .milliseconds(Int64(timeoutMilliseconds))
-        )
+        }
+    }
+
+    /// The bid protocol's reading of an answer: 204 declines, 200 carries the bid, any other status is an error.
+    static func bidAnswer(_ answer: OutboundAnswer) -> BidAnswer {
+        switch answer {
+        case .response(status: 204, _): return .declined
+        case .response(status: 200, let body): return Self.parseAnswer(body ?? ByteBuffer())
+        case .response(let status, _): return .failed(.httpError, detail: "status \(status)")
+        case .failed(let failure, let detail):
+            let reason: NoBidReason =
+                switch failure {
+                case .timeout: .timeout
+                case .unreachable: .unreachable
+                case .badResponse: .badResponse
+                case .targetNotAllowed: .targetNotAllowed
+                }
+            return .failed(reason, detail: detail)
+        }
     }
 
     /// Reads a 200 answer. Anything but an object with a non-negative integer `bid_cents` (and,

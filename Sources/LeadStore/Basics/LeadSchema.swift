@@ -376,6 +376,11 @@ enum LeadSchema {
                 """)
         }
 
+        // A failed delivery attempt says why in a word (`target_not_allowed`, `timeout`), not only in prose.
+        migrator.registerMigration("2026-12-03 delivery attempt reasons") { db in
+            try db.execute(sql: "ALTER TABLE delivery_attempts ADD COLUMN reason TEXT")
+        }
+
         return migrator
     }
 }

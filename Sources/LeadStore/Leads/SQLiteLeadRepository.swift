@@ -73,7 +73,8 @@ public struct SQLiteLeadRepository: LeadRepository {
                     db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempted_at", arguments: [delivery.id]
                 ).map { row in
                     DeliveryAttempt(
-                        attemptedAtMilliseconds: row["attempted_at"], statusCode: row["status_code"], error: row["error"],
+                        attemptedAtMilliseconds: row["attempted_at"], statusCode: row["status_code"],
+                        reason: (row["reason"] as String?).flatMap(DeliveryFailure.init(rawValue:)), error: row["error"],
                         durationMilliseconds: row["duration_ms"]
                     )
                 }

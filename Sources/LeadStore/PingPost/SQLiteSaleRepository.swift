@@ -102,8 +102,13 @@ public struct SQLiteSaleRepository: SaleRepository {
     public func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws {
         try await self.database.writer.write { db in
             try db.execute(
-                sql: "INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)",
-                arguments: [delivery.id, attempt.attemptedAtMilliseconds, attempt.statusCode, attempt.error, attempt.durationMilliseconds]
+                sql: """
+                    INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, reason, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    delivery.id, attempt.attemptedAtMilliseconds, attempt.statusCode, attempt.reason?.rawValue, attempt.error,
+                    attempt.durationMilliseconds,
+                ]
             )
             try db.execute(
                 // Only a pending delivery changes: a late failure never undoes a success.

@@ -1,0 +1,125 @@
+import NIOCore
+import NIOHTTP1
+
+/// Sends requests that are encoded already: a `.body` carries the whole request, head and body,
+/// as bytes. The `.head` before it is only a token for the response decoder above, which counts
+/// requests (and their methods) to match answers to them; it is dropped here, as is `.end`.
+final class EncodedRequestWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = IOData
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch self.unwrapOutboundIn(data) {
+        case .body(let bytes): context.write(self.wrapOutboundOut(bytes), promise: promise)
+        case .head, .end: promise?.succeed(())
+        }
+    }
+}
+
+/// One keep-alive connection to an endpoint, one request at a time: sends it, reads the answer (a
+/// 200's body up to the request's `maxBodyBytes`; other bodies are drained), and hands itself back
+/// to its pool.
+final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    /// What the response decoder needs to know of each request: that there is one, and its method.
+    static let token = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/")
+
+    private let endpoint: EndpointConnections
+    private var context: ChannelHandlerContext?
+    private(set) var current: PendingRequest?
+    private var status: HTTPResponseStatus?
+    private var keepAlive = true
+    private var body: ByteBuffer?
+    private var isOpen = true
+    var lastUsed = NIODeadline.now()
+
+    init(endpoint: EndpointConnections) {
+        self.endpoint = endpoint
+    }
+
+    var isUsable: Bool { self.isOpen && self.context?.channel.isActive == true }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func send(_ pending: PendingRequest) {
+        guard let context, self.isOpen else {
+            pending.finish(.failed(.unreachable, detail: "the connection closed"))
+            return
+        }
+        pending.connection = self
+        self.current = pending
+        self.status = nil
+        self.body = nil
+        self.keepAlive = true
+        context.write(self.wrapOutboundOut(.head(Self.token)), promise: nil)
+        context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(pending.request.bytes))), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.status = head.status
+            self.keepAlive = head.isKeepAlive
+        case .body(var part):
+            // Only a 200's body is read, and only as much as the request wants; the rest is drained and dropped.
+            guard let pending = self.current, self.status == .ok, pending.request.maxBodyBytes > 0 else { return }
+            if self.body == nil {
+                self.body = part
+            } else {
+                self.body?.writeBuffer(&part)
+            }
+            if (self.body?.readableBytes ?? 0) > pending.request.maxBodyBytes {
+                self.finish(.failed(.badResponse, detail: "answer longer than \(pending.request.maxBodyBytes) bytes"), reusable: false)
+            }
+        case .end:
+            guard self.current != nil else {
+                // An answer nobody asked for: the connection cannot be trusted to be in step.
+                if self.status != nil { self.close() }
+                return
+            }
+            if let pending = self.current { self.endpoint.settled(pending, answered: true) }
+            let answer: OutboundAnswer
+            if let status = self.status {
+                answer = .response(status: Int(status.code), body: self.body)
+            } else {
+                answer = .failed(.badResponse, detail: "no status line")
+            }
+            self.finish(answer, reusable: self.keepAlive)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.finish(.failed(error is HTTPParserError ? .badResponse : .unreachable, detail: "\(error)"), reusable: false)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.finish(.failed(.unreachable, detail: "the connection closed before the answer"), reusable: false)
+        if self.isOpen {
+            self.isOpen = false
+            self.endpoint.closed(self)
+        }
+        context.fireChannelInactive()
+    }
+
+    func close() {
+        self.context?.close(promise: nil)
+    }
+
+    private func finish(_ answer: OutboundAnswer, reusable: Bool) {
+        guard let pending = self.current else {
+            if !reusable { self.close() }
+            return
+        }
+        if case .failed(.unreachable, _) = answer { self.endpoint.settled(pending, answered: false) }
+        self.current = nil
+        self.body = nil
+        pending.finish(answer)
+        self.endpoint.finished(self, reusable: reusable)
+    }
+}
+
