@@ -138,12 +138,16 @@ extension BuyerRoutes {
             ],
             "states": OpenAPIPart.statesSchema("The states the buyer takes leads from; duplicates are dropped."),
             "max_price_cents": OpenAPIPart.centsSchema("The static bid in cents, and the ceiling for a real-time bidder's answers."),
-            "webhook_url": OpenAPIPart.nullableURLSchema("Where purchased leads are delivered; null for none."),
+            "webhook_url": OpenAPIPart.nullableURLSchema(
+                "Where purchased leads are delivered (unless the funding campaign has a delivery_webhook); null for none. \(OpenAPIPart.targetPolicyNote)"
+            ),
             "webhook_secret": [
                 "type": ["string", "null"], "minLength": 1, "maxLength": 512, "writeOnly": true,
                 "description": "Signs deliveries and bid requests; 1 to 512 bytes, null for none. Write-only: answers show only has_webhook_secret.",
             ],
-            "bid_url": OpenAPIPart.nullableURLSchema("The real-time bid endpoint; null for a static buyer that bids max_price_cents."),
+            "bid_url": OpenAPIPart.nullableURLSchema(
+                "The real-time bid endpoint; null for a static buyer that bids max_price_cents. \(OpenAPIPart.targetPolicyNote)"
+            ),
             "bid_timeout_ms": defaulted(
                 [
                     "type": "integer", "minimum": 1, "maximum": .integer(Int64(Buyer.maxBidTimeoutMilliseconds)),

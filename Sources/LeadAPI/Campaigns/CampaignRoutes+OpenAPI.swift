@@ -97,7 +97,9 @@ extension CampaignRoutes {
             "states": OpenAPIPart.statesSchema("The states the campaign targets; duplicates are dropped."),
             "budget_cents": OpenAPIPart.centsSchema("The total budget in cents."),
             "max_leads_per_day": OpenAPIPart.nullableCountSchema("Leads a day at most; null for no limit."),
-            "delivery_webhook": OpenAPIPart.nullableURLSchema("Where the campaign's leads are delivered; null for none."),
+            "delivery_webhook": OpenAPIPart.nullableURLSchema(
+                "Where the sales this campaign funds are delivered instead of the buyer's webhook_url, signed with the buyer's webhook_secret; null for the buyer's. \(OpenAPIPart.targetPolicyNote)"
+            ),
             "buyer_id": [
                 "type": ["string", "null"],
                 "description": "A buyer of this account the campaign buys for (an unknown id is a 422); null for none.",

@@ -182,6 +182,10 @@ extension OpenAPIPart {
         ]
     }
 
+    /// What every URL the engine calls must satisfy; the refusal's code names the rule it breaks.
+    static let targetPolicyNote =
+        "Checked by the outbound target policy when saved and at every connect: http or https, no user info, port 80 or 443 unless the operator allows more, and a host that is not (and does not resolve to) a loopback, private, link-local, CGNAT, unique-local, multicast or other special-purpose address. A refusal is a 422 whose error names the field with a code (address_not_allowed, port_not_allowed, scheme_not_allowed, userinfo_not_allowed, invalid_url)."
+
     static func nullableURLSchema(_ description: String) -> JSONValue {
         [
             "type": ["string", "null"], "format": "uri", "maxLength": 2048,

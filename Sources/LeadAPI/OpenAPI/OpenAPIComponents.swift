@@ -14,7 +14,17 @@ enum OpenAPIComponents {
                 "request_id": ["type": "string"],
                 "errors": [
                     "type": "array",
-                    "items": ["type": "object", "properties": ["field": ["type": "string"], "message": ["type": "string"]]],
+                    "items": [
+                        "type": "object",
+                        "properties": [
+                            "field": ["type": "string"], "message": ["type": "string"],
+                            "code": [
+                                "type": "string",
+                                "enum": .array(TargetRefusal.Reason.allCases.map { .string($0.rawValue) }),
+                                "description": "A stable reason, where there is one: why the outbound target policy refuses a URL (see README, Outbound requests).",
+                            ],
+                        ],
+                    ],
                 ],
             ],
         ]
