@@ -95,22 +95,15 @@ struct OutboundTargetAPITests {
             resolver.answer("buyer.example", with: ["169.254.169.254"])
 
             let compliance = HTTPFields.complianceKey(server.tenant.complianceKey)
-            let ping = try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: compliance, body: .json(PingAPITests.ping)) {
-                try #require(try $0.object()["ping_id"] as? String)
-            }
+            let ping = try await Self.ping(server, client)
             try await client.execute(uri: "/api/v1/pingpost/pings/\(ping)", method: .get, headers: compliance) { response in
                 let outcomes = try #require(try response.object()["outcomes"] as? [[String: Any]])
                 let outcome = try #require(outcomes.first { $0["buyer_id"] as? String == realTime })
                 #expect(outcome["no_bid_reason"] as? String == "target_not_allowed", "\(outcome)")
             }
-            let lead = try await client.execute(
-                uri: "/api/v1/pingpost/post", method: .post, headers: compliance, body: .json(PostAPITests.post(ping: ping, buyer: fixed))
-            ) { response in
-                #expect(response.status == .ok, "\(response.text)")
-                let status = try response.object()["delivery_status"] as? String
-                #expect(status == "pending")
-                return try #require(try response.object()["lead_id"] as? String)
-            }
+            let sold = try await Self.post(server, client, ping: ping, buyer: fixed)
+            #expect(sold["delivery_status"] as? String == "pending")
+            let lead = try #require(sold["lead_id"] as? String)
             try await client.execute(uri: "/api/v1/leads/\(lead)", method: .get, headers: .apiKey(key)) { response in
                 let deliveries = try #require(try response.object()["deliveries"] as? [[String: Any]])
                 let attempt = try #require((deliveries.first?["attempts"] as? [[String: Any]])?.first)
@@ -149,16 +142,8 @@ struct OutboundTargetAPITests {
                 let buyer = try await create(
                     "/api/v1/buyers", body: Self.buyerBody(webhook: "http://crm.internal:\(port)/hook"), key: key, client: client
                 )
-                let compliance = HTTPFields.complianceKey(server.tenant.complianceKey)
-                let ping = try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: compliance, body: .json(PingAPITests.ping)) {
-                    try #require(try $0.object()["ping_id"] as? String)
-                }
-                try await client.execute(
-                    uri: "/api/v1/pingpost/post", method: .post, headers: compliance, body: .json(PostAPITests.post(ping: ping, buyer: buyer))
-                ) { response in
-                    let status = try response.object()["delivery_status"] as? String
-                        #expect(status == "delivered", "\(response.text)")
-                }
+                let sold = try await Self.post(server, client, ping: try await Self.ping(server, client), buyer: buyer)
+                #expect(sold["delivery_status"] as? String == "delivered", "\(sold)")
             }
             #expect(receiver.state.deliveriesByID.withLock { $0.count } == 1)
             #expect(connector.dialledAddresses == ["127.0.0.1:\(port)"])
@@ -176,14 +161,9 @@ struct OutboundTargetAPITests {
                 try await server.test { client in
                     let moved = "http://127.0.0.1:\(redirector.port ?? 0)/moved"
                     let (ping, buyers) = try await PostAPITests.pingWithBuyers(server, client, exclusivity: ["shared"], webhook: moved)
-                    let compliance = HTTPFields.complianceKey(server.tenant.complianceKey)
-                    let lead = try await client.execute(
-                        uri: "/api/v1/pingpost/post", method: .post, headers: compliance, body: .json(PostAPITests.post(ping: ping, buyer: buyers[0]))
-                    ) { response in
-                        let status = try response.object()["delivery_status"] as? String
-                        #expect(status == "pending")
-                        return try #require(try response.object()["lead_id"] as? String)
-                    }
+                    let sold = try await Self.post(server, client, ping: ping, buyer: buyers[0])
+                    #expect(sold["delivery_status"] as? String == "pending")
+                    let lead = try #require(sold["lead_id"] as? String)
                     try await client.execute(uri: "/api/v1/leads/\(lead)", method: .get, headers: .apiKey(server.tenant.apiKey)) { response in
                         let deliveries = try #require(try response.object()["deliveries"] as? [[String: Any]])
                         let attempt = try #require((deliveries.first?["attempts"] as? [[String: Any]])?.first)
@@ -219,19 +199,12 @@ struct OutboundTargetAPITests {
         let restarted = try await server.reopened { _ in }
         try await restarted.test { client in
             let compliance = HTTPFields.complianceKey(restarted.tenant.complianceKey)
-            let ping = try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: compliance, body: .json(PingAPITests.ping)) {
-                try #require(try $0.object()["ping_id"] as? String)
-            }
+            let ping = try await Self.ping(restarted, client)
             try await client.execute(uri: "/api/v1/pingpost/pings/\(ping)", method: .get, headers: compliance) { response in
                 let outcomes = try #require(try response.object()["outcomes"] as? [[String: Any]])
                 #expect(outcomes.first { $0["buyer_id"] as? String == realTime.id }?["no_bid_reason"] as? String == "target_not_allowed")
             }
-            let lead = try await client.execute(
-                uri: "/api/v1/pingpost/post", method: .post, headers: compliance, body: .json(PostAPITests.post(ping: ping, buyer: fixed.id))
-            ) { response in
-                #expect(response.status == .ok, "\(response.text)")
-                return try #require(try response.object()["lead_id"] as? String)
-            }
+            let lead = try #require(try await Self.post(restarted, client, ping: ping, buyer: fixed.id)["lead_id"] as? String)
             // The courier's retry pass takes the same URL and fails the same way.
             restarted.clock.advance(byMilliseconds: 60_000)
             try await restarted.dependencies.courier.deliverDue()
@@ -260,22 +233,31 @@ struct OutboundTargetAPITests {
                         body: #"{"name": "Funded", "campaign_type": "legal_pi", "states": ["NV"], "budget_cents": 1000000, "buyer_id": "\#(buyer)", "delivery_webhook": "\#(campaignURL)"}"#,
                         key: key, client: client
                     )
-                    let compliance = HTTPFields.complianceKey(server.tenant.complianceKey)
-                    let ping = try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: compliance, body: .json(PingAPITests.ping)) {
-                        try #require(try $0.object()["ping_id"] as? String)
-                    }
-                    try await client.execute(
-                        uri: "/api/v1/pingpost/post", method: .post, headers: compliance, body: .json(PostAPITests.post(ping: ping, buyer: buyer))
-                    ) { response in
-                        let status = try response.object()["delivery_status"] as? String
-                        #expect(status == "delivered", "\(response.text)")
-                    }
+                    let sold = try await Self.post(server, client, ping: try await Self.ping(server, client), buyer: buyer)
+                    #expect(sold["delivery_status"] as? String == "delivered", "\(sold)")
                 }
             }
         }
         #expect(campaignHook.state.deliveriesByID.withLock { $0.count } == 1)
         #expect(campaignHook.state.badSignatures.withLock { $0 } == 0)
         #expect(buyerHook.state.deliveriesByID.withLock { $0.count } == 0)
+    }
+
+    static func ping(_ server: TestServer, _ client: some TestClientProtocol) async throws -> String {
+        try await client.execute(
+            uri: "/api/v1/pingpost/ping", method: .post, headers: .complianceKey(server.tenant.complianceKey), body: .json(PingAPITests.ping)
+        ) { try #require(try $0.object()["ping_id"] as? String) }
+    }
+
+    /// The post's answer; a post that is not accepted fails the test.
+    static func post(_ server: TestServer, _ client: some TestClientProtocol, ping: String, buyer: String) async throws -> [String: Any] {
+        try await client.execute(
+            uri: "/api/v1/pingpost/post", method: .post, headers: .complianceKey(server.tenant.complianceKey),
+            body: .json(PostAPITests.post(ping: ping, buyer: buyer))
+        ) { response in
+            #expect(response.status == .ok, "\(response.text)")
+            return try response.object()
+        }
     }
 
     static func buyerBody(price: Int = 50000, webhook: String? = nil, bidURL: String? = nil) -> String {
