@@ -68,9 +68,10 @@ final class Session {
         }
         let port = try await freePort(group: sideGroup)
         // A minute of pings at the rates driven here outgrows the default bound of 200,000 live pings.
+        // The fake bidders listen on loopback, which the outbound target policy refuses otherwise.
         let arguments = [
             "serve", "--host", "127.0.0.1", "--port", "\(port)", "--db", database, "--log-level", "warning",
-            "--max-live-pings-per-tenant", "2000000",
+            "--max-live-pings-per-tenant", "2000000", "--allow-private-targets",
         ]
         let endpoint = try await self.startServing(serverBinary, arguments, name: "ezleeds", port: port, path: "/healthz") { server = $0 }
         serverEndpoint = endpoint
