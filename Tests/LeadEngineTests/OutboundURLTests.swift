@@ -17,6 +17,7 @@ struct OutboundURLTests {
             ("https://example.com:443/x", "https://example.com/x"),
             ("http://example.com./x", "http://example.com/x"),
             ("https://example.com/caf\u{E9}", "https://example.com/caf%C3%A9"),
+            ("https://example.com/a\"b<c>?q={1}|^`", "https://example.com/a%22b%3Cc%3E?q=%7B1%7D%7C%5E%60"),
         ]
     )
     func valid(text: String, canonical: String) throws {

@@ -86,7 +86,7 @@ public struct OutboundURL: Hashable, Sendable, CustomStringConvertible {
         var target = rest[authorityEnd...]
         if let hash = target.firstIndex(of: "#") { target = target[..<hash] }
         if target.hasPrefix("?") || target.isEmpty { target = "/" + target }
-        self.requestTarget = Self.percentEncodingNonASCII(target)
+        self.requestTarget = Self.percentEncoded(target)
     }
 
     private static func parseHost(_ text: Substring) throws(TargetRefusal) -> Host {
@@ -110,13 +110,15 @@ public struct OutboundURL: Hashable, Sendable, CustomStringConvertible {
         return .name(String(name))
     }
 
-    /// Non-ASCII in a path or query goes out as UTF-8, percent-encoded, as browsers send it.
-    private static func percentEncodingNonASCII(_ text: Substring) -> String {
-        guard !text.allSatisfy(\.isASCII) else { return String(text) }
+    /// Bytes a request line may not carry raw (non-ASCII, and `"<>\`{}|^`), percent-encoded as
+    /// browsers send them, so a buyer's server sees the path it was given.
+    private static func percentEncoded(_ text: Substring) -> String {
+        let unsafe = Set("\"<>`{}|^".utf8)
+        guard text.utf8.contains(where: { $0 >= 0x80 || unsafe.contains($0) }) else { return String(text) }
         let hex = Array("0123456789ABCDEF".utf8)
         var bytes: [UInt8] = []
         for byte in text.utf8 {
-            if byte < 0x80 {
+            if byte < 0x80, !unsafe.contains(byte) {
                 bytes.append(byte)
             } else {
                 bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
