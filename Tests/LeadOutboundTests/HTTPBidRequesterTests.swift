@@ -134,7 +134,7 @@ struct HTTPBidRequesterTests {
         try await Self.eventually { server.connectionCount == 2 && server.requestCount == 2 }
         let started = ContinuousClock.now
         let refused = await Self.bid(requester, server.url("/silent"), timeout: 10_000)
-        #expect(refused == .failed(.timeout, detail: "all 2 connections to the bid endpoint are still waiting for earlier answers"))
+        #expect(refused == .failed(.timeout, detail: "all 2 connections to the endpoint are still waiting for earlier answers"))
         #expect(ContinuousClock.now - started < .seconds(5), "refused without waiting for its 10 s timeout")
         #expect(server.connectionCount == 2)
         // Cut off (as the auction cuts off bidders at its deadline), then closed after the grace.

@@ -101,7 +101,7 @@ final class EndpointConnections: Sendable {
         guard self.state.value.open < self.maxConnections else {
             if isProbe { self.state.value.breaker.record(answered: false, probe: true, now: .now()) }
             pending.finish(
-                .failed(.timeout, detail: "all \(self.maxConnections) connections to the bid endpoint are still waiting for earlier answers")
+                .failed(.timeout, detail: "all \(self.maxConnections) connections to the endpoint are still waiting for earlier answers")
             )
             return
         }
@@ -184,9 +184,11 @@ final class EndpointConnections: Sendable {
 
     /// A new connection, to an address of the host that the gate checked (the first that answers).
     private func connect() -> EventLoopFuture<any Channel> {
-        self.gate.addresses(of: self.origin.host, port: self.origin.port, on: self.loop).flatMap { [self] addresses in
+        // Resolvers and connectors are injected: their futures are brought back to this loop.
+        self.gate.addresses(of: self.origin.host, port: self.origin.port, on: self.loop).hop(to: self.loop).flatMap { [self] addresses in
             self.connect(to: addresses[...])
         }
+        .hop(to: self.loop)
     }
 
     private func connect(to addresses: ArraySlice<SocketAddress>) -> EventLoopFuture<any Channel> {
