@@ -26,26 +26,30 @@ struct BackupTests {
             #expect(try await post.send("/api/v1/campaigns", #"{"name": "Q2", "campaign_type": "legal_pi", "states": ["NV"], "budget_cents": 500000000}"#).status == 201)
 
             let acknowledged = AcknowledgedLeads()
-            // The load: one lead after another until told to stop, each id kept once its 201 is in.
-            let poster = Task {
-                var sequence = 0
-                while !acknowledged.stopped {
-                    sequence += 1
-                    let response = try await post.send("/api/v1/leads/inbound", Self.lead(sequence))
-                    guard response.status == 201, let id = response.body["id"] as? String else {
-                        Issue.record("lead \(sequence): \(response.status) \(response.body)")
-                        return
+            let (before, during, backup) = try await withThrowingTaskGroup(of: Void.self) { group in
+                // The load: one lead after another until stopped, each id kept once its 201 is in.
+                group.addTask {
+                    var sequence = 0
+                    while !acknowledged.stopped, !Task.isCancelled {
+                        sequence += 1
+                        let response = try await post.send("/api/v1/leads/inbound", Self.lead(sequence))
+                        guard response.status == 201, let id = response.body["id"] as? String else {
+                            Issue.record("lead \(sequence): \(response.status) \(response.body)")
+                            acknowledged.stop()
+                            return
+                        }
+                        acknowledged.append(id)
                     }
-                    acknowledged.append(id)
                 }
+                try await acknowledged.reach(30)
+                let before = acknowledged.ids
+                let backup = try await workspace.runDetached(["backup", "--to", copy])
+                let during = acknowledged.ids.count
+                try await acknowledged.reach(during + 20)
+                acknowledged.stop()
+                try await group.waitForAll()
+                return (before, during, backup)
             }
-            while acknowledged.ids.count < 30 { try await Task.sleep(for: .milliseconds(20)) }
-            let before = acknowledged.ids
-            let backup = try await workspace.runDetached(["backup", "--to", copy])
-            let during = acknowledged.ids.count
-            while acknowledged.ids.count < during + 20 { try await Task.sleep(for: .milliseconds(20)) }
-            acknowledged.stop()
-            try await poster.value
             #expect(during > before.count, "leads were answered while the backup ran")
 
             #expect(backup.status == 0, "\(backup.stdout) \(backup.stderr)")
@@ -123,6 +127,11 @@ final class AcknowledgedLeads: Sendable {
 
     func append(_ id: String) { self.state.withLock { $0.ids.append(id) } }
     func stop() { self.state.withLock { $0.stopped = true } }
+
+    /// Returns once `count` leads are in, or the poster has stopped.
+    func reach(_ count: Int) async throws {
+        while self.ids.count < count, !self.stopped { try await Task.sleep(for: .milliseconds(20)) }
+    }
 }
 
 /// JSON requests to one server with one key.
