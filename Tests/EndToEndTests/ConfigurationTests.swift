@@ -81,6 +81,20 @@ struct ConfigurationTests {
         #expect(!exit.stderr.contains("target policy relaxed"))
     }
 
+    @Test("EZLEEDS_DB names the database for the other commands too; --db beats it")
+    func databaseFromEnvironment() throws {
+        let workspace = try Workspace()
+        let environment = ["EZLEEDS_DB": workspace.databasePath]
+        #expect(try workspace.run(["tenant", "create", "Acme"], passingDatabase: false, environment: environment).status == 0)
+        #expect(FileManager.default.fileExists(atPath: workspace.databasePath))
+        let listed = try workspace.run(["tenant", "list"], passingDatabase: false, environment: environment)
+        #expect((try JSON.object(listed.stdout)["items"] as? [Any])?.count == 1)
+        let other = workspace.directory.appendingPathComponent("other.sqlite").path
+        let refused = try workspace.run(["tenant", "list"], database: other, environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("no database at \(other)"))
+    }
+
     @Test("a bad environment value is refused, naming the variable, and nothing is created")
     func badEnvironmentValues() async throws {
         let workspace = try Workspace()
