@@ -61,9 +61,9 @@ struct Serve: AsyncParsableCommand {
     var allowedTargetPorts: [[Int]] = []
 
     func validate() throws {
-        guard (0...65535).contains(self.port) else { throw ValidationError("--port must be 0 to 65535") }
-        guard (0...3650).contains(self.dedupWindowDays) else { throw ValidationError("--dedup-window-days must be 0 to 3650") }
-        guard self.maxLivePingsPerTenant >= 1 else { throw ValidationError("--max-live-pings-per-tenant must be at least 1") }
+        guard (0...65535).contains(self.port) else { throw ArgumentParser.ValidationError("--port must be 0 to 65535") }
+        guard (0...3650).contains(self.dedupWindowDays) else { throw ArgumentParser.ValidationError("--dedup-window-days must be 0 to 3650") }
+        guard self.maxLivePingsPerTenant >= 1 else { throw ArgumentParser.ValidationError("--max-live-pings-per-tenant must be at least 1") }
     }
 
     func run() async throws {
