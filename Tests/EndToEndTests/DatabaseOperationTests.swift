@@ -111,8 +111,10 @@ struct DatabaseOperationTests {
         let acmeID = try #require(acme["tenant_id"] as? String)
         let extra = try JSON.object(try workspace.run(["key", "create", "--tenant", acmeID, "--role", "standard"]).stdout)
         let listing = try workspace.run(["key", "list", "--tenant", acmeID])
-        let firstKeyID = try #require(((try JSON.object(listing.stdout)["items"] as? [[String: Any]])?.first?["id"]) as? String)
-        #expect(try workspace.run(["key", "revoke", firstKeyID]).status == 0)
+        let keys = try #require(try JSON.object(listing.stdout)["items"] as? [[String: Any]])
+        // A standard key other than the one just made: keys made in one millisecond list in any order.
+        let revoked = try #require(keys.first { $0["role"] as? String == "standard" && $0["id"] as? String != extra["key_id"] as? String }?["id"] as? String)
+        #expect(try workspace.run(["key", "revoke", revoked]).status == 0)
 
         let result = try workspace.run(["tenant", "list"])
         #expect(result.status == 0, "\(result.stderr)")
