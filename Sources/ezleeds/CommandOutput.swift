@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeadEngine
+import LeadStore
 
 /// What the commands print: one JSON object on stdout; errors as one line on stderr and exit 1.
 enum CommandOutput {
@@ -11,7 +12,8 @@ enum CommandOutput {
 
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted: the same key order every run, whatever the encoder's dictionary order.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
@@ -20,13 +22,25 @@ enum CommandOutput {
         do {
             return try await body()
         } catch let error as LeadEngine.ValidationError {
-            let message = error.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-            throw ExitCode.failure
+            throw Self.failure(error.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
         } catch let error as NotFoundError {
-            FileHandle.standardError.write(Data("error: no \(error.entity) \(error.id)\n".utf8))
-            throw ExitCode.failure
+            throw Self.failure("no \(error.entity) \(error.id)")
+        } catch let error as DatabaseMissing {
+            throw Self.failure("\(error); start the server once (ezleeds serve) or create a tenant (ezleeds tenant create) to make one")
+        } catch let error as DatabaseLock.Held {
+            let holder = error.holderPID.map { "pid \($0)" } ?? "a process whose pid is not yet written"
+            throw Self.failure("another ezleeds server (\(holder)) is using this database (lock \(LeadDatabase.absolutePath(error.lockPath))); stop it or use another --db")
+        } catch let error as DatabaseLock.Unavailable {
+            throw Self.failure("\(error)")
+        } catch let error as DatabaseBackup.TargetExists {
+            throw Self.failure("\(error)")
         }
+    }
+
+    /// Says what went wrong on stderr; the exit code argument-parser then exits with.
+    private static func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode.failure
     }
 }
 

@@ -254,6 +254,11 @@ struct Workspace {
     let databasePath: String
     let binary: URL
 
+    /// The package's root, where README.md is.
+    var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     init() throws {
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("ezleeds-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
@@ -278,15 +283,21 @@ struct Workspace {
         }
     }
 
-    func run(_ arguments: [String], niceness: Int? = nil) throws -> ProcessResult {
+    /// Runs `ezleeds arguments --db <database, or the workspace's>`; `passingDatabase: false` leaves `--db` out.
+    func run(
+        _ arguments: [String], niceness: Int? = nil, database: String? = nil, passingDatabase: Bool = true,
+        environment: [String: String] = [:]
+    ) throws -> ProcessResult {
         let process = Process()
+        let databaseArguments = passingDatabase ? ["--db", database ?? self.databasePath] : []
         if let niceness, FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-            process.arguments = ["-n", String(niceness), self.binary.path] + arguments + ["--db", self.databasePath]
+            process.arguments = ["-n", String(niceness), self.binary.path] + arguments + databaseArguments
         } else {
             process.executableURL = self.binary
-            process.arguments = arguments + ["--db", self.databasePath]
+            process.arguments = arguments + databaseArguments
         }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -299,18 +310,38 @@ struct Workspace {
     }
 
     /// Starts `ezleeds serve --port 0` and waits until it reports the port it listens on.
-    func startServer() async throws -> RunningServer {
+    func startServer(
+        _ arguments: [String] = ["--port", "0"], database: String? = nil, environment: [String: String] = [:], runAs: [String] = []
+    ) async throws -> RunningServer {
+        let server = try self.launchServer(arguments, database: database, environment: environment, runAs: runAs)
+        return try await server.listening()
+    }
+
+    /// Starts `ezleeds serve arguments --db …` without waiting for it; `runAs` is a command
+    /// line that runs it, such as `setpriv` with another user.
+    func launchServer(
+        _ arguments: [String], database: String? = nil, environment: [String: String] = [:], runAs: [String] = []
+    ) throws -> RunningServer {
         let process = Process()
-        process.executableURL = self.binary
+        process.executableURL = URL(fileURLWithPath: runAs.first ?? self.binary.path)
         let stdoutPath = self.directory.appendingPathComponent("serve-\(UUID().uuidString).out").path
         let stderrPath = stdoutPath.replacingOccurrences(of: ".out", with: ".err")
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.arguments = ["serve", "--port", "0", "--db", self.databasePath]
+        process.arguments = runAs.dropFirst() + (runAs.isEmpty ? [] : [self.binary.path]) + ["serve"] + arguments + ["--db", database ?? self.databasePath]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()
-        var server = RunningServer(process: process, stdoutPath: stdoutPath, stderrPath: stderrPath)
+        return RunningServer(process: process, stdoutPath: stdoutPath, stderrPath: stderrPath)
+    }
+}
+
+extension RunningServer {
+    /// Waits until the server reports the port it listens on.
+    func listening() async throws -> RunningServer {
+        var server = self
+        let process = self.process
         for _ in 0..<300 {
             if let port = server.listeningPort() {
                 server.port = port

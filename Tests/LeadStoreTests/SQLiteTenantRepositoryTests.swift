@@ -28,6 +28,37 @@ struct SQLiteTenantRepositoryTests {
         }
     }
 
+    @Test("tenantSummaries lists tenants oldest first with live keys counted by role; revoked keys and keyless tenants too")
+    func summaries() async throws {
+        try await withTemporaryDatabase { database async throws in
+            let repository = SQLiteTenantRepository(database: database)
+            #expect(try await repository.tenantSummaries().isEmpty)
+            let older = Fixtures.tenant("ten_b", offset: 0)
+            let newer = Fixtures.tenant("ten_a", offset: 10)
+            let keyless = Fixtures.tenant("ten_c", offset: 20)
+            try await repository.insert(newer, keys: [Fixtures.key(id: "key_4", tenantID: "ten_a", role: .compliance).key])
+            try await repository.insert(
+                older,
+                keys: [
+                    Fixtures.key(id: "key_1", tenantID: "ten_b", role: .standard).key,
+                    Fixtures.key(id: "key_2", tenantID: "ten_b", role: .standard).key,
+                    Fixtures.key(id: "key_3", tenantID: "ten_b", role: .admin).key,
+                ]
+            )
+            try await repository.insert(keyless, keys: [])
+            _ = try await repository.revokeKey(id: "key_3", at: Times.at(5))
+
+            let summaries = try await repository.tenantSummaries()
+            #expect(
+                summaries == [
+                    TenantSummary(tenant: older, activeKeys: [.standard: 2]),
+                    TenantSummary(tenant: newer, activeKeys: [.compliance: 1]),
+                    TenantSummary(tenant: keyless, activeKeys: [:]),
+                ]
+            )
+        }
+    }
+
     @Test("a failing key insert rolls back the tenant too")
     func tenantInsertIsAtomic() async throws {
         try await withTemporaryDatabase { database async throws in

@@ -44,7 +44,7 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 
 func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: LogRequestsMiddleware(configuration.accessLog ? .info : .debug))
     router.add(middleware: RouteMetricsMiddleware(recorders: dependencies.routeRecorders))
     router.add(middleware: ProblemMiddleware())
 

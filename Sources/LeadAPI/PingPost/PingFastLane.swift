@@ -21,18 +21,21 @@ struct PingFastLane: Sendable {
     let recorders: RouteRecorders
     let logger: Logger
     let serverName: String
+    /// The level of the line logged per ping: `info` with the access log on, as the router's.
+    let requestLogLevel: Logger.Level
     /// Event loop → index of the ping book shard that runs on it.
     let shardIndexByLoop: [ObjectIdentifier: Int]
     /// Pings the lane answered, and pings it handed to Hummingbird to wait for real-time bidders.
     let answered: CoreMetrics.Counter
     let handedOver: CoreMetrics.Counter
 
-    init(dependencies: AppDependencies, logger: Logger, serverName: String) {
+    init(dependencies: AppDependencies, logger: Logger, serverName: String, accessLog: Bool = false) {
         self.gate = KeyGate(header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter)
         self.auctioneer = dependencies.auctioneer
         self.recorders = dependencies.routeRecorders
         self.logger = logger
         self.serverName = serverName
+        self.requestLogLevel = accessLog ? .info : .debug
         self.shardIndexByLoop = Dictionary(uniqueKeysWithValues: dependencies.eventLoops.enumerated().map { (ObjectIdentifier($1), $0) })
         let factory = PrometheusMetricsFactory(registry: dependencies.metrics)
         self.answered = CoreMetrics.Counter(label: "ezleeds_ping_fast_lane_total", dimensions: [("outcome", "answered")], factory: factory)
@@ -86,7 +89,10 @@ struct PingFastLane: Sendable {
             headers[.contentType] = JSONResponse.contentType
             return .answer(.ok, headers, ping.answerJSON())
         } catch {
-            let problem = Problem.from(error, logger: self.logger)
+            // The request id on the error line too, as the router's context logger has it.
+            var logger = self.logger
+            logger[metadataKey: "hb.request.id"] = .string(requestID)
+            let problem = Problem.from(error, logger: logger)
             for field in problem.answerHeaders { headers[field.name] = field.value }
             return .answer(problem.status, headers, problem.body(requestID: requestID))
         }
@@ -196,10 +202,13 @@ final class PingFastLaneHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let shardIndex = self.shardIndex else { preconditionFailure("fast-lane ping on a loop without a ping book shard") }
         let started = DispatchTime.now().uptimeNanoseconds
         let requestID = RequestID().description
-        if self.lane.logger.logLevel <= .info {
+        if self.lane.logger.logLevel <= self.lane.requestLogLevel {
             var logger = self.lane.logger
             logger[metadataKey: "hb.request.id"] = .string(requestID)
-            logger.info("Request", metadata: ["hb.request.path": .string(head.path ?? ""), "hb.request.method": .string(head.method.rawValue)])
+            logger.log(
+                level: self.lane.requestLogLevel, "Request",
+                metadata: ["hb.request.path": .string(head.path ?? ""), "hb.request.method": .string(head.method.rawValue)]
+            )
         }
         switch self.lane.ping(head, body: body, bodyTooLarge: tooLarge, shardIndex: shardIndex, requestID: requestID) {
         case .handOver:

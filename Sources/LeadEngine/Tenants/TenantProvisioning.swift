@@ -68,6 +68,11 @@ public struct TenantProvisioning: Sendable {
         return try await self.repository.keys(tenantID: tenantID)
     }
 
+    /// Every tenant with its live keys counted by role; never a secret.
+    public func tenants() async throws -> [TenantSummary] {
+        try await self.repository.tenantSummaries()
+    }
+
     private func makeKey(tenantID: String, role: KeyRole, rateLimitPerMinute: Int?) -> IssuedKey {
         let secret = KeySecret(role: role)
         let key = APIKey(

@@ -6,6 +6,8 @@ public protocol TenantRepository: Sendable {
     func insert(_ key: APIKey) async throws
     func tenant(id: String) async throws -> Tenant?
     func tenantCount() async throws -> Int
+    /// Every tenant, oldest first, with its unrevoked keys counted by role.
+    func tenantSummaries() async throws -> [TenantSummary]
     func keys(tenantID: String) async throws -> [APIKey]
     /// Marks a key revoked; returns it, or nil when no such key exists.
     func revokeKey(id: String, at date: Date) async throws -> APIKey?

@@ -10,7 +10,11 @@ public struct LeadDatabase: Sendable {
     let writer: DatabasePool
     public let path: String
 
-    public init(path: String, busyTimeout: TimeInterval = 5) throws {
+    /// Opens (and migrates) the database at `path`. With `createIfMissing` false a missing file
+    /// is `DatabaseMissing`, and nothing is created. A failed open removes the files it created.
+    public init(path: String, busyTimeout: TimeInterval = 5, createIfMissing: Bool = true) throws {
+        let files = DatabaseFiles(path: path)
+        guard createIfMissing || files.databaseExists else { throw DatabaseMissing(path: Self.absolutePath(path)) }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
@@ -24,17 +28,31 @@ public struct LeadDatabase: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         self.path = path
-        self.writer = try DatabasePool(path: path, configuration: configuration)
-        try LeadSchema.migrator.migrate(self.writer)
+        let writer: DatabasePool
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            files.removeCreated()
+            throw error
+        }
+        do {
+            try LeadSchema.migrator.migrate(writer)
+        } catch {
+            // Closed first: the files must not be removed under an open connection.
+            try? writer.close()
+            files.removeCreated()
+            throw error
+        }
+        self.writer = writer
     }
 
     /// Opens and migrates the store on a dispatch thread: opening is blocking file I/O with an
     /// fsync per migration, which must not hold one of the few cooperative threads that every
     /// request and auction deadline shares.
-    public static func open(path: String, busyTimeout: TimeInterval = 5) async throws -> LeadDatabase {
+    public static func open(path: String, busyTimeout: TimeInterval = 5, createIfMissing: Bool = true) async throws -> LeadDatabase {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try LeadDatabase(path: path, busyTimeout: busyTimeout) })
+                continuation.resume(with: Result { try LeadDatabase(path: path, busyTimeout: busyTimeout, createIfMissing: createIfMissing) })
             }
         }
     }

@@ -224,33 +224,36 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func verify() async throws -> LedgerVerification {
-        try await self.database.writer.read { db in
-            let entries = try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger_entries") ?? 0
-            let signedSum = "coalesce(sum(CASE e.kind WHEN 'charge' THEN -e.amount_cents ELSE e.amount_cents END), 0)"
-            let buyers = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT b.tenant_id, b.id, b.balance_cents, \(signedSum) AS total
-                    FROM buyers b LEFT JOIN ledger_entries e ON e.buyer_id = b.id GROUP BY b.id
-                    """
+        try await self.database.writer.read { db in try Self.verify(db) }
+    }
+
+    /// The check itself, on any connection: `ezleeds backup` runs it on the copy it made.
+    static func verify(_ db: Database) throws -> LedgerVerification {
+        let entries = try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger_entries") ?? 0
+        let signedSum = "coalesce(sum(CASE e.kind WHEN 'charge' THEN -e.amount_cents ELSE e.amount_cents END), 0)"
+        let buyers = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT b.tenant_id, b.id, b.balance_cents, \(signedSum) AS total
+                FROM buyers b LEFT JOIN ledger_entries e ON e.buyer_id = b.id GROUP BY b.id
+                """
+        )
+        let tenants = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT t.id, t.balance_cents, \(signedSum) AS total
+                FROM tenants t LEFT JOIN ledger_entries e ON e.tenant_id = t.id AND e.buyer_id IS NULL GROUP BY t.id
+                """
+        )
+        var mismatches: [LedgerMismatch] = []
+        for row in buyers where (row["balance_cents"] as Int64) != (row["total"] as Int64) {
+            mismatches.append(
+                LedgerMismatch(tenantID: row["tenant_id"], buyerID: row["id"], balanceCents: row["balance_cents"], entriesSumCents: row["total"])
             )
-            let tenants = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.id, t.balance_cents, \(signedSum) AS total
-                    FROM tenants t LEFT JOIN ledger_entries e ON e.tenant_id = t.id AND e.buyer_id IS NULL GROUP BY t.id
-                    """
-            )
-            var mismatches: [LedgerMismatch] = []
-            for row in buyers where (row["balance_cents"] as Int64) != (row["total"] as Int64) {
-                mismatches.append(
-                    LedgerMismatch(tenantID: row["tenant_id"], buyerID: row["id"], balanceCents: row["balance_cents"], entriesSumCents: row["total"])
-                )
-            }
-            for row in tenants where (row["balance_cents"] as Int64) != (row["total"] as Int64) {
-                mismatches.append(LedgerMismatch(tenantID: row["id"], buyerID: nil, balanceCents: row["balance_cents"], entriesSumCents: row["total"]))
-            }
-            return LedgerVerification(accountsChecked: buyers.count + tenants.count, entriesChecked: entries, mismatches: mismatches)
         }
+        for row in tenants where (row["balance_cents"] as Int64) != (row["total"] as Int64) {
+            mismatches.append(LedgerMismatch(tenantID: row["id"], buyerID: nil, balanceCents: row["balance_cents"], entriesSumCents: row["total"]))
+        }
+        return LedgerVerification(accountsChecked: buyers.count + tenants.count, entriesChecked: entries, mismatches: mismatches)
     }
 }

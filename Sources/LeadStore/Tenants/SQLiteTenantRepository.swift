@@ -35,6 +35,31 @@ public struct SQLiteTenantRepository: TenantRepository {
         try await self.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tenants") ?? 0 }
     }
 
+    public func tenantSummaries() async throws -> [TenantSummary] {
+        try await self.database.writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.name, t.created_at, k.role, count(k.id) AS keys
+                    FROM tenants t LEFT JOIN api_keys k ON k.tenant_id = t.id AND k.revoked_at IS NULL
+                    GROUP BY t.id, k.role ORDER BY t.created_at, t.id
+                    """
+            )
+            var summaries: [TenantSummary] = []
+            for row in rows {
+                let id: String = row["id"]
+                if summaries.last?.tenant.id != id {
+                    summaries.append(TenantSummary(tenant: Tenant(id: id, name: row["name"], createdAt: ColumnCoding.date(row["created_at"])), activeKeys: [:]))
+                }
+                // A tenant without live keys has one row, its role NULL.
+                if (row["role"] as String?) != nil {
+                    summaries[summaries.count - 1].activeKeys[try row.required(KeyRole.self, "role", table: "api_keys")] = row["keys"]
+                }
+            }
+            return summaries
+        }
+    }
+
     public func keys(tenantID: String) async throws -> [APIKey] {
         try await self.database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenantID])

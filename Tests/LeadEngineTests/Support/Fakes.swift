@@ -48,6 +48,15 @@ actor InMemoryTenantRepository: TenantRepository {
         self.tenants.count
     }
 
+    func tenantSummaries() -> [TenantSummary] {
+        self.tenants.values
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            .map { tenant in
+                let live = self.keysByID.values.filter { $0.tenantID == tenant.id && !$0.isRevoked }
+                return TenantSummary(tenant: tenant, activeKeys: Dictionary(grouping: live, by: \.role).mapValues(\.count))
+            }
+    }
+
     func keys(tenantID: String) -> [APIKey] {
         self.keysByID.values
             .filter { $0.tenantID == tenantID }

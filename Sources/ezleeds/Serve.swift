@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LeadAPI
+import LeadEngine
+import LeadStore
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP server.",
+        discussion: """
+            Every option is also an environment variable, named after it (shown with each option); \
+            a flag on the command line wins over the variable. Boolean variables take 1, true, yes or 0, false, no.
+            """
+    )
+
+    @Option(help: ServeSettings.help("host", "Address to listen on.")) var host: String = "127.0.0.1"
+    @Option(help: ServeSettings.help("port", "Port to listen on (0 picks a free one).")) var port: Int = 8080
+    @Option(name: .customLong("db"), help: ServeSettings.help("db", "Path of the SQLite database file; created on the first start."))
+    var databasePath: String = "./ezleeds.sqlite"
+    @Option(help: ServeSettings.help("log-level", "Lowest level logged, to stderr.")) var logLevel: LogLevelArgument = .info
+    @Flag(inversion: .prefixedNo, help: ServeSettings.help("access-log", "Log a line per request at info (otherwise at debug)."))
+    var accessLog = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: ServeSettings.help(
+            "fast-lane", "Answer pings on the event loops (the fast lane); --no-fast-lane sends them through the router, to compare."
+        )
+    )
+    var fastLane = true
+    @Option(
+        help: ServeSettings.help(
+            "max-live-pings-per-tenant", "Live (unexpired) pings one tenant may hold; past it a ping answers 503. About 750 bytes each."
+        )
+    )
+    var maxLivePingsPerTenant = PingBook.defaultMaxLivePingsPerTenant
+    @Option(help: ServeSettings.help("dedup-window-days", "Days during which an inbound lead with the phone or email of an earlier one is a duplicate."))
+    var dedupWindowDays = 30
+    @Flag(
+        inversion: .prefixedNo,
+        help: ServeSettings.help(
+            "allow-private-targets", "Let tenants' URLs reach private and loopback addresses on any port: development and tests only."
+        )
+    )
+    var allowPrivateTargets = false
+    @Option(
+        name: .customLong("allow-target-cidr"),
+        help: ServeSettings.help(
+            "allow-target-cidr", "An address range (CIDR) tenants' URLs may reach although private; repeatable.", valueName: "cidr"
+        )
+    )
+    var allowedTargetCIDRs: [String] = []
+    @Option(
+        name: .customLong("allow-target-ports"),
+        help: ServeSettings.help(
+            "allow-target-ports", "Ports tenants' URLs may use besides 80 and 443: comma-separated, repeatable.", valueName: "ports"
+        ),
+        transform: TargetPorts.parse
+    )
+    var allowedTargetPorts: [[Int]] = []
+
+    func validate() throws {
+        guard (0...65535).contains(self.port) else { throw ArgumentParser.ValidationError("--port must be 0 to 65535") }
+        guard (0...3650).contains(self.dedupWindowDays) else { throw ArgumentParser.ValidationError("--dedup-window-days must be 0 to 3650") }
+        guard self.maxLivePingsPerTenant >= 1 else { throw ArgumentParser.ValidationError("--max-live-pings-per-tenant must be at least 1") }
+    }
+
+    func run() async throws {
+        let level = self.logLevel.level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "ezleeds")
+        logger.logLevel = level
+        let configuration = ServerConfiguration(
+            host: self.host, port: self.port, databasePath: self.databasePath, logLevel: level,
+            maxLivePingsPerTenant: self.maxLivePingsPerTenant, fastLane: self.fastLane, dedupWindowDays: self.dedupWindowDays,
+            accessLog: self.accessLog, allowPrivateTargets: self.allowPrivateTargets, allowedTargetCIDRs: self.allowedTargetCIDRs,
+            allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }
+        )
+        // Before the store opens: a second server must not touch the files of the first.
+        let lock = try await CommandOutput.reportingErrors { try DatabaseLock(databasePath: self.databasePath) }
+        let isNew = !LeadDatabase.exists(at: self.databasePath)
+        let dependencies = try await AppDependencies.open(configuration)
+        if isNew { CommandOutput.emit("Created a new database at \(LeadDatabase.absolutePath(self.databasePath))") }
+        if let relaxed = self.relaxedTargetPolicy { logger.warning("outbound target policy relaxed: \(relaxed)") }
+        if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
+            try await dependencies.keyRingRefresher.refresh()
+            CommandOutput.emit(
+                """
+                Created tenant "\(provisioned.tenant.name)" (\(provisioned.tenant.id)). Its keys are shown only now; keep them:
+                  X-API-Key (standard):              \(provisioned.apiKey)
+                  X-API-Key (admin):                 \(provisioned.adminKey)
+                  X-Compliance-API-Key (compliance): \(provisioned.complianceKey)
+                \(try CommandOutput.json(TenantCreated(provisioned)))
+                """
+            )
+        }
+        let app = buildApplication(configuration, dependencies: dependencies)
+        try await app.runService()
+        // Held until the store has closed.
+        withExtendedLifetime(lock) {}
+    }
+
+    /// How the outbound target policy is loosened, if it is; said once at start so nobody runs it so by accident.
+    private var relaxedTargetPolicy: String? {
+        var parts: [String] = []
+        if self.allowPrivateTargets { parts.append("private and loopback addresses on any port are allowed (--allow-private-targets)") }
+        if !self.allowedTargetCIDRs.isEmpty {
+            parts.append("these ranges are allowed although private: \(self.allowedTargetCIDRs.joined(separator: ", ")) (--allow-target-cidr)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+}
