@@ -404,10 +404,11 @@ extension HTTPClient {
         var body: String
     }
 
-    func request(_ url: String, method: HTTPMethod, headers: HTTPHeaders) async throws -> SimpleResponse {
+    func request(_ url: String, method: HTTPMethod, headers: HTTPHeaders, body: String? = nil) async throws -> SimpleResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers = headers
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await self.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)
         return SimpleResponse(status: response.status.code, headers: response.headers, body: String(buffer: body))

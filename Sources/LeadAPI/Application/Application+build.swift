@@ -10,7 +10,8 @@ public func buildApplication(
     var logger = Logger(label: "ezleeds")
     logger.logLevel = configuration.logLevel
     let serverName = "ezleeds"
-    let lane = configuration.fastLane ? PingFastLane(dependencies: dependencies, logger: logger, serverName: serverName) : nil
+    let lane = configuration.fastLane
+        ? PingFastLane(dependencies: dependencies, logger: logger, serverName: serverName, accessLog: configuration.accessLog) : nil
     var app = Application(
         router: buildRouter(configuration, dependencies: dependencies),
         // One fast-lane handler per connection, after HTTP decoding.
