@@ -51,19 +51,15 @@ public struct SystemTargetResolver: TargetResolver {
         var next = list
         while let entry = next?.pointee {
             next = entry.ai_next
-            guard let socketAddress = entry.ai_addr else { continue }
-            switch Int32(socketAddress.pointee.sa_family) {
-            case AF_INET:
-                let value = socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
-                addresses.append(.v4(value))
-            case AF_INET6:
-                let value = socketAddress.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { bytes in bytes.reduce(UInt128(0)) { $0 << 8 | UInt128($1) } }
-                }
-                addresses.append(.v6(value))
-            default:
-                continue
+            guard let raw = entry.ai_addr else { continue }
+            // NIO reads the socket address (and prints it); the text is parsed strictly.
+            let address: SocketAddress
+            switch entry.ai_family {
+            case AF_INET: address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { SocketAddress($0.pointee, host: name) }
+            case AF_INET6: address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { SocketAddress($0.pointee, host: name) }
+            default: continue
             }
+            if let text = address.ipAddress, let parsed = IPAddress(text) { addresses.append(parsed) }
         }
         guard !addresses.isEmpty else { throw TargetResolutionError(name: name, reason: "no address") }
         var seen = Set<IPAddress>()
