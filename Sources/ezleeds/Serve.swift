@@ -64,6 +64,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(self.port) else { throw ArgumentParser.ValidationError("--port must be 0 to 65535") }
         guard (0...3650).contains(self.dedupWindowDays) else { throw ArgumentParser.ValidationError("--dedup-window-days must be 0 to 3650") }
         guard self.maxLivePingsPerTenant >= 1 else { throw ArgumentParser.ValidationError("--max-live-pings-per-tenant must be at least 1") }
+        if let bad = self.allowedTargetCIDRs.first(where: { AddressRange($0) == nil }) {
+            throw ArgumentParser.ValidationError("--allow-target-cidr \(bad) is not an address or CIDR range such as 10.20.0.0/16 or fd00::/8")
+        }
     }
 
     func run() async throws {

@@ -104,6 +104,7 @@ struct ConfigurationTests {
             "EZLEEDS_ACCESS_LOG": "maybe",
             "EZLEEDS_LOG_LEVEL": "loud",
             "EZLEEDS_ALLOW_TARGET_PORTS": "8443,70000",
+            "EZLEEDS_ALLOW_TARGET_CIDRS": "10.0.0.0/8,nope",
         ]
         for (variable, value) in cases {
             // No --port: it would win over EZLEEDS_PORT.
@@ -118,6 +119,9 @@ struct ConfigurationTests {
         #expect(flagged.status != 0)
         #expect(flagged.stderr.contains("--dedup-window-days"))
         #expect(try await workspace.launchServer(["--port", "0", "--allow-target-ports", "0"]).exit(within: .seconds(20)).status != 0)
+        let badRange = try await workspace.launchServer(["--port", "0", "--allow-target-cidr", "10.0.0.0/33"]).exit(within: .seconds(20))
+        #expect(badRange.status != 0)
+        #expect(badRange.stderr.contains("--allow-target-cidr 10.0.0.0/33"), "\(badRange.stderr)")
         #expect(!FileManager.default.fileExists(atPath: workspace.databasePath))
     }
 
