@@ -44,6 +44,9 @@ struct BuyerOptions: ParsableArguments {
     @Option(help: "ping, ping-post: static buyers to seed.")
     var staticBuyers = 1_000
 
+    @Flag(help: "ping-post, inbound: give the static buyers a webhook_url on a local receiver that answers 200 at once, so every sale is delivered (the post waits for the first attempt).")
+    var webhooks = false
+
     @Option(help: "ping-rtb: real-time bidders to seed.")
     var bidders = 10
 

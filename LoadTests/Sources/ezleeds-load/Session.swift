@@ -154,11 +154,20 @@ final class Session {
         }
     }
 
-    private static func staticBuyer(_ index: Int, exclusivity: String?) -> String {
+    private static func staticBuyer(_ index: Int, exclusivity: String?, webhook: String? = nil) -> String {
         // Prices spread over 10.00–499.99 so the ranking has work to do.
         let price = 1_000 + (index * 7_919) % 49_000
         let exclusivityField = exclusivity.map { #", "exclusivity": "\#($0)""# } ?? ""
-        return #"{"name": "Load static \#(index)", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": \#(price)\#(exclusivityField)}"#
+        let webhookField = webhook.map { #", "webhook_url": "\#($0)/\#(index)", "webhook_secret": "whsec_load""# } ?? ""
+        return #"{"name": "Load static \#(index)", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": \#(price)\#(exclusivityField)\#(webhookField)}"#
+    }
+
+    /// With --webhooks: a receiver on loopback that answers every delivery 200 at once.
+    private func webhookReceiver() async throws -> String? {
+        guard buyers.webhooks else { return nil }
+        let receiver = try await FakeBidders.start(behavior: BidderBehavior(minimumMilliseconds: 0, maximumMilliseconds: 0, errorRate: 0), group: sideGroup)
+        bidders.append(receiver)
+        return "http://127.0.0.1:\(receiver.port)/hook"
     }
 
     // MARK: Workloads
@@ -177,7 +186,8 @@ final class Session {
             let endpoint = try await ezleeds()
             let keys = try await keys(tenant: "load-\(scenario.rawValue)-\(Int(Date().timeIntervalSince1970))")
             let exclusivity = scenario == .pingPost ? "shared" : nil
-            try await seed(buyers: (1...buyers.staticBuyers).map { Self.staticBuyer($0, exclusivity: exclusivity) },
+            let webhook = try await webhookReceiver()
+            try await seed(buyers: (1...buyers.staticBuyers).map { Self.staticBuyer($0, exclusivity: exclusivity, webhook: webhook) },
                            apiKey: keys.apiKey, at: endpoint)
             var workload = pingWorkload(scenario, endpoint, complianceKey: keys.complianceKey, tmaxMilliseconds: nil)
             workload.postsAfterPing = scenario == .pingPost
@@ -206,7 +216,8 @@ final class Session {
             // buyers and sold durably to the best bid: the whole inbound path.
             let endpoint = try await ezleeds()
             let keys = try await keys(tenant: "load-inbound-\(Int(Date().timeIntervalSince1970))")
-            try await seed(buyers: (1...buyers.staticBuyers).map { Self.staticBuyer($0, exclusivity: nil) }, apiKey: keys.apiKey, at: endpoint)
+            let webhook = try await webhookReceiver()
+            try await seed(buyers: (1...buyers.staticBuyers).map { Self.staticBuyer($0, exclusivity: nil, webhook: webhook) }, apiKey: keys.apiKey, at: endpoint)
             var workload = Workload(
                 name: scenario.rawValue, host: endpoint.host, port: endpoint.port,
                 scheduled: Outgoing(kind: .inbound, bytes: ByteBuffer()), complianceKey: keys.complianceKey
