@@ -116,6 +116,31 @@ struct OutboundTargetAPITests {
         #expect(resolver.lookUps.withLock { $0.filter { $0 == "buyer.example" }.count } >= 4, "looked up when saved and at each connect")
     }
 
+    @Test("with the policy on, a real listener on loopback receives nothing: refused when saved, and refused at connect after a rebinding")
+    func nothingArrives() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { hook in
+            let port = try #require(URL(string: hook)?.port)
+            let resolver = StubResolver(["crm.example": ["93.184.216.34"], "localhost": ["127.0.0.1", "::1"]])
+            // The real connector: had the gate let it through, the delivery would arrive.
+            let server = try await TestServer.make(targets: { $0.allowedTargetPorts = [port] }, resolver: resolver)
+            try await server.test { client in
+                let key = server.tenant.apiKey
+                for url in [hook, "http://localhost:\(port)/hook", "http://[::ffff:127.0.0.1]:\(port)/hook", "http://2130706433:\(port)/hook"] {
+                    try await client.execute(uri: "/api/v1/buyers", method: .post, headers: .apiKey(key), body: .json(Self.buyerBody(webhook: url))) { response in
+                        #expect(response.status == .unprocessableContent, "\(url): \(response.text)")
+                    }
+                }
+                let buyer = try await create("/api/v1/buyers", body: Self.buyerBody(webhook: "http://crm.example:\(port)/hook"), key: key, client: client)
+                resolver.answer("crm.example", with: ["127.0.0.1"])
+                let sold = try await Self.post(server, client, ping: try await Self.ping(server, client), buyer: buyer)
+                #expect(sold["delivery_status"] as? String == "pending")
+            }
+        }
+        #expect(receiver.state.deliveriesByID.withLock { $0.isEmpty })
+        #expect(receiver.state.badSignatures.withLock { $0 } == 0)
+    }
+
     @Test("an allowed range reaches a CRM on the operator's network, at the address that was checked; other ranges and ports stay refused")
     func allowedRange() async throws {
         let receiver = WebhookReceiver()
