@@ -38,7 +38,7 @@ struct TestServer {
     /// unless a test sets it (`targets`), with the look-ups and dials it wants (`resolver`, `connector`).
     static func make(
         targets: (inout ServerConfiguration) -> Void = { $0.allowPrivateTargets = true }, resolver: any TargetResolver = SystemTargetResolver(),
-        connector: any OutboundConnector = SocketConnector()
+        connector: any OutboundConnector = SocketConnector(), outreachSenders: [OutreachChannel: any OutreachSender]? = nil
     ) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ezleeds-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -46,10 +46,14 @@ struct TestServer {
             host: "127.0.0.1", port: 0, databasePath: directory.appendingPathComponent("test.sqlite").path, logLevel: .warning,
             keyRefreshIntervalMilliseconds: 50
         )
+        // Tests drive the outreach scheduler step by step (`outreachScheduler.runDue()`).
+        configuration.runsOutreachScheduler = false
         targets(&configuration)
         try FileManager.default.copyItem(atPath: MigratedDatabaseTemplate.path, toPath: configuration.databasePath)
         let clock = ManualClock()
-        let dependencies = try await AppDependencies.open(configuration, clock: clock, resolver: resolver, connector: connector)
+        let dependencies = try await AppDependencies.open(
+            configuration, clock: clock, resolver: resolver, connector: connector, outreachSenders: outreachSenders
+        )
         let tenant = try await dependencies.tenants.createTenant(name: "Tenant A")
         let otherTenant = try await dependencies.tenants.createTenant(name: "Tenant B")
         try await dependencies.keyRingRefresher.refresh()

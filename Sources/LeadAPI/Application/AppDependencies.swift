@@ -31,6 +31,9 @@ public struct AppDependencies: Sendable {
     public let doNotCall: DoNotCallRegistry
     public let doNotCallStore: any DoNotCallStore
     public let outreach: OutreachCheck
+    public let sequences: SequenceRegistry
+    /// Runs sequences' steps as they fall due (a service in `buildApplication`).
+    public let outreachScheduler: OutreachScheduler
     /// The outbound target policy with the resolver it checks addresses from; every URL a tenant
     /// gives is vetted by it when saved, and every connection to one is made through it.
     public let targets: TargetGate
@@ -49,7 +52,7 @@ public struct AppDependencies: Sendable {
     /// `resolver` and `connector` are the outbound target policy's look-ups and dials, injected by tests.
     public static func open(
         _ configuration: ServerConfiguration, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
-        connector: any OutboundConnector = SocketConnector()
+        connector: any OutboundConnector = SocketConnector(), outreachSenders senders: [OutreachChannel: any OutreachSender]? = nil
     ) async throws -> AppDependencies {
         let targets = TargetGate(policy: try configuration.outboundTargetPolicy(), resolver: resolver)
         let database = try await LeadDatabase.open(path: configuration.databasePath)
@@ -85,6 +88,15 @@ public struct AppDependencies: Sendable {
             budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds, doNotCall: doNotCall
         )
         let consents = ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock)
+        let outreach = OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock)
+        let leadRepository = SQLiteLeadRepository(database: database)
+        let sequenceRepository = SQLiteSequenceRepository(database: database)
+        let stepTemplates = TemporaryStepTemplates()
+        let outreachSenders = senders ?? [:]
+        let outreachScheduler = OutreachScheduler(
+            repository: sequenceRepository, leads: leadRepository, preflight: StepPreflight(check: outreach, repository: sequenceRepository),
+            templates: stepTemplates, senders: outreachSenders, clock: clock
+        )
         let dependencies = AppDependencies(
             database: database,
             clock: clock,
@@ -105,7 +117,7 @@ public struct AppDependencies: Sendable {
             courier: courier,
             consents: consents,
             leads: LeadDesk(
-                repository: SQLiteLeadRepository(database: database), auctioneer: auctioneer, salesDesk: salesDesk, buyers: buyerIndex,
+                repository: leadRepository, auctioneer: auctioneer, salesDesk: salesDesk, buyers: buyerIndex,
                 funds: funds, doNotCall: doNotCall, signingKey: signingKey, clock: clock,
                 dedupWindowMilliseconds: Int64(configuration.dedupWindowDays) * 86_400_000
             ),
@@ -114,7 +126,11 @@ public struct AppDependencies: Sendable {
             stateRules: stateRules,
             doNotCall: doNotCall,
             doNotCallStore: doNotCallStore,
-            outreach: OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock),
+            outreach: outreach,
+            sequences: SequenceRegistry(
+                repository: sequenceRepository, leads: leadRepository, templates: stepTemplates, scheduler: outreachScheduler, clock: clock
+            ),
+            outreachScheduler: outreachScheduler,
             targets: targets,
             bidConnections: bidConnections,
             deliveryConnections: deliveryConnections,

@@ -35,6 +35,9 @@ public func buildApplication(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger
         )
     )
+    if configuration.runsOutreachScheduler {
+        app.addServices(OutreachSchedulerService(scheduler: dependencies.outreachScheduler, clock: dependencies.clock, logger: logger))
+    }
     return app
 }
 
@@ -62,7 +65,9 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     CampaignRoutes(registry: dependencies.campaigns).addRoutes(to: api.group("campaigns").add(middleware: standardKey))
     PingPostSettingsRoutes(settings: dependencies.settings).addRoutes(to: api.group("pingpost").add(middleware: standardKey))
     let idempotency = IdempotencyGate(repository: dependencies.idempotencyKeys, clock: dependencies.clock)
-    LeadRoutes(desk: dependencies.leads, idempotency: idempotency).addRoutes(to: api.group("leads").add(middleware: standardKey))
+    LeadRoutes(desk: dependencies.leads, sequences: dependencies.sequences, idempotency: idempotency)
+        .addRoutes(to: api.group("leads").add(middleware: standardKey))
+    SequenceRoutes(registry: dependencies.sequences, idempotency: idempotency).addRoutes(to: api.group("sequences").add(middleware: standardKey))
     BillingRoutes(ledger: dependencies.ledger, idempotency: idempotency).addRoutes(to: api.group("billing").add(middleware: standardKey))
 
     let complianceKey = KeyAuthMiddleware(

@@ -164,3 +164,44 @@ struct DoNotCallRefreshService: Service {
         }
     }
 }
+
+/// Runs outreach steps as they fall due: settles sends a stop cut off, then sleeps until the
+/// earliest due step (or a new enrollment or a resume rings), runs what is due, and again. On
+/// graceful shutdown it starts no new step and lets the ones being sent finish.
+struct OutreachSchedulerService: Service {
+    /// The longest sleep: a wall clock that jumps is noticed within it.
+    static let maxSleep = Duration.seconds(30)
+
+    let scheduler: OutreachScheduler
+    let clock: any EngineClock
+    let logger: Logger
+
+    func run() async throws {
+        let stopping = StopSignal()
+        await withGracefulShutdownHandler {
+            do {
+                let settled = try await self.scheduler.settleInterruptedSends()
+                if settled > 0 { self.logger.warning("outreach sends cut off by a stop marked unknown", metadata: ["count": "\(settled)"]) }
+            } catch {
+                self.logger.error("settling interrupted outreach sends failed", metadata: ["error": "\(error)"])
+            }
+            while !stopping.isSet, !Task.isCancelled {
+                var sleep = Self.maxSleep
+                do {
+                    try await self.scheduler.runDue()
+                    if let due = try await self.scheduler.nextDueMilliseconds() {
+                        sleep = min(sleep, .milliseconds(max(0, due - self.clock.nowMilliseconds())))
+                    }
+                } catch {
+                    self.logger.error("outreach step run failed", metadata: ["error": "\(error)"])
+                    sleep = .seconds(1)
+                }
+                if stopping.isSet { break }
+                await self.scheduler.doorbell.wait(upTo: sleep)
+            }
+        } onGracefulShutdown: {
+            stopping.set()
+            self.scheduler.doorbell.ring()
+        }
+    }
+}

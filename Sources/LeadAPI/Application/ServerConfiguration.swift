@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     public var allowedTargetCIDRs: [String]
     /// Ports allowed for tenants' URLs besides 80 and 443.
     public var allowedTargetPorts: [Int]
+    /// Run sequences' steps as they fall due. Off only in tests that drive the scheduler step by step.
+    public var runsOutreachScheduler = true
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,

@@ -86,7 +86,10 @@ public struct Problem: Error, Sendable, Equatable {
         case let error as NotFoundError:
             return .notFound("No \(error.entity) \(error.id) in this account.")
         case let error as ConflictError:
-            return Problem(status: .conflict, code: error.code, title: "Conflict", detail: error.detail)
+            return Problem(
+                status: .conflict, code: error.code, title: "Conflict", detail: error.detail,
+                extensions: error.reasons.isEmpty ? [:] : ["reasons": .array(error.reasons.map(JSONValue.string))]
+            )
         case let rejection as PostRejection:
             return .from(rejection)
         case is NIOTooManyBytesError:

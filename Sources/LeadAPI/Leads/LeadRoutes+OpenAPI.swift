@@ -333,6 +333,7 @@ extension LeadRoutes {
             "type": "array", "items": OpenAPIPart.ref("ConsentCertificate"), "description": "The lead's consent certificates, oldest first.",
         ],
         "deliveries": ["type": "array", "items": OpenAPIPart.ref("LeadDelivery"), "description": "Deliveries to buyers, oldest first."],
+        "outreach": OpenAPIPart.ref("LeadOutreach"),
     ]) { _, new in new }
 
     private static let personNameSchema: JSONValue = [

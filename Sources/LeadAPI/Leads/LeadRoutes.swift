@@ -5,6 +5,7 @@ import LeadEngine
 /// `/api/v1/leads`: inbound intake, the listing and detail views, updates, and the buyer's accept and return.
 struct LeadRoutes {
     let desk: LeadDesk
+    let sequences: SequenceRegistry
     let idempotency: IdempotencyGate
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -100,7 +101,9 @@ struct LeadRoutes {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
-        return JSONResponse(Self.detail(try await self.desk.details(id: id, tenantID: principal.tenantID)))
+        let details = try await self.desk.details(id: id, tenantID: principal.tenantID)
+        let outreach = try await self.sequences.outreach(leadID: id, tenantID: principal.tenantID)
+        return JSONResponse(Self.detail(details).merging(["outreach": SequenceRoutes.outreach(outreach)]))
     }
 
     /// Score, buyer and price belong to `PATCH /leads/{id}/internal` (admin): naming them here is a 403.

@@ -44,10 +44,13 @@ public struct NotFoundError: Error, Sendable, Equatable {
 public struct ConflictError: Error, Sendable, Equatable {
     public var code: String
     public var detail: String
+    /// Each reason on its own, for a client to act on (`not_contactable`'s per-channel refusals).
+    public var reasons: [String]
 
-    public init(code: String, detail: String) {
+    public init(code: String, detail: String, reasons: [String] = []) {
         self.code = code
         self.detail = detail
+        self.reasons = reasons
     }
 }
 

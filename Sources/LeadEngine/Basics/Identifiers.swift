@@ -20,6 +20,9 @@ public enum IdentifierPrefix: String, Sendable {
     case refund = "ref"
     case invoice = "inv"
     case billingEvent = "bill"
+    case sequence = "seq"
+    case enrollment = "enr"
+    case outreachAttempt = "out"
 }
 
 /// The time the id was made, in milliseconds (48 bits), then 48 random bits, in lowercase hex after

@@ -60,16 +60,10 @@ public enum CallingWindow {
                 timeZone: identifier, localDate: Self.date(year, month, day), localTime: Self.time(hour, minute), weekday: weekday,
                 hours: nil, open: false, reason: nil
             )
-            let stateHours: DailyHours? = rule.callingHours.map { $0[weekday] } ?? federalFloor
-            guard let hours = stateHours else {
+            guard let window = Self.hours(rule: rule, federalFloor: federalFloor, on: weekday) else {
                 verdict.reason = "no solicitation calls on \(weekday.name) in \(rule.name)"
                 return verdict
             }
-            // A state window is never wider than the federal one.
-            let window =
-                DailyHours(
-                    startMinutes: max(hours.startMinutes, federalFloor.startMinutes), endMinutes: min(hours.endMinutes, federalFloor.endMinutes)
-                ) ?? federalFloor
             verdict.hours = window
             if rule.holidayBan == true, let holiday = FederalHolidays.holiday(year: year, month: month, day: day) {
                 verdict.reason = "no solicitation calls on holidays in \(rule.name): \(holiday.name)"
@@ -84,6 +78,15 @@ public enum CallingWindow {
         }
         if zones.isEmpty { warnings.append("no time zone is known for this number or state") }
         return Verdict(open: !zones.isEmpty && zones.allSatisfy(\.open), zones: zones, warnings: warnings)
+    }
+
+    /// The window on `weekday` in `rule`'s state, never wider than the federal one; nil when calls are banned that day.
+    static func hours(rule: StateRule, federalFloor: DailyHours, on weekday: Weekday) -> DailyHours? {
+        let stateHours: DailyHours? = rule.callingHours.map { $0[weekday] } ?? federalFloor
+        guard let hours = stateHours else { return nil }
+        return DailyHours(
+            startMinutes: max(hours.startMinutes, federalFloor.startMinutes), endMinutes: min(hours.endMinutes, federalFloor.endMinutes)
+        ) ?? federalFloor
     }
 
     private static func date(_ year: Int, _ month: Int, _ day: Int) -> String {

@@ -148,10 +148,14 @@ public struct OutreachCheck: Sendable {
         }
 
         var consentValid = CheckResult.fail
+        // A verified, unrevoked written consent exempts the number from the federal and state
+        // lists (47 CFR 64.1200(c)(2)(ii)); never from the tenant's own list.
+        var writtenConsent: String?
         if let certificateID = request.certificateID {
             let verified = try await self.consents.verify(id: certificateID, tenantID: tenantID)
             if verified.valid {
                 consentValid = .pass
+                if verified.certificate?.consent.consentType == .tcpaExpressWritten { writtenConsent = certificateID }
             } else {
                 reasons.append(verified.certificate == nil ? "no consent certificate \(certificateID) in this account" : "consent certificate \(certificateID) is revoked or does not verify")
             }
@@ -164,7 +168,13 @@ public struct OutreachCheck: Sendable {
 
         let match = try await self.doNotCall.match(phone: request.phone, state: rule.code, tenantID: tenantID)
         var doNotCallClear = CheckResult.pass
-        if match.listed {
+        if match.listed, !match.internalList, let certificateID = writtenConsent {
+            let lists = [(match.federal, "federal"), (match.state, "\(rule.code) state")].filter(\.0).map(\.1)
+            warnings.append(
+                "the number is on the \(lists.joined(separator: ", ")) do-not-call list; consent certificate \(certificateID) "
+                    + "(tcpa_express_written) exempts it"
+            )
+        } else if match.listed {
             doNotCallClear = .fail
             let lists = [(match.federal, "federal"), (match.state, "\(rule.code) state"), (match.internalList, "internal")].filter(\.0).map(\.1)
             reasons.append("the number is on the \(lists.joined(separator: ", ")) do-not-call list")

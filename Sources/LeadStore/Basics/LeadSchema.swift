@@ -381,6 +381,62 @@ enum LeadSchema {
             try db.execute(sql: "ALTER TABLE delivery_attempts ADD COLUMN reason TEXT")
         }
 
+        // Outreach sequences: their steps, the leads enrolled with when their next step is due
+        // (the scheduler's durable due-time table), and every attempt made.
+        migrator.registerMigration("2026-12-03 outreach sequences") { db in
+            try db.execute(sql: """
+                CREATE TABLE sequences (
+                    id TEXT PRIMARY KEY,
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                    name TEXT NOT NULL,
+                    steps TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX sequences_by_tenant ON sequences(tenant_id, created_at);
+
+                CREATE TABLE enrollments (
+                    id TEXT PRIMARY KEY,
+                    tenant_id TEXT NOT NULL,
+                    sequence_id TEXT NOT NULL REFERENCES sequences(id),
+                    lead_id TEXT NOT NULL REFERENCES leads(id),
+                    status TEXT NOT NULL CHECK (status IN ('active', 'completed', 'ended', 'removed')),
+                    next_step INTEGER NOT NULL,
+                    next_step_at INTEGER,
+                    enrolled_at INTEGER NOT NULL,
+                    last_step_at INTEGER,
+                    retries INTEGER NOT NULL DEFAULT 0,
+                    end_reason TEXT,
+                    ended_at INTEGER
+                );
+                -- One active enrollment of a lead per sequence.
+                CREATE UNIQUE INDEX enrollments_active ON enrollments(sequence_id, lead_id) WHERE status = 'active';
+                CREATE INDEX enrollments_due ON enrollments(next_step_at) WHERE status = 'active' AND next_step_at IS NOT NULL;
+                CREATE INDEX enrollments_by_lead ON enrollments(lead_id);
+                CREATE INDEX enrollments_by_sequence ON enrollments(sequence_id, status);
+
+                CREATE TABLE outreach_attempts (
+                    id TEXT PRIMARY KEY,
+                    tenant_id TEXT NOT NULL,
+                    enrollment_id TEXT NOT NULL REFERENCES enrollments(id),
+                    sequence_id TEXT NOT NULL,
+                    lead_id TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    channel TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    reason TEXT,
+                    provider_id TEXT,
+                    recipient TEXT,
+                    attempted_at INTEGER NOT NULL,
+                    deferred_until INTEGER
+                );
+                CREATE INDEX outreach_attempts_by_lead ON outreach_attempts(lead_id, attempted_at);
+                CREATE INDEX outreach_attempts_by_recipient ON outreach_attempts(recipient, tenant_id, attempted_at);
+                CREATE INDEX outreach_attempts_claimed ON outreach_attempts(outcome) WHERE outcome = 'claimed';
+                """)
+        }
+
         return migrator
     }
 }
