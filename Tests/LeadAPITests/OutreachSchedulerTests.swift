@@ -179,6 +179,35 @@ struct OutreachSchedulerTests {
         }
     }
 
+    @Test("revoke-consent is an opt-out: the phone joins the internal list, every certificate of it is revoked, its enrollments end")
+    func revokeConsentEndsEnrollments() async throws {
+        let channels = Channels()
+        let server = try await Self.server(channels.all)
+        try await server.test { client in
+            let sequence = try await create("/api/v1/sequences", body: SequenceAPITests.spec, key: server.tenant.apiKey, client: client)
+            let leadBody = try await LeadAPITests.send(LeadAPITests.inbound(), server: server, client: client)
+            let lead = try #require(leadBody["id"] as? String)
+            let certificate = try #require(leadBody["consent_certificate_id"] as? String)
+            // A second consent recorded later against the same lead.
+            let second = try await client.execute(
+                uri: "/api/v1/compliance/record-consent", method: .post, headers: .complianceKey(server.tenant.complianceKey),
+                body: .json(#"{"lead_id": "\#(lead)", "consent_type": "tcpa_express_written", "consent_text": "Yes, text me.", "ip_address": "203.0.113.9"}"#)
+            ) { response in try #require(try response.object()["certificate_id"] as? String) }
+            _ = try await Self.enroll(sequence, lead: lead, server: server, client: client)
+            try await client.execute(
+                uri: "/api/v1/compliance/revoke-consent", method: .post, headers: .complianceKey(server.tenant.complianceKey),
+                body: .json(#"{"certificate_id": "\#(certificate)"}"#)
+            ) { response in #expect(response.status == .ok, "\(response.text)") }
+            #expect(try await server.dependencies.consents.verify(id: second, tenantID: server.tenant.tenant.id).certificate?.revokedAt != nil)
+            #expect(try await server.dependencies.doNotCall.match(phone: "+17025551234", state: "NV", tenantID: server.tenant.tenant.id).internalList)
+            #expect(try await server.dependencies.outreachScheduler.runDue() == 0)
+            #expect(channels.sms.messages.isEmpty)
+            let (enrollments, _) = try await Self.outreach(lead, server: server, client: client)
+            #expect(enrollments.first?["status"] as? String == "ended")
+            #expect(enrollments.first?["end_reason"] as? String == "opted_out")
+        }
+    }
+
     @Test("never reached: retried 1, 3 and 9 minutes on, then failed; unknown and rejected are never retried")
     func retries() async throws {
         let sms = RecordingOutreachSender(script: Array(repeating: .notReached(reason: "connection refused"), count: 4) + [.unknown(reason: "timeout"), .rejected(reason: "400 21211 invalid To")])

@@ -34,6 +34,8 @@ public struct AppDependencies: Sendable {
     public let sequences: SequenceRegistry
     /// Runs sequences' steps as they fall due (a service in `buildApplication`).
     public let outreachScheduler: OutreachScheduler
+    /// STOP replies and revoked consents: the internal list, the certificates and the enrollments, together.
+    public let consentWithdrawal: ConsentWithdrawal
     /// The outbound target policy with the resolver it checks addresses from; every URL a tenant
     /// gives is vetted by it when saved, and every connection to one is made through it.
     public let targets: TargetGate
@@ -131,6 +133,9 @@ public struct AppDependencies: Sendable {
                 repository: sequenceRepository, leads: leadRepository, templates: stepTemplates, scheduler: outreachScheduler, clock: clock
             ),
             outreachScheduler: outreachScheduler,
+            consentWithdrawal: ConsentWithdrawal(
+                store: SQLiteConsentWithdrawalStore(database: database), consents: consents, leads: leadRepository, clock: clock
+            ),
             targets: targets,
             bidConnections: bidConnections,
             deliveryConnections: deliveryConnections,

@@ -75,7 +75,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     )
     PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings, salesDesk: dependencies.salesDesk)
         .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))
-    let consentRoutes = ConsentRoutes(registry: dependencies.consents, doNotCall: dependencies.doNotCallStore, clock: dependencies.clock)
+    let consentRoutes = ConsentRoutes(registry: dependencies.consents, withdrawal: dependencies.consentWithdrawal)
     consentRoutes.addRoutes(to: api.group("compliance").add(middleware: complianceKey))
     ComplianceRoutes(
         rules: dependencies.stateRules, outreach: dependencies.outreach, doNotCall: dependencies.doNotCall,

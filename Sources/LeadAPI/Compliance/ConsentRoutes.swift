@@ -5,9 +5,9 @@ import LeadEngine
 /// key's public half is published key-less at `/api/v1/compliance/public-key`.
 struct ConsentRoutes {
     let registry: ConsentRegistry
-    /// A revoked consent is an opt-out: its lead's phone joins the internal do-not-call list.
-    let doNotCall: any DoNotCallStore
-    let clock: any EngineClock
+    /// A revoked consent is an opt-out: its lead's phone joins the internal do-not-call list and
+    /// its enrollments end, as after a STOP reply.
+    let withdrawal: ConsentWithdrawal
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("record-consent", use: self.record)
@@ -53,12 +53,7 @@ struct ConsentRoutes {
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
         let principal = try context.requirePrincipal()
         let id = try await Self.certificateID(request, context: context)
-        let certificate = try await self.registry.revoke(id: id, tenantID: principal.tenantID)
-        if let leadID = certificate.leadID {
-            _ = try await self.doNotCall.addLeadPhoneToInternal(
-                leadID: leadID, tenantID: principal.tenantID, source: "revoked:\(certificate.id)", nowMilliseconds: self.clock.nowMilliseconds()
-            )
-        }
+        let certificate = try await self.withdrawal.revoke(certificateID: id, tenantID: principal.tenantID)
         return JSONResponse(Self.resource(certificate))
     }
 

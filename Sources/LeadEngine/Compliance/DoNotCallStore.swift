@@ -12,9 +12,6 @@ public protocol DoNotCallStore: InternalDoNotCallStore {
     func changeInternal(
         tenantID: String, additions: [UInt64], deletions: [UInt64], source: String, nowMilliseconds: Int64
     ) async throws -> (added: Int, removed: Int)
-    /// Puts the phone of the lead a revoked consent belonged to on the tenant's internal list;
-    /// false when the certificate names no lead of the tenant, or the number was listed already.
-    func addLeadPhoneToInternal(leadID: String, tenantID: String, source: String, nowMilliseconds: Int64) async throws -> Bool
 }
 
 /// Where an imported list goes.

@@ -93,19 +93,6 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
         }
     }
 
-    public func addLeadPhoneToInternal(leadID: String, tenantID: String, source: String, nowMilliseconds: Int64) async throws -> Bool {
-        try await self.database.writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO internal_dnc (tenant_id, phone, source, created_at)
-                    SELECT tenant_id, phone, ?, ? FROM leads WHERE id = ? AND tenant_id = ? AND phone LIKE '+1__________'
-                    """,
-                arguments: [source, nowMilliseconds, leadID, tenantID]
-            )
-            return db.changesCount == 1
-        }
-    }
-
     public func isOnInternalDoNotCall(tenantID: String, phone: String) async throws -> Bool {
         try await self.database.writer.read { db in
             // Every post and inbound lead asks: a cached statement, not a parse each time.
