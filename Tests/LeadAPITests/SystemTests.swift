@@ -71,10 +71,19 @@ struct SystemTests {
                     ("/api/v1/leads/{id}/return", "post"),
                     ("/api/v1/billing/usage", "get"), ("/api/v1/billing/invoices", "get"), ("/api/v1/billing/credits/add", "post"),
                     ("/api/v1/billing/transactions", "get"), ("/api/v1/billing/refund", "post"),
+                    ("/api/v1/sequences", "post"), ("/api/v1/sequences", "get"), ("/api/v1/sequences/{id}", "get"),
+                    ("/api/v1/sequences/{id}/enroll", "post"), ("/api/v1/sequences/{id}/pause", "post"), ("/api/v1/sequences/{id}/resume", "post"),
+                    ("/api/v1/sequences/{id}/enrollments/{lead_id}", "delete"),
                 ]
                 for (path, method) in expected {
                     #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")
                 }
+                // The spec's two shapes of steps: a count where a sequence is listed, the definitions in its detail.
+                let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+                let summary = schemas["SequenceSummary"]?["properties"] as? [String: [String: Any]]
+                let detail = schemas["SequenceDetail"]?["properties"] as? [String: [String: Any]]
+                #expect(summary?["steps"]?["type"] as? String == "integer")
+                #expect(detail?["steps"]?["type"] as? String == "array")
             }
         }
     }
