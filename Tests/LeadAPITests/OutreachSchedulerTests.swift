@@ -315,6 +315,12 @@ struct OutreachSchedulerTests {
             let (_, attempts) = try await Self.outreach(lead, server: server, client: client)
             #expect(attempts.last?["outcome"] as? String == "deferred")
             #expect(attempts.last?["deferred_until"] as? String == "2026-04-21T16:00:00Z")
+            // The pre-flight counts the same recorded texts when the caller does not say how many were made.
+            let check = try await client.execute(
+                uri: "/api/v1/compliance/check-outreach", method: .post, headers: .complianceKey(server.tenant.complianceKey),
+                body: .json(#"{"phone": "+13055550123", "state": "FL", "channel": "sms", "has_consent": true}"#)
+            ) { response in try response.object() }
+            #expect((check["checks"] as? [String: String])?["state_rules"] == "fail")
             server.clock.set(milliseconds: start + 86_400_000)
             try await scheduler.runDue()
             #expect(sms.messages.map(\.body) == ["t1", "t2", "t3", "t4"])

@@ -90,9 +90,9 @@ public struct AppDependencies: Sendable {
             budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds, doNotCall: doNotCall
         )
         let consents = ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock)
-        let outreach = OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock)
         let leadRepository = SQLiteLeadRepository(database: database)
         let sequenceRepository = SQLiteSequenceRepository(database: database)
+        let outreach = OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock, recordedContacts: sequenceRepository)
         let stepTemplates = TemporaryStepTemplates()
         let outreachSenders = senders ?? [:]
         let outreachScheduler = OutreachScheduler(

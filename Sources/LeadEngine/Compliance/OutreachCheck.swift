@@ -88,6 +88,12 @@ public struct OutreachVerdict: Sendable {
     public var allowed: Bool { ![self.stateRules, self.timeWindow, self.consentValid, self.doNotCallClear].contains(.fail) }
 }
 
+/// The texts and calls the engine itself recorded to a number.
+public protocol RecordedContacts: Sendable {
+    /// When texts and calls to `phone` from the tenant reached (or may have reached) a provider, since `sinceMilliseconds`.
+    func contactTimes(phone: String, tenantID: String, sinceMilliseconds: Int64) async throws -> [Int64]
+}
+
 /// Outreach pre-flight: state rules, the calling window in the called party's local time,
 /// consent, and the do-not-call lists.
 public struct OutreachCheck: Sendable {
@@ -95,12 +101,18 @@ public struct OutreachCheck: Sendable {
     let consents: ConsentRegistry
     let doNotCall: any DoNotCallLookup
     let clock: any EngineClock
+    /// Counts a state's cap from the touches recorded here when the caller does not say.
+    let recordedContacts: (any RecordedContacts)?
 
-    public init(rules: StateRuleBook, consents: ConsentRegistry, doNotCall: any DoNotCallLookup, clock: any EngineClock) {
+    public init(
+        rules: StateRuleBook, consents: ConsentRegistry, doNotCall: any DoNotCallLookup, clock: any EngineClock,
+        recordedContacts: (any RecordedContacts)? = nil
+    ) {
         self.rules = rules
         self.consents = consents
         self.doNotCall = doNotCall
         self.clock = clock
+        self.recordedContacts = recordedContacts
     }
 
     public func check(_ request: OutreachRequest, tenantID: String) async throws -> OutreachVerdict {
@@ -112,7 +124,14 @@ public struct OutreachCheck: Sendable {
         var stateRules = CheckResult.pass
         if request.channel.hasCallingWindow {
             if let limit = rule.maxCallsPer24Hours {
-                if let calls = request.callsLast24Hours {
+                var calls = request.callsLast24Hours
+                if calls == nil, let recorded = self.recordedContacts {
+                    // Touches sent by the sequences: a count that is known, not asserted.
+                    let times = try await recorded.contactTimes(phone: request.phone, tenantID: tenantID, sinceMilliseconds: at - DailyContactCap.windowMilliseconds)
+                    let count = DailyContactCap.count(times, atMilliseconds: at)
+                    if count > 0 { calls = count }
+                }
+                if let calls {
                     if calls >= limit {
                         stateRules = .fail
                         reasons.append("\(rule.name) allows at most \(limit) calls or texts per 24 hours; \(calls) were made")

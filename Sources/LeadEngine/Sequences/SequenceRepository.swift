@@ -1,7 +1,7 @@
 /// Storage of sequences, enrollments and outreach attempts. The scheduler decides every change;
 /// the store writes each decision in one transaction, and refuses it (answering false) when the
 /// enrollment moved on meanwhile (removed, ended by an opt-out, or already at another step).
-public protocol SequenceRepository: Sendable {
+public protocol SequenceRepository: RecordedContacts {
     func insert(_ sequence: OutreachSequence) async throws
     func sequence(id: String, tenantID: String) async throws -> OutreachSequence?
     func sequences(tenantID: String, page: PageRequest) async throws -> Page<OutreachSequence>
@@ -28,6 +28,4 @@ public protocol SequenceRepository: Sendable {
     func apply(_ attempt: OutreachAttempt, to enrollment: Enrollment, expectedNextStep: Int, requireDue: Bool) async throws -> Bool
     /// Attempts left `claimed`: sends a stop cut off between the claim and its outcome.
     func unsettledClaims() async throws -> [OutreachAttempt]
-    /// When texts and calls to `phone` from the tenant reached (or may have reached) a provider, since `sinceMilliseconds`.
-    func contactTimes(phone: String, tenantID: String, sinceMilliseconds: Int64) async throws -> [Int64]
 }
