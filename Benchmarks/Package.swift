@@ -36,6 +36,7 @@ let package = Package(
         suite("JSONCoding"),
         suite("WebhookSigning"),
         suite("DoNotCall"),
+        suite("OutreachScheduler", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
     ],
     swiftLanguageModes: [.v6]
 )
