@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Domain core: no HTTP, NIO or database imports.
@@ -37,6 +38,8 @@ let package = Package(
             name: "LeadEngine",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Outreach templates: a pure text renderer, no I/O.
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             // The state telemarketing rules, loaded once (`StateRuleBook.shipped`).
             resources: [.copy("Compliance/Resources/state-rules.json")],

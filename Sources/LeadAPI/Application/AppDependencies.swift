@@ -32,6 +32,8 @@ public struct AppDependencies: Sendable {
     public let doNotCallStore: any DoNotCallStore
     public let outreach: OutreachCheck
     public let sequences: SequenceRegistry
+    /// The tenants' outreach texts, which sequence steps name and render.
+    public let templates: TemplateRegistry
     /// Runs sequences' steps as they fall due (a service in `buildApplication`).
     public let outreachScheduler: OutreachScheduler
     /// STOP replies and revoked consents: the internal list, the certificates and the enrollments, together.
@@ -93,11 +95,11 @@ public struct AppDependencies: Sendable {
         let leadRepository = SQLiteLeadRepository(database: database)
         let sequenceRepository = SQLiteSequenceRepository(database: database)
         let outreach = OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock, recordedContacts: sequenceRepository)
-        let stepTemplates = TemporaryStepTemplates()
+        let templates = TemplateRegistry(repository: SQLiteTemplateRepository(database: database), sequences: sequenceRepository, clock: clock)
         let outreachSenders = senders ?? [:]
         let outreachScheduler = OutreachScheduler(
             repository: sequenceRepository, leads: leadRepository, preflight: StepPreflight(check: outreach, repository: sequenceRepository),
-            templates: stepTemplates, senders: outreachSenders, clock: clock
+            templates: templates, senders: outreachSenders, clock: clock
         )
         let dependencies = AppDependencies(
             database: database,
@@ -130,8 +132,9 @@ public struct AppDependencies: Sendable {
             doNotCallStore: doNotCallStore,
             outreach: outreach,
             sequences: SequenceRegistry(
-                repository: sequenceRepository, leads: leadRepository, templates: stepTemplates, scheduler: outreachScheduler, clock: clock
+                repository: sequenceRepository, leads: leadRepository, templates: templates, scheduler: outreachScheduler, clock: clock
             ),
+            templates: templates,
             outreachScheduler: outreachScheduler,
             consentWithdrawal: ConsentWithdrawal(
                 store: SQLiteConsentWithdrawalStore(database: database), consents: consents, leads: leadRepository, clock: clock

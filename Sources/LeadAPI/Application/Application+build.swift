@@ -68,6 +68,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     LeadRoutes(desk: dependencies.leads, sequences: dependencies.sequences, idempotency: idempotency)
         .addRoutes(to: api.group("leads").add(middleware: standardKey))
     SequenceRoutes(registry: dependencies.sequences, idempotency: idempotency).addRoutes(to: api.group("sequences").add(middleware: standardKey))
+    TemplateRoutes(registry: dependencies.templates, idempotency: idempotency).addRoutes(to: api.group("templates").add(middleware: standardKey))
     BillingRoutes(ledger: dependencies.ledger, idempotency: idempotency).addRoutes(to: api.group("billing").add(middleware: standardKey))
 
     let complianceKey = KeyAuthMiddleware(

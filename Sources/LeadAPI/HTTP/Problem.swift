@@ -86,10 +86,9 @@ public struct Problem: Error, Sendable, Equatable {
         case let error as NotFoundError:
             return .notFound("No \(error.entity) \(error.id) in this account.")
         case let error as ConflictError:
-            return Problem(
-                status: .conflict, code: error.code, title: "Conflict", detail: error.detail,
-                extensions: error.reasons.isEmpty ? [:] : ["reasons": .array(error.reasons.map(JSONValue.string))]
-            )
+            var extensions = error.related.mapValues { JSONValue.array($0.map(JSONValue.string)) }
+            if !error.reasons.isEmpty { extensions["reasons"] = .array(error.reasons.map(JSONValue.string)) }
+            return Problem(status: .conflict, code: error.code, title: "Conflict", detail: error.detail, extensions: extensions)
         case let rejection as PostRejection:
             return .from(rejection)
         case is NIOTooManyBytesError:

@@ -46,11 +46,14 @@ public struct ConflictError: Error, Sendable, Equatable {
     public var detail: String
     /// Each reason on its own, for a client to act on (`not_contactable`'s per-channel refusals).
     public var reasons: [String]
+    /// The objects in the way, by kind (`template_in_use`'s `sequences`), for a client to follow.
+    public var related: [String: [String]]
 
-    public init(code: String, detail: String, reasons: [String] = []) {
+    public init(code: String, detail: String, reasons: [String] = [], related: [String: [String]] = [:]) {
         self.code = code
         self.detail = detail
         self.reasons = reasons
+        self.related = related
     }
 }
 

@@ -23,6 +23,7 @@ public enum IdentifierPrefix: String, Sendable {
     case sequence = "seq"
     case enrollment = "enr"
     case outreachAttempt = "out"
+    case template = "tpl"
 }
 
 /// The time the id was made, in milliseconds (48 bits), then 48 random bits, in lowercase hex after

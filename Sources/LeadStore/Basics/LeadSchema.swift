@@ -437,6 +437,24 @@ enum LeadSchema {
                 """)
         }
 
+        // Outreach templates: ids are the tenant's to choose, so the key is (tenant, id).
+        migrator.registerMigration("2026-12-03 message templates") { db in
+            try db.execute(sql: """
+                CREATE TABLE message_templates (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                    id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    channel TEXT NOT NULL CHECK (channel IN ('sms', 'email', 'call')),
+                    subject TEXT,
+                    body TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, id)
+                ) WITHOUT ROWID;
+                CREATE INDEX message_templates_by_tenant ON message_templates(tenant_id, created_at);
+                """)
+        }
+
         return migrator
     }
 }

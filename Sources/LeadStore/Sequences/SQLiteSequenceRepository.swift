@@ -72,16 +72,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func sequences(usingTemplate templateID: String, tenantID: String) async throws -> [String] {
-        try await self.database.writer.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT s.id FROM sequences s, json_each(s.steps) step
-                    WHERE s.tenant_id = ? AND json_extract(step.value, '$.template_id') = ? ORDER BY s.id
-                    """,
-                arguments: [tenantID, templateID]
-            )
-        }
+        try await self.database.writer.read { db in try SequenceRows.sequenceIDs(usingTemplate: templateID, tenantID: tenantID, db) }
     }
 
     public func enroll(_ enrollment: Enrollment) async throws -> Enrollment? {

@@ -20,6 +20,18 @@ enum SequenceRows {
         return String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
     }
 
+    /// Ids of the tenant's sequences with a step naming the template.
+    static func sequenceIDs(usingTemplate templateID: String, tenantID: String, _ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT s.id FROM sequences s, json_each(s.steps) step
+                WHERE s.tenant_id = ? AND json_extract(step.value, '$.template_id') = ? ORDER BY s.id
+                """,
+            arguments: [tenantID, templateID]
+        )
+    }
+
     static func sequence(from row: Row) throws -> OutreachSequence {
         let text: String = row["steps"]
         let stored = try JSONDecoder().decode([StoredStep].self, from: Data(text.utf8))
