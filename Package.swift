@@ -90,6 +90,7 @@ let package = Package(
                 "LeadAPI",
                 "LeadStore",
                 "LeadEngine",
+                "LeadOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LeadAPI
 import LeadEngine
+import LeadOutbound
 import LeadStore
 import Logging
 
@@ -59,6 +60,20 @@ struct Serve: AsyncParsableCommand {
         transform: TargetPorts.parse
     )
     var allowedTargetPorts: [[Int]] = []
+    @Option(name: .customLong("sms-api-url"), help: ServeSettings.help("sms-api-url", "A Twilio-compatible REST API's base URL (default \(TwilioSMSSender.defaultAPIURL)).", valueName: "url"))
+    var smsAPIURL: String?
+    @Option(name: .customLong("sms-account-sid"), help: ServeSettings.help("sms-account-sid", "The SMS account's SID; with the token and the sender, texts are sent.", valueName: "sid"))
+    var smsAccountSID: String?
+    @Option(name: .customLong("sms-auth-token"), help: ServeSettings.help("sms-auth-token", "The SMS account's auth token (prefer the variable: flags show in ps).", valueName: "token"))
+    var smsAuthToken: String?
+    @Option(name: .customLong("sms-from"), help: ServeSettings.help("sms-from", "The number (E.164) or sender id texts come from.", valueName: "from"))
+    var smsFrom: String?
+    @Option(name: .customLong("dialer-url"), help: ServeSettings.help("dialer-url", "Where call steps are posted as signed call.requested tasks.", valueName: "url"))
+    var dialerURL: String?
+    @Option(name: .customLong("dialer-secret"), help: ServeSettings.help("dialer-secret", "The secret call tasks are signed with (prefer the variable).", valueName: "secret"))
+    var dialerSecret: String?
+    @Option(name: .customLong("public-base-url"), help: ServeSettings.help("public-base-url", "The server's public address (https://leads.example.com): inbound SMS signatures are checked over it.", valueName: "url"))
+    var publicBaseURL: String?
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ArgumentParser.ValidationError("--port must be 0 to 65535") }
@@ -66,6 +81,39 @@ struct Serve: AsyncParsableCommand {
         guard self.maxLivePingsPerTenant >= 1 else { throw ArgumentParser.ValidationError("--max-live-pings-per-tenant must be at least 1") }
         if let bad = self.allowedTargetCIDRs.first(where: { AddressRange($0) == nil }) {
             throw ArgumentParser.ValidationError("--allow-target-cidr \(bad) is not an address or CIDR range such as 10.20.0.0/16 or fd00::/8")
+        }
+        // Whether the SMS and dialer settings come whole is checked in `run`: each variable is
+        // parsed on its own first (`ServeSettings.arguments`), so here one may lack its partners.
+        for (flag, url) in [("sms-api-url", self.smsAPIURL), ("dialer-url", self.dialerURL), ("public-base-url", self.publicBaseURL)] {
+            guard let url else { continue }
+            if case .failure(let refusal) = OutboundURL.parse(url) { throw ArgumentParser.ValidationError("--\(flag) \(url) is not an http or https URL: \(refusal.detail)") }
+        }
+    }
+
+    /// The SMS account, when the settings give one: all of SID, token and sender, or none.
+    var smsAccount: TwilioSMSSender.Account? {
+        get throws {
+            let parts = [self.smsAccountSID, self.smsAuthToken, self.smsFrom]
+            if parts.allSatisfy({ $0 == nil }) {
+                if self.smsAPIURL != nil { throw ArgumentParser.ValidationError("--sms-api-url needs --sms-account-sid, --sms-auth-token and --sms-from") }
+                return nil
+            }
+            guard let sid = self.smsAccountSID, let token = self.smsAuthToken, let from = self.smsFrom else {
+                let missing = zip(["--sms-account-sid", "--sms-auth-token", "--sms-from"], parts).filter { $0.1 == nil }.map(\.0)
+                throw ArgumentParser.ValidationError("texts need all three of --sms-account-sid, --sms-auth-token and --sms-from; missing \(missing.joined(separator: ", "))")
+            }
+            return TwilioSMSSender.Account(apiURL: self.smsAPIURL ?? TwilioSMSSender.defaultAPIURL, accountSID: sid, authToken: token, from: from)
+        }
+    }
+
+    /// The dialer, when the settings give one: its URL and secret together.
+    var dialer: DialerCallSender.Endpoint? {
+        get throws {
+            switch (self.dialerURL, self.dialerSecret) {
+            case (nil, nil): return nil
+            case (let url?, let secret?): return DialerCallSender.Endpoint(url: url, secret: secret)
+            default: throw ArgumentParser.ValidationError("call tasks need both --dialer-url and --dialer-secret")
+            }
         }
     }
 
@@ -82,7 +130,8 @@ struct Serve: AsyncParsableCommand {
             host: self.host, port: self.port, databasePath: self.databasePath, logLevel: level,
             maxLivePingsPerTenant: self.maxLivePingsPerTenant, fastLane: self.fastLane, dedupWindowDays: self.dedupWindowDays,
             accessLog: self.accessLog, allowPrivateTargets: self.allowPrivateTargets, allowedTargetCIDRs: self.allowedTargetCIDRs,
-            allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }
+            allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }, sms: try self.smsAccount, dialer: try self.dialer,
+            publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
         // Before the store opens: a second server must not touch the files of the first.
         let lock = try await CommandOutput.reportingErrors { try DatabaseLock(databasePath: self.databasePath) }
@@ -90,6 +139,14 @@ struct Serve: AsyncParsableCommand {
         let dependencies = try await AppDependencies.open(configuration)
         if isNew { CommandOutput.emit("Created a new database at \(LeadDatabase.absolutePath(self.databasePath))") }
         if let relaxed = self.relaxedTargetPolicy { logger.warning("outbound target policy relaxed: \(relaxed)") }
+        logger.info(
+            "outreach channels",
+            metadata: [
+                "sms": "\(configuration.sms.map { "\($0.apiURL) as \($0.from)" } ?? "not configured: sms steps are skipped")",
+                "call": "\(configuration.dialer.map(\.url) ?? "not configured: call steps are skipped")",
+                "email": "not configured: email steps are skipped",
+            ]
+        )
         if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
             try await dependencies.keyRingRefresher.refresh()
             CommandOutput.emit(

@@ -74,6 +74,13 @@ enum ServeSettings {
         ServeSetting("allow-private-targets", .flag),
         ServeSetting("allow-target-cidr", .list, environment: "EZLEEDS_ALLOW_TARGET_CIDRS"),
         ServeSetting("allow-target-ports"),
+        ServeSetting("sms-api-url"),
+        ServeSetting("sms-account-sid"),
+        ServeSetting("sms-auth-token"),
+        ServeSetting("sms-from"),
+        ServeSetting("dialer-url"),
+        ServeSetting("dialer-secret"),
+        ServeSetting("public-base-url"),
     ]
 
     /// The commands besides `serve` that open the database: `EZLEEDS_DB` names it for them too.

@@ -122,6 +122,17 @@ struct ConfigurationTests {
         let badRange = try await workspace.launchServer(["--port", "0", "--allow-target-cidr", "10.0.0.0/33"]).exit(within: .seconds(20))
         #expect(badRange.status != 0)
         #expect(badRange.stderr.contains("--allow-target-cidr 10.0.0.0/33"), "\(badRange.stderr)")
+        // Channels come whole or not at all: half an SMS account or a dialer without its secret is refused, naming what is missing.
+        let halfSMS = try await workspace.launchServer(["--port", "0"], environment: ["EZLEEDS_SMS_ACCOUNT_SID": "AC1", "EZLEEDS_SMS_FROM": "+15005550006"])
+            .exit(within: .seconds(20))
+        #expect(halfSMS.status != 0)
+        #expect(halfSMS.stderr.contains("missing --sms-auth-token"), "\(halfSMS.stderr)")
+        let halfDialer = try await workspace.launchServer(["--port", "0", "--dialer-url", "https://dialer.example/tasks"]).exit(within: .seconds(20))
+        #expect(halfDialer.status != 0)
+        #expect(halfDialer.stderr.contains("--dialer-secret"), "\(halfDialer.stderr)")
+        let badURL = try await workspace.launchServer(["--port", "0"], environment: ["EZLEEDS_PUBLIC_BASE_URL": "leads.example.com"]).exit(within: .seconds(20))
+        #expect(badURL.status != 0)
+        #expect(badURL.stderr.contains("EZLEEDS_PUBLIC_BASE_URL") || badURL.stderr.contains("--public-base-url"), "\(badURL.stderr)")
         #expect(!FileManager.default.fileExists(atPath: workspace.databasePath))
     }
 

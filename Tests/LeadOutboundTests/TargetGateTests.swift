@@ -63,8 +63,8 @@ struct TargetGateTests {
             }
             #expect(detail.contains("not_allowed"), "\(url): \(detail)")
         }
-        guard case .failed(.unreachable, let detail) = await pool.exchange(Self.call("http://nowhere.example/")) else {
-            Issue.record("a name that does not resolve is unreachable")
+        guard case .failed(.notConnected, let detail) = await pool.exchange(Self.call("http://nowhere.example/")) else {
+            Issue.record("a name that does not resolve is never connected to")
             return
         }
         #expect(detail.contains("NXDOMAIN"))

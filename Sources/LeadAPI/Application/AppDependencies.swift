@@ -46,6 +46,8 @@ public struct AppDependencies: Sendable {
     /// Keep-alive connections to webhooks (lead deliveries), apart from bids so that a slow
     /// webhook never trips a bid endpoint's breaker.
     public let deliveryConnections: OutboundConnectionPool
+    /// Connections to the operator's SMS provider and dialer: trusted endpoints, so private addresses are allowed.
+    public let outreachConnections: OutboundConnectionPool
     public let metrics: PrometheusCollectorRegistry
     let routeRecorders: RouteRecorders
     /// The server's event loops; ping book shard `i` runs on loop `i`, so code on a loop reaches its shard without a hop.
@@ -96,7 +98,13 @@ public struct AppDependencies: Sendable {
         let sequenceRepository = SQLiteSequenceRepository(database: database)
         let outreach = OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock, recordedContacts: sequenceRepository)
         let templates = TemplateRegistry(repository: SQLiteTemplateRepository(database: database), sequences: sequenceRepository, clock: clock)
-        let outreachSenders = senders ?? [:]
+        let outreachConnections = OutboundConnectionPool(
+            gate: TargetGate(policy: OutboundTargetPolicy(allowsPrivateTargets: true), resolver: resolver), connector: connector
+        )
+        var configuredSenders: [OutreachChannel: any OutreachSender] = [:]
+        if let account = configuration.sms { configuredSenders[.sms] = TwilioSMSSender(account: account, pool: outreachConnections) }
+        if let dialer = configuration.dialer { configuredSenders[.call] = DialerCallSender(endpoint: dialer, pool: outreachConnections, clock: clock) }
+        let outreachSenders = senders ?? configuredSenders
         let outreachScheduler = OutreachScheduler(
             repository: sequenceRepository, leads: leadRepository, preflight: StepPreflight(check: outreach, repository: sequenceRepository),
             templates: templates, senders: outreachSenders, clock: clock
@@ -142,6 +150,7 @@ public struct AppDependencies: Sendable {
             targets: targets,
             bidConnections: bidConnections,
             deliveryConnections: deliveryConnections,
+            outreachConnections: outreachConnections,
             metrics: metrics,
             routeRecorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: metrics)),
             eventLoops: eventLoops
@@ -169,5 +178,6 @@ public struct AppDependencies: Sendable {
         _ = try? await self.pings.flushJournal()
         await self.bidConnections.shutdown()
         await self.deliveryConnections.shutdown()
+        await self.outreachConnections.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import LeadEngine
+import LeadOutbound
 import Logging
 import NIOPosix
 
@@ -24,7 +25,7 @@ public func buildApplication(
     // its last flush, the outbound connections close, then the store.
     app.addServices(
         StoreShutdownService(database: dependencies.database, logger: logger),
-        OutboundShutdownService(pools: [dependencies.bidConnections, dependencies.deliveryConnections]),
+        OutboundShutdownService(pools: [dependencies.bidConnections, dependencies.deliveryConnections, dependencies.outreachConnections]),
         PingJournalService(pings: dependencies.pings, logger: logger),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
@@ -84,5 +85,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     )
         .addRoutes(to: api.group("compliance").add(middleware: complianceKey))
     consentRoutes.addPublicRoutes(to: api.group("compliance").add(middleware: addressLimit))
+    SMSInboundRoutes(withdrawal: dependencies.consentWithdrawal, authToken: configuration.sms?.authToken, publicBaseURL: configuration.publicBaseURL)
+        .addRoutes(to: api.group("sms").add(middleware: addressLimit))
     return router
 }

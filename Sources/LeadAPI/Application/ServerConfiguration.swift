@@ -1,5 +1,6 @@
 import LeadEngine
 import Logging
+import LeadOutbound
 
 /// A setting the server cannot start with.
 public struct ConfigurationError: Error, CustomStringConvertible {
@@ -33,14 +34,24 @@ public struct ServerConfiguration: Sendable {
     public var allowedTargetPorts: [Int]
     /// Run sequences' steps as they fall due. Off only in tests that drive the scheduler step by step.
     public var runsOutreachScheduler = true
+    /// Texts go through this Twilio-compatible account; without one, sms steps are skipped (`channel_not_configured`).
+    public var sms: TwilioSMSSender.Account?
+    /// Call tasks go to this dialer; without one, call steps are skipped (`channel_not_configured`).
+    public var dialer: DialerCallSender.Endpoint?
+    /// The server's address as the public reaches it (`https://leads.example.com`): the SMS provider
+    /// signs its webhooks over the URL it posted to, which a proxy in front hides from the Host header.
+    public var publicBaseURL: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,
         keyRefreshIntervalMilliseconds: Int = 250, anonymousRateLimitPerMinute: Int = 100,
         maxLivePingsPerTenant: Int = PingBook.defaultMaxLivePingsPerTenant, fastLane: Bool = true,
         dedupWindowDays: Int = 30, accessLog: Bool = false, allowPrivateTargets: Bool = false, allowedTargetCIDRs: [String] = [],
-        allowedTargetPorts: [Int] = []
+        allowedTargetPorts: [Int] = [], sms: TwilioSMSSender.Account? = nil, dialer: DialerCallSender.Endpoint? = nil, publicBaseURL: String? = nil
     ) {
+        self.sms = sms
+        self.dialer = dialer
+        self.publicBaseURL = publicBaseURL
         self.accessLog = accessLog
         self.allowPrivateTargets = allowPrivateTargets
         self.allowedTargetCIDRs = allowedTargetCIDRs

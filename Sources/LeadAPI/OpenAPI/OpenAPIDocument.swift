@@ -8,7 +8,7 @@ enum OpenAPIDocument {
         var webhooks: [String: JSONValue] = [:]
         let parts = [
             SystemRoutes.openAPI, BuyerRoutes.openAPI, CampaignRoutes.openAPI, PingPostRoutes.openAPI, PingPostSettingsRoutes.openAPI,
-            ConsentRoutes.openAPI, ComplianceRoutes.openAPI, LeadRoutes.openAPI, BillingRoutes.openAPI, SequenceRoutes.openAPI, TemplateRoutes.openAPI,
+            ConsentRoutes.openAPI, ComplianceRoutes.openAPI, LeadRoutes.openAPI, BillingRoutes.openAPI, SequenceRoutes.openAPI, TemplateRoutes.openAPI, SMSInboundRoutes.openAPI,
         ]
         for part in parts {
             paths.merge(part.paths) { _, new in new }

@@ -95,7 +95,7 @@ final class EndpointConnections: Sendable {
             }
         }
         guard !self.state.value.closed else {
-            pending.finish(.failed(.unreachable, detail: "the server is shutting down"))
+            pending.finish(.failed(.notConnected, detail: "the server is shutting down"))
             return
         }
         guard self.state.value.open < self.maxConnections else {
@@ -227,7 +227,7 @@ final class EndpointConnections: Sendable {
     static func classify(connectError error: any Error) -> OutboundAnswer {
         if let refusal = error as? TargetRefusal { return .failed(.targetNotAllowed, detail: refusal.description) }
         if Self.isTimeout(error) { return .failed(.timeout, detail: "connect timed out") }
-        return .failed(.unreachable, detail: "\(error)")
+        return .failed(.notConnected, detail: "\(error)")
     }
 }
 

@@ -2,7 +2,7 @@ import NIOCore
 
 /// What an endpoint answered, or why nothing usable came.
 public enum OutboundAnswer: Sendable, Equatable {
-    /// A whole HTTP answer: its status, and a 200's body when the request asked for it.
+    /// A whole HTTP answer: its status, and its body (up to what the request asked for) when it asked.
     case response(status: Int, body: ByteBuffer?)
     case failed(OutboundFailure, detail: String)
 }
@@ -10,8 +10,11 @@ public enum OutboundAnswer: Sendable, Equatable {
 /// Why a request got no answer.
 public enum OutboundFailure: String, Sendable, Equatable {
     case timeout
-    /// Refused, reset, closed, DNS, TLS.
+    /// Reset or closed after the request went out, a TLS failure: it may have been read.
     case unreachable
+    /// No byte of the request was sent: the connection failed (refused, DNS) or the pool is closed.
+    /// A sender that must not send twice may retry only these.
+    case notConnected = "not_connected"
     /// What came back was not an HTTP answer, or a body longer than asked for.
     case badResponse = "bad_response"
     /// The outbound target policy refused the URL, or an address its host resolves to.

@@ -16,8 +16,8 @@ final class EncodedRequestWriter: ChannelOutboundHandler, RemovableChannelHandle
     }
 }
 
-/// One keep-alive connection to an endpoint, one request at a time: sends it, reads the answer (a
-/// 200's body up to the request's `maxBodyBytes`; other bodies are drained), and hands itself back
+/// One keep-alive connection to an endpoint, one request at a time: sends it, reads the answer (its
+/// body up to the request's `maxBodyBytes`; the rest is drained), and hands itself back
 /// to its pool.
 final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
@@ -65,14 +65,19 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
             self.status = head.status
             self.keepAlive = head.isKeepAlive
         case .body(var part):
-            // Only a 200's body is read, and only as much as the request wants; the rest is drained and dropped.
-            guard let pending = self.current, self.status == .ok, pending.request.maxBodyBytes > 0 else { return }
+            // Only as much as the request wants is read. A 2xx body past that is a bad answer; an
+            // error's body (a provider's reason) is cut there, the rest drained and dropped.
+            guard let pending = self.current, let status = self.status, pending.request.maxBodyBytes > 0 else { return }
+            let room = pending.request.maxBodyBytes - (self.body?.readableBytes ?? 0)
+            let isSuccess = (200..<300).contains(status.code)
+            if !isSuccess, room <= 0 { return }
+            if !isSuccess, part.readableBytes > room { part = part.getSlice(at: part.readerIndex, length: room) ?? part }
             if self.body == nil {
                 self.body = part
             } else {
                 self.body?.writeBuffer(&part)
             }
-            if (self.body?.readableBytes ?? 0) > pending.request.maxBodyBytes {
+            if isSuccess, (self.body?.readableBytes ?? 0) > pending.request.maxBodyBytes {
                 self.finish(.failed(.badResponse, detail: "answer longer than \(pending.request.maxBodyBytes) bytes"), reusable: false)
             }
         case .end:

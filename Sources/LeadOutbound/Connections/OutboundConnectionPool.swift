@@ -143,11 +143,11 @@ public final class OutboundConnectionPool: Sendable {
             switch self.sslContext() {
             case .success(let made): context = made
             case .failure(let error):
-                return .failure(RefusedBeforeConnecting(answer: .failed(.unreachable, detail: "TLS is not available: \(error)")))
+                return .failure(RefusedBeforeConnecting(answer: .failed(.notConnected, detail: "TLS is not available: \(error)")))
             }
         }
         return self.state.withLock { state in
-            if state.closed { return .failure(RefusedBeforeConnecting(answer: .failed(.unreachable, detail: "the server is shutting down"))) }
+            if state.closed { return .failure(RefusedBeforeConnecting(answer: .failed(.notConnected, detail: "the server is shutting down"))) }
             if let endpoint = state.endpoints[origin] { return .success(endpoint) }
             let endpoint = EndpointConnections(
                 origin: origin, loop: self.group.next(), tls: context, gate: self.gate, connector: self.connector,

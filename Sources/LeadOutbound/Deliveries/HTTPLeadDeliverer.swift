@@ -27,7 +27,7 @@ public struct HTTPLeadDeliverer: LeadDeliverer {
         let payload = delivery.payload
         // Only the status matters: the body is drained, never read.
         let call = OutboundCall(url: url, timeout: .milliseconds(Int64(timeoutMilliseconds)), maxBodyBytes: 0) { target in
-            Self.request(to: target, headers: headers, body: payload)
+            HTTPPost.encode(to: target, headers: headers, body: payload)
         }
         switch await self.pool.exchange(call) {
         case .response(let status, _) where (200..<300).contains(status):
@@ -38,7 +38,7 @@ public struct HTTPLeadDeliverer: LeadDeliverer {
             let reason: DeliveryFailure =
                 switch failure {
                 case .timeout: .timeout
-                case .unreachable: .unreachable
+                case .unreachable, .notConnected: .unreachable
                 case .badResponse: .badResponse
                 case .targetNotAllowed: .targetNotAllowed
                 }
@@ -61,15 +61,5 @@ public struct HTTPLeadDeliverer: LeadDeliverer {
             )
         }
         return headers
-    }
-
-    static func request(to target: OutboundURL, headers: [(name: String, value: String)], body: [UInt8]) -> ByteBuffer {
-        var request = ByteBuffer()
-        request.reserveCapacity(512 + body.count)
-        request.writeString("POST \(target.requestTarget) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nContent-Length: \(body.count)\r\n")
-        for (name, value) in headers { request.writeString("\(name): \(value)\r\n") }
-        request.writeString("\r\n")
-        request.writeBytes(body)
-        return request
     }
 }

@@ -85,7 +85,7 @@ public struct HTTPBidRequester: BidRequester {
             let reason: NoBidReason =
                 switch failure {
                 case .timeout: .timeout
-                case .unreachable: .unreachable
+                case .unreachable, .notConnected: .unreachable
                 case .badResponse: .badResponse
                 case .targetNotAllowed: .targetNotAllowed
                 }
