@@ -79,6 +79,35 @@ struct OutreachChannelTests {
         await pool.shutdown()
     }
 
+    @Test("a text that times out after it was sent is unknown; one refused before a byte left (every connection busy) is not reached")
+    func timeoutsBeforeAndAfterSending() async throws {
+        let provider = SMSProviderFake()
+        provider.state.answerDelay.withLock { $0 = .seconds(1) }
+        let message = OutreachMessage(
+            enrollmentID: "enr_1", sequenceID: "seq_1", step: 1, leadID: "lead_1", tenantID: "ten_1", channel: .sms, to: "+17025551234",
+            body: "Hi", firstName: "Jane", lastName: "Doe", state: "NV"
+        )
+        let pool = OutboundConnectionPool(gate: TargetGate(policy: OutboundTargetPolicy(allowsPrivateTargets: true)), maxConnectionsPerEndpoint: 1)
+        try await provider.run { url in
+            let sender = TwilioSMSSender(account: SMSProviderFake.account(url: url), pool: pool, timeout: .milliseconds(300))
+            async let first = sender.send(message)
+            async let second = sender.send(message)
+            var unknown = 0
+            var notReached = 0
+            for outcome in await [first, second] {
+                switch outcome {
+                case .unknown: unknown += 1
+                case .notReached: notReached += 1
+                default: Issue.record("unexpected \(outcome)")
+                }
+            }
+            #expect(unknown == 1 && notReached == 1)
+            try await Task.sleep(for: .milliseconds(1200))
+            #expect(provider.received.count == 1, "only the text that went out reached the provider")
+        }
+        await pool.shutdown()
+    }
+
     @Test("a call step posts a signed call.requested task to the dialer, checked with independent HMAC code")
     func callTaskToDialer() async throws {
         let dialer = DialerReceiver()

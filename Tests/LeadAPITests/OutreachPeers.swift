@@ -27,6 +27,8 @@ struct SMSProviderFake {
         let received = Mutex<[Received]>([])
         /// Status and body of the next answers, in order.
         let script = Mutex<[(Int, String)]>([])
+        /// How long each answer takes.
+        let answerDelay = Mutex<Duration>(.zero)
     }
 
     let state = State()
@@ -48,6 +50,8 @@ struct SMSProviderFake {
                 list.append(received)
                 return list.count
             }
+            let delay = state.answerDelay.withLock { $0 }
+            if delay > .zero { try await Task.sleep(for: delay) }
             let (status, text) = state.script.withLock { $0.isEmpty ? (201, #"{"sid": "SM\#(count)", "status": "queued"}"#) : $0.removeFirst() }
             return Response(
                 status: HTTPResponse.Status(code: status), headers: [.contentType: "application/json"],

@@ -253,7 +253,19 @@ struct HTTPBidRequesterTests {
             Issue.record("an untrusted certificate must not give a bid")
             return
         }
-        #expect(reason == .unreachable || reason == .badResponse)
+        #expect(reason == .unreachable)
+        // A failed handshake sent no byte of the request: not connected, which at-most-once senders may retry.
+        let requestsBefore = server.requestCount
+        let call = OutboundCall(url: server.url("/bid/14", host: "localhost", scheme: "https"), timeout: .seconds(2), maxBodyBytes: 64) { target in
+            ByteBuffer(string: "POST \(target.requestTarget) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nContent-Length: 0\r\n\r\n")
+        }
+        let answer = await strict.exchange(call)
+        guard case .failed(.notConnected, let detail) = answer else {
+            Issue.record("a failed TLS handshake is not_connected, got \(answer)")
+            return
+        }
+        #expect(detail.hasPrefix("TLS handshake failed"), "\(detail)")
+        #expect(server.requestCount == requestsBefore)
         await strict.shutdown()
         await server.stop()
     }

@@ -76,7 +76,7 @@ final class EndpointConnections: Sendable {
         let isProbe: Bool
         switch self.state.value.breaker.admit(now: .now()) {
         case .refuse(let reason):
-            exchange.complete(.failed(.timeout, detail: reason))
+            exchange.complete(.failed(.timeoutBeforeSending, detail: reason))
             return
         case .ask(let probe):
             isProbe = probe
@@ -84,7 +84,9 @@ final class EndpointConnections: Sendable {
         let pending = PendingRequest(exchange: exchange, request: request, isProbe: isProbe)
         exchange.pending.value = pending
         pending.timer = self.loop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            exchange.complete(.failed(.timeout, detail: "no answer within \(exchange.timeoutMilliseconds) ms"))
+            // Still connecting, or the TLS handshake still holds the request: none of it was sent.
+            let sent = pending.connection.map { !$0.awaitingHandshake } ?? false
+            exchange.complete(.failed(sent ? .timeout : .timeoutBeforeSending, detail: "no answer within \(exchange.timeoutMilliseconds) ms"))
             self.state.value.breaker.record(answered: false, probe: pending.isProbe, now: .now())
             self.giveUp(on: pending)
         }
@@ -101,7 +103,7 @@ final class EndpointConnections: Sendable {
         guard self.state.value.open < self.maxConnections else {
             if isProbe { self.state.value.breaker.record(answered: false, probe: true, now: .now()) }
             pending.finish(
-                .failed(.timeout, detail: "all \(self.maxConnections) connections to the endpoint are still waiting for earlier answers")
+                .failed(.timeoutBeforeSending, detail: "all \(self.maxConnections) connections to the endpoint are still waiting for earlier answers")
             )
             return
         }
@@ -209,7 +211,7 @@ final class EndpointConnections: Sendable {
                 // token head the response decoder needs to see for each request.
                 try pipeline.addHandler(EncodedRequestWriter())
                 try pipeline.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
-                try pipeline.addHandler(OutboundConnection(endpoint: self))
+                try pipeline.addHandler(OutboundConnection(endpoint: self, overTLS: tls != nil))
             }
         }
         .flatMapError { [self] error in
@@ -226,7 +228,7 @@ final class EndpointConnections: Sendable {
 
     static func classify(connectError error: any Error) -> OutboundAnswer {
         if let refusal = error as? TargetRefusal { return .failed(.targetNotAllowed, detail: refusal.description) }
-        if Self.isTimeout(error) { return .failed(.timeout, detail: "connect timed out") }
+        if Self.isTimeout(error) { return .failed(.timeoutBeforeSending, detail: "connect timed out") }
         return .failed(.notConnected, detail: "\(error)")
     }
 }

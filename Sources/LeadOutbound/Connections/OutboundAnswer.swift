@@ -15,6 +15,10 @@ public enum OutboundFailure: String, Sendable, Equatable {
     /// No byte of the request was sent: the connection failed (refused, DNS) or the pool is closed.
     /// A sender that must not send twice may retry only these.
     case notConnected = "not_connected"
+    /// The time ran out, or the endpoint was refused at once (its breaker, all its connections
+    /// busy), before any byte of the request was sent. A timeout to a bidder; a sender that must
+    /// not send twice may retry it.
+    case timeoutBeforeSending = "timeout_before_sending"
     /// What came back was not an HTTP answer, or a body longer than asked for.
     case badResponse = "bad_response"
     /// The outbound target policy refused the URL, or an address its host resolves to.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOTLS
 
 /// Sends requests that are encoded already: a `.body` carries the whole request, head and body,
 /// as bytes. The `.head` before it is only a token for the response decoder above, which counts
@@ -33,10 +34,14 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var keepAlive = true
     private var body: ByteBuffer?
     private var isOpen = true
+    /// Until a TLS handshake completes the request waits in the TLS handler, so a failure then
+    /// means no byte of it reached the endpoint: `notConnected`, which at-most-once senders may retry.
+    private(set) var awaitingHandshake: Bool
     var lastUsed = NIODeadline.now()
 
-    init(endpoint: EndpointConnections) {
+    init(endpoint: EndpointConnections, overTLS: Bool) {
         self.endpoint = endpoint
+        self.awaitingHandshake = overTLS
     }
 
     var isUsable: Bool { self.isOpen && self.context?.channel.isActive == true }
@@ -47,7 +52,7 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func send(_ pending: PendingRequest) {
         guard let context, self.isOpen else {
-            pending.finish(.failed(.unreachable, detail: "the connection closed"))
+            pending.finish(.failed(.notConnected, detail: "the connection closed before the request was sent"))
             return
         }
         pending.connection = self
@@ -97,13 +102,26 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent { self.awaitingHandshake = false }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.finish(.failed(error is HTTPParserError ? .badResponse : .unreachable, detail: "\(error)"), reusable: false)
+        if self.awaitingHandshake {
+            self.finish(.failed(.notConnected, detail: "TLS handshake failed: \(error)"), reusable: false)
+        } else {
+            self.finish(.failed(error is HTTPParserError ? .badResponse : .unreachable, detail: "\(error)"), reusable: false)
+        }
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.finish(.failed(.unreachable, detail: "the connection closed before the answer"), reusable: false)
+        if self.awaitingHandshake {
+            self.finish(.failed(.notConnected, detail: "the connection closed during its TLS handshake"), reusable: false)
+        } else {
+            self.finish(.failed(.unreachable, detail: "the connection closed before the answer"), reusable: false)
+        }
         if self.isOpen {
             self.isOpen = false
             self.endpoint.closed(self)
@@ -120,7 +138,10 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
             if !reusable { self.close() }
             return
         }
-        if case .failed(.unreachable, _) = answer { self.endpoint.settled(pending, answered: false) }
+        switch answer {
+        case .failed(.unreachable, _), .failed(.notConnected, _): self.endpoint.settled(pending, answered: false)
+        default: break
+        }
         self.current = nil
         self.body = nil
         pending.finish(answer)

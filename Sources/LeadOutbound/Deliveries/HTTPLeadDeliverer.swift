@@ -37,7 +37,7 @@ public struct HTTPLeadDeliverer: LeadDeliverer {
         case .failed(let failure, let detail):
             let reason: DeliveryFailure =
                 switch failure {
-                case .timeout: .timeout
+                case .timeout, .timeoutBeforeSending: .timeout
                 case .unreachable, .notConnected: .unreachable
                 case .badResponse: .badResponse
                 case .targetNotAllowed: .targetNotAllowed

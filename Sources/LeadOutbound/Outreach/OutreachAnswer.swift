@@ -2,8 +2,9 @@ import LeadEngine
 import NIOCore
 
 /// What an SMS provider's or a dialer's HTTP answer means for a touch, at most once: only a request
-/// that never left (no connection) or a 429 (refused before it was taken) may be tried again; an
-/// answer that never came, or a 5xx, may hide a message already on its way, so it is unknown.
+/// none of which left (no connection, a failed TLS handshake, no time or no free connection to send
+/// it) or a 429 (refused before it was taken) may be tried again; an answer that never came to a
+/// request that went out, or a 5xx, may hide a message already on its way, so it is unknown.
 enum OutreachAnswer {
     static func outcome(of answer: OutboundAnswer, providerID: (ByteBuffer?) -> String? = { _ in nil }) -> SendOutcome {
         switch answer {
@@ -15,7 +16,7 @@ enum OutreachAnswer {
             return .unknown(reason: Self.describe(status: status, body: body))
         case .response(let status, let body):
             return .rejected(reason: Self.describe(status: status, body: body))
-        case .failed(.notConnected, let detail), .failed(.targetNotAllowed, let detail):
+        case .failed(.notConnected, let detail), .failed(.timeoutBeforeSending, let detail), .failed(.targetNotAllowed, let detail):
             return .notReached(reason: detail)
         case .failed(let failure, let detail):
             return .unknown(reason: "\(failure.rawValue): \(detail)")

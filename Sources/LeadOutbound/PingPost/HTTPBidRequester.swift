@@ -84,7 +84,7 @@ public struct HTTPBidRequester: BidRequester {
         case .failed(let failure, let detail):
             let reason: NoBidReason =
                 switch failure {
-                case .timeout: .timeout
+                case .timeout, .timeoutBeforeSending: .timeout
                 case .unreachable, .notConnected: .unreachable
                 case .badResponse: .badResponse
                 case .targetNotAllowed: .targetNotAllowed
