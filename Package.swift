@@ -38,6 +38,8 @@ let package = Package(
             name: "LeadEngine",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA for DKIM: the keys of sending domains and the signatures of their mail.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 // Outreach templates: a pure text renderer, no I/O.
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

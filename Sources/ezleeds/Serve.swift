@@ -74,6 +74,14 @@ struct Serve: AsyncParsableCommand {
     var dialerSecret: String?
     @Option(name: .customLong("public-base-url"), help: ServeSettings.help("public-base-url", "The server's public address (https://leads.example.com): inbound SMS signatures are checked over it.", valueName: "url"))
     var publicBaseURL: String?
+    @Option(name: .customLong("dns-server"), help: ServeSettings.help("dns-server", "The resolver domain checks ask, an IP with an optional port (127.0.0.1:53); default the system's.", valueName: "address"))
+    var dnsServer: String?
+    @Option(name: .customLong("spf-include"), help: ServeSettings.help("spf-include", "The include your mail relay publishes (_spf.relay.example), required in tenants' SPF records.", valueName: "domain"))
+    var spfInclude: String?
+    @Option(name: .customLong("domain-recheck-hours"), help: ServeSettings.help("domain-recheck-hours", "Hours between checks of verified sending domains (1 to 720)."))
+    var domainRecheckHours = 24
+    @Option(name: .customLong("public-suffix-list"), help: ServeSettings.help("public-suffix-list", "The Public Suffix List file DMARC's organizational domain comes from (Debian publicsuffix).", valueName: "path"))
+    var publicSuffixList = "/usr/share/publicsuffix/public_suffix_list.dat"
 
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ArgumentParser.ValidationError("--port must be 0 to 65535") }
@@ -87,6 +95,13 @@ struct Serve: AsyncParsableCommand {
         for (flag, url) in [("sms-api-url", self.smsAPIURL), ("dialer-url", self.dialerURL), ("public-base-url", self.publicBaseURL)] {
             guard let url else { continue }
             if case .failure(let refusal) = OutboundURL.parse(url) { throw ArgumentParser.ValidationError("--\(flag) \(url) is not an http or https URL: \(refusal.detail)") }
+        }
+        guard (1...720).contains(self.domainRecheckHours) else { throw ArgumentParser.ValidationError("--domain-recheck-hours must be 1 to 720") }
+        if let server = self.dnsServer, server.isEmpty /* TODO-DNS: SystemDNSServers.parse(server: server) == nil */ {
+            throw ArgumentParser.ValidationError("--dns-server \(server) is not an IP address with an optional port, such as 127.0.0.1:53")
+        }
+        if let include = self.spfInclude, (try? DomainName.parse(include)) == nil {
+            throw ArgumentParser.ValidationError("--spf-include \(include) is not a domain name")
         }
     }
 
@@ -126,13 +141,17 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "ezleeds")
         logger.logLevel = level
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: self.host, port: self.port, databasePath: self.databasePath, logLevel: level,
             maxLivePingsPerTenant: self.maxLivePingsPerTenant, fastLane: self.fastLane, dedupWindowDays: self.dedupWindowDays,
             accessLog: self.accessLog, allowPrivateTargets: self.allowPrivateTargets, allowedTargetCIDRs: self.allowedTargetCIDRs,
             allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }, sms: try self.smsAccount, dialer: try self.dialer,
             publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
+        configuration.dnsServer = self.dnsServer
+        configuration.spfInclude = self.spfInclude.map { $0.lowercased() }
+        configuration.domainRecheckHours = self.domainRecheckHours
+        configuration.publicSuffixListPath = self.publicSuffixList
         // Before the store opens: a second server must not touch the files of the first.
         let lock = try await CommandOutput.reportingErrors { try DatabaseLock(databasePath: self.databasePath) }
         let isNew = !LeadDatabase.exists(at: self.databasePath)

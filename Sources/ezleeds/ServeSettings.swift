@@ -81,6 +81,10 @@ enum ServeSettings {
         ServeSetting("dialer-url"),
         ServeSetting("dialer-secret"),
         ServeSetting("public-base-url"),
+        ServeSetting("dns-server"),
+        ServeSetting("spf-include"),
+        ServeSetting("domain-recheck-hours"),
+        ServeSetting("public-suffix-list"),
     ]
 
     /// The commands besides `serve` that open the database: `EZLEEDS_DB` names it for them too.

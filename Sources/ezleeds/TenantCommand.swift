@@ -4,7 +4,7 @@ import LeadEngine
 import LeadStore
 
 struct TenantCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tenant", abstract: "Manage tenants.", subcommands: [Create.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "tenant", abstract: "Manage tenants.", subcommands: [Create.self, List.self, PostalAddress.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a tenant with a standard, an admin and a compliance key.")
@@ -17,6 +17,23 @@ struct TenantCommand: AsyncParsableCommand {
                 try await Tenancy(path: self.store.databasePath, createIfMissing: true).provisioning.createTenant(name: self.name)
             }
             CommandOutput.emit(try CommandOutput.json(TenantCreated(provisioned)))
+        }
+    }
+
+    struct PostalAddress: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "postal-address", abstract: "Set the postal address every email of the tenant carries (CAN-SPAM); email steps wait for it."
+        )
+
+        @Option(help: "The tenant's id (ten_…).") var tenant: String
+        @Argument(help: "The address, e.g. \"Acme Legal, 100 Main St, Las Vegas, NV 89101\".") var address: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await CommandOutput.reportingErrors {
+                try await Tenancy(path: self.store.databasePath).provisioning.setPostalAddress(self.address, tenantID: self.tenant)
+            }
+            CommandOutput.emit(try CommandOutput.json(["tenant_id": self.tenant, "postal_address": self.address.trimmingCharacters(in: .whitespacesAndNewlines)]))
         }
     }
 

@@ -38,7 +38,8 @@ struct TestServer {
     /// unless a test sets it (`targets`), with the look-ups and dials it wants (`resolver`, `connector`).
     static func make(
         targets: (inout ServerConfiguration) -> Void = { $0.allowPrivateTargets = true }, resolver: any TargetResolver = SystemTargetResolver(),
-        connector: any OutboundConnector = SocketConnector(), outreachSenders: [OutreachChannel: any OutreachSender]? = nil
+        connector: any OutboundConnector = SocketConnector(), outreachSenders: [OutreachChannel: any OutreachSender]? = nil,
+        txtResolver: any TXTResolver = ScriptedTXTResolver(), mailTransport: (any MailTransport)? = nil
     ) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ezleeds-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -52,7 +53,8 @@ struct TestServer {
         try FileManager.default.copyItem(atPath: MigratedDatabaseTemplate.path, toPath: configuration.databasePath)
         let clock = ManualClock()
         let dependencies = try await AppDependencies.open(
-            configuration, clock: clock, resolver: resolver, connector: connector, outreachSenders: outreachSenders
+            configuration, clock: clock, resolver: resolver, connector: connector, outreachSenders: outreachSenders,
+            txtResolver: txtResolver, dkimKeys: FixedDKIMKey(), mailTransport: mailTransport
         )
         let tenant = try await dependencies.tenants.createTenant(name: "Tenant A")
         let otherTenant = try await dependencies.tenants.createTenant(name: "Tenant B")

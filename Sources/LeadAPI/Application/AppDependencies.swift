@@ -34,6 +34,10 @@ public struct AppDependencies: Sendable {
     public let sequences: SequenceRegistry
     /// The tenants' outreach texts, which sequence steps name and render.
     public let templates: TemplateRegistry
+    /// The tenants' sending domains: their DKIM keys, records and DNS verification.
+    public let domains: DomainRegistry
+    /// One-click unsubscribes from outreach email.
+    public let emailUnsubscribe: EmailUnsubscribe
     /// Runs sequences' steps as they fall due (a service in `buildApplication`).
     public let outreachScheduler: OutreachScheduler
     /// STOP replies and revoked consents: the internal list, the certificates and the enrollments, together.
@@ -58,10 +62,13 @@ public struct AppDependencies: Sendable {
     /// `resolver` and `connector` are the outbound target policy's look-ups and dials, injected by tests.
     public static func open(
         _ configuration: ServerConfiguration, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
-        connector: any OutboundConnector = SocketConnector(), outreachSenders senders: [OutreachChannel: any OutreachSender]? = nil
+        connector: any OutboundConnector = SocketConnector(), outreachSenders senders: [OutreachChannel: any OutreachSender]? = nil,
+        txtResolver: (any TXTResolver)? = nil, dkimKeys: any DKIMKeySource = GeneratedDKIMKeys(), mailTransport: (any MailTransport)? = nil
     ) async throws -> AppDependencies {
         let targets = TargetGate(policy: try configuration.outboundTargetPolicy(), resolver: resolver)
+        let domainResolver = try txtResolver ?? DomainLookups.resolver(configuration)
         let database = try await LeadDatabase.open(path: configuration.databasePath)
+        let domainRepository = SQLiteSendingDomainRepository(database: database)
         let tenantRepository = SQLiteTenantRepository(database: database)
         let buyerRepository = SQLiteBuyerRepository(database: database)
         let pingRepository = SQLitePingRepository(database: database)
@@ -98,16 +105,32 @@ public struct AppDependencies: Sendable {
         let sequenceRepository = SQLiteSequenceRepository(database: database)
         let outreach = OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock, recordedContacts: sequenceRepository)
         let templates = TemplateRegistry(repository: SQLiteTemplateRepository(database: database), sequences: sequenceRepository, clock: clock)
+        let emailOptOuts = SQLiteEmailOptOutStore(database: database)
+        let unsubscribeTokens = UnsubscribeTokens(secret: signingKey.rawPrivateKey)
         let outreachConnections = OutboundConnectionPool(
             gate: TargetGate(policy: OutboundTargetPolicy(allowsPrivateTargets: true), resolver: resolver), connector: connector
         )
         var configuredSenders: [OutreachChannel: any OutreachSender] = [:]
         if let account = configuration.sms { configuredSenders[.sms] = TwilioSMSSender(account: account, pool: outreachConnections) }
         if let dialer = configuration.dialer { configuredSenders[.call] = DialerCallSender(endpoint: dialer, pool: outreachConnections, clock: clock) }
-        let outreachSenders = senders ?? configuredSenders
+        if let transport = mailTransport {
+            configuredSenders[.email] = EmailOutreach(
+                domains: domainRepository, identities: tenantRepository, tokens: unsubscribeTokens, transport: transport,
+                publicBaseURL: configuration.publicBaseURL ?? "http://\(configuration.host):\(configuration.port)", clock: clock
+            )
+        }
+        let outreachSenders = configuredSenders.merging(senders ?? [:]) { $1 }
         let outreachScheduler = OutreachScheduler(
-            repository: sequenceRepository, leads: leadRepository, preflight: StepPreflight(check: outreach, repository: sequenceRepository),
+            repository: sequenceRepository, leads: leadRepository, preflight: StepPreflight(check: outreach, repository: sequenceRepository, emailOptOuts: emailOptOuts),
             templates: templates, senders: outreachSenders, clock: clock
+        )
+        let domains = DomainRegistry(
+            repository: domainRepository,
+            verifier: DomainVerifier(
+                resolver: domainResolver, suffixes: DomainLookups.publicSuffixes(at: configuration.publicSuffixListPath),
+                spfInclude: configuration.spfInclude
+            ),
+            spfInclude: configuration.spfInclude, keys: dkimKeys, clock: clock
         )
         let dependencies = AppDependencies(
             database: database,
@@ -140,9 +163,12 @@ public struct AppDependencies: Sendable {
             doNotCallStore: doNotCallStore,
             outreach: outreach,
             sequences: SequenceRegistry(
-                repository: sequenceRepository, leads: leadRepository, templates: templates, scheduler: outreachScheduler, clock: clock
+                repository: sequenceRepository, leads: leadRepository, templates: templates, scheduler: outreachScheduler,
+                domains: domainRepository, clock: clock
             ),
             templates: templates,
+            domains: domains,
+            emailUnsubscribe: EmailUnsubscribe(store: emailOptOuts, tokens: unsubscribeTokens, clock: clock),
             outreachScheduler: outreachScheduler,
             consentWithdrawal: ConsentWithdrawal(
                 store: SQLiteConsentWithdrawalStore(database: database), consents: consents, leads: leadRepository, clock: clock

@@ -32,6 +32,7 @@ public func buildApplication(
         InvoiceService(ledger: dependencies.ledger, logger: logger),
         DoNotCallRefreshService(registry: dependencies.doNotCall, store: dependencies.doNotCallStore, logger: logger),
         IdempotencyPruneService(repository: dependencies.idempotencyKeys, clock: dependencies.clock, logger: logger),
+        DomainRecheckService(registry: dependencies.domains, interval: .seconds(configuration.domainRecheckHours * 3600), logger: logger),
         KeyRingRefreshService(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger
         )
@@ -70,6 +71,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
         .addRoutes(to: api.group("leads").add(middleware: standardKey))
     SequenceRoutes(registry: dependencies.sequences, idempotency: idempotency).addRoutes(to: api.group("sequences").add(middleware: standardKey))
     TemplateRoutes(registry: dependencies.templates, idempotency: idempotency).addRoutes(to: api.group("templates").add(middleware: standardKey))
+    DomainRoutes(registry: dependencies.domains, idempotency: idempotency).addRoutes(to: api.group("domains").add(middleware: standardKey))
     BillingRoutes(ledger: dependencies.ledger, idempotency: idempotency).addRoutes(to: api.group("billing").add(middleware: standardKey))
 
     let complianceKey = KeyAuthMiddleware(
@@ -87,5 +89,6 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     consentRoutes.addPublicRoutes(to: api.group("compliance").add(middleware: addressLimit))
     SMSInboundRoutes(withdrawal: dependencies.consentWithdrawal, authToken: configuration.sms?.authToken, publicBaseURL: configuration.publicBaseURL)
         .addRoutes(to: api.group("sms").add(middleware: addressLimit))
+    UnsubscribeRoutes(unsubscribe: dependencies.emailUnsubscribe).addRoutes(to: api.group("unsubscribe").add(middleware: addressLimit))
     return router
 }

@@ -41,6 +41,15 @@ public struct ServerConfiguration: Sendable {
     /// The server's address as the public reaches it (`https://leads.example.com`): the SMS provider
     /// signs its webhooks over the URL it posted to, which a proxy in front hides from the Host header.
     public var publicBaseURL: String?
+    /// The resolver domain checks ask (`host:port`, an IP literal); nil asks the system's (/etc/resolv.conf).
+    public var dnsServer: String?
+    /// The include the operator's mail relay publishes, required in tenants' SPF records when set.
+    public var spfInclude: String?
+    /// How often verified domains are checked again.
+    public var domainRecheckHours = 24
+    /// The Public Suffix List (Debian `publicsuffix`) DMARC's organizational domain comes from; without
+    /// the file, every suffix is one label.
+    public var publicSuffixListPath = "/usr/share/publicsuffix/public_suffix_list.dat"
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "./ezleeds.sqlite", logLevel: Logger.Level = .info,

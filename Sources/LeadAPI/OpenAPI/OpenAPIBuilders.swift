@@ -211,4 +211,8 @@ extension OpenAPIPart {
     static let timestampSchema: JSONValue = [
         "type": "string", "format": "date-time", "description": "RFC 3339 in UTC, whole seconds.", "examples": ["2026-04-22T14:30:00Z"],
     ]
+
+    static let nullableTimestampSchema: JSONValue = [
+        "type": ["string", "null"], "format": "date-time", "description": "RFC 3339 in UTC, whole seconds; null until it happens.",
+    ]
 }

@@ -23,7 +23,7 @@ struct SequenceRoutes {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         return try await self.idempotency.run(request, principal: principal, endpoint: "sequences", body: buffer) {
             var body = try FieldReader(jsonBody: buffer)
-            let draft = SequenceDraft(name: body.string("name"), steps: Self.steps(from: &body))
+            let draft = SequenceDraft(name: body.string("name"), steps: Self.steps(from: &body), fromEmail: body.string("from_email"))
             try throwFieldErrors(body) { SequenceRules.problems(in: draft) }
             let sequence = try await self.registry.create(draft, tenantID: principal.tenantID)
             return JSONResponse(
@@ -117,6 +117,7 @@ struct SequenceRoutes {
         return [
             "id": .string(sequence.id), "name": .string(sequence.name), "steps": .int(sequence.steps.count), "status": .string(sequence.status.rawValue),
             "enrolled": .int(profile.counts.enrolled), "created_at": .timestamp(sequence.createdAt),
+            "from_email": sequence.fromEmail.map(JSONValue.string) ?? .null,
         ]
     }
 

@@ -24,6 +24,7 @@ public enum IdentifierPrefix: String, Sendable {
     case enrollment = "enr"
     case outreachAttempt = "out"
     case template = "tpl"
+    case domain = "dom"
 }
 
 /// The time the id was made, in milliseconds (48 bits), then 48 random bits, in lowercase hex after

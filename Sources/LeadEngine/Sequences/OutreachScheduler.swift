@@ -155,6 +155,9 @@ public struct OutreachScheduler: Sendable {
         case .rejected(let reason):
             settled.outcome = .failed
             settled.reason = reason
+        case .skipped(let reason):
+            settled.outcome = .skipped
+            settled.reason = reason
         case .notReached(let reason) where enrollment.retries < Self.retryDelaysMilliseconds.count:
             let retryAt = now + Self.retryDelaysMilliseconds[enrollment.retries]
             settled.outcome = .notReached
@@ -183,7 +186,7 @@ public struct OutreachScheduler: Sendable {
             channel: step.channel, to: step.channel == .email ? lead.contact.email : lead.contact.phone,
             subject: step.channel == .email ? self.templates.render(subject ?? sequence.name, lead: lead) : nil,
             body: self.templates.render(text, lead: lead), firstName: lead.contact.firstName, lastName: lead.contact.lastName,
-            state: lead.contact.state
+            state: lead.contact.state, fromEmail: sequence.fromEmail
         )
     }
 

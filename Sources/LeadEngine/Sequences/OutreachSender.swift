@@ -15,11 +15,14 @@ public struct OutreachMessage: Sendable, Equatable {
     public var firstName: String
     public var lastName: String
     public var state: String
+    /// The sequence's `from_email`, for email steps.
+    public var fromEmail: String?
 
     public init(
         enrollmentID: String, sequenceID: String, step: Int, leadID: String, tenantID: String, channel: OutreachChannel, to: String,
-        subject: String? = nil, body: String, firstName: String, lastName: String, state: String
+        subject: String? = nil, body: String, firstName: String, lastName: String, state: String, fromEmail: String? = nil
     ) {
+        self.fromEmail = fromEmail
         self.enrollmentID = enrollmentID
         self.sequenceID = sequenceID
         self.step = step
@@ -46,6 +49,9 @@ public enum SendOutcome: Sendable, Equatable {
     case unknown(reason: String)
     /// Refused for good (another 4xx): the step failed.
     case rejected(reason: String)
+    /// Not sent, and not to be: the channel found nothing to send it with (`no_verified_domain`,
+    /// `postal_address_missing`); the sequence goes on.
+    case skipped(reason: String)
 }
 
 /// Sends one channel's touches: texts through an SMS provider, call tasks to a dialer, mail over SMTP.

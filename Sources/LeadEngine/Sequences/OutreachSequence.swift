@@ -37,8 +37,14 @@ public struct OutreachSequence: Sendable, Equatable {
     public var status: SequenceStatus
     public var createdAt: Date
     public var updatedAt: Date
+    /// The address its emails come from; nil sends from `outreach@` the tenant's most recently verified domain.
+    public var fromEmail: String?
 
-    public init(id: String, tenantID: String, name: String, steps: [SequenceStep], status: SequenceStatus, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: String, tenantID: String, name: String, steps: [SequenceStep], status: SequenceStatus, createdAt: Date, updatedAt: Date,
+        fromEmail: String? = nil
+    ) {
+        self.fromEmail = fromEmail
         self.id = id
         self.tenantID = tenantID
         self.name = name

@@ -19,10 +19,13 @@ public struct SequenceStepDraft: Sendable, Equatable {
 public struct SequenceDraft: Sendable, Equatable {
     public var name: String?
     public var steps: [SequenceStepDraft]?
+    /// The address email steps come from; its domain must be one of the tenant's verified domains.
+    public var fromEmail: String?
 
-    public init(name: String?, steps: [SequenceStepDraft]?) {
+    public init(name: String?, steps: [SequenceStepDraft]?, fromEmail: String? = nil) {
         self.name = name
         self.steps = steps
+        self.fromEmail = fromEmail
     }
 }
 

@@ -27,19 +27,39 @@ public struct SequenceRegistry: Sendable {
     let leads: any LeadRepository
     let templates: any StepTemplates
     let scheduler: OutreachScheduler
+    /// The tenant's sending domains, which a `from_email` must belong to.
+    let domains: any SendingDomainRepository
     let clock: any EngineClock
     let identifiers: any IdentifierSource
 
     public init(
         repository: any SequenceRepository, leads: any LeadRepository, templates: any StepTemplates, scheduler: OutreachScheduler,
-        clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers()
+        domains: any SendingDomainRepository, clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers()
     ) {
+        self.domains = domains
         self.repository = repository
         self.leads = leads
         self.templates = templates
         self.scheduler = scheduler
         self.clock = clock
         self.identifiers = identifiers
+    }
+
+    /// A `from_email` as stored: a valid address whose domain is one of the tenant's verified domains.
+    func checkedSender(_ address: String?, tenantID: String, errors: inout FieldErrors) async throws -> String? {
+        guard let address = address?.trimmingWhitespace() else { return nil }
+        guard EmailAddress.isValid(address), let at = address.lastIndex(of: "@") else {
+            errors.add("from_email", "must be an email address such as outreach@mail.example.com")
+            return nil
+        }
+        let local = address[..<at]
+        guard let domain = try? DomainName.parse(String(address[address.index(after: at)...])),
+            try await self.domains.verifiedDomain(named: domain, tenantID: tenantID) != nil
+        else {
+            errors.add("from_email", "its domain is not a verified sending domain of this account; register and verify it under /domains first")
+            return nil
+        }
+        return "\(local)@\(domain.ascii)"
     }
 
     public func create(_ draft: SequenceDraft, tenantID: String) async throws -> OutreachSequence {
@@ -64,11 +84,12 @@ public struct SequenceRegistry: Sendable {
                 }
             }
         }
+        let fromEmail = try await self.checkedSender(draft.fromEmail, tenantID: tenantID, errors: &errors)
         try errors.throwIfAny()
         let now = self.clock.now()
         let sequence = OutreachSequence(
             id: self.identifiers.make(.sequence), tenantID: tenantID, name: draft.name?.trimmingWhitespace() ?? "", steps: steps, status: .active,
-            createdAt: now, updatedAt: now
+            createdAt: now, updatedAt: now, fromEmail: fromEmail
         )
         try await self.repository.insert(sequence)
         return sequence

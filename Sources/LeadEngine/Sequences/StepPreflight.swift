@@ -34,10 +34,12 @@ public struct StepContact: Sendable, Equatable {
 public struct StepPreflight: Sendable {
     let check: OutreachCheck
     let repository: any SequenceRepository
+    let emailOptOuts: any EmailOptOutStore
 
-    public init(check: OutreachCheck, repository: any SequenceRepository) {
+    public init(check: OutreachCheck, repository: any SequenceRepository, emailOptOuts: any EmailOptOutStore) {
         self.check = check
         self.repository = repository
+        self.emailOptOuts = emailOptOuts
     }
 
     public func decide(
@@ -46,7 +48,9 @@ public struct StepPreflight: Sendable {
         switch channel {
         case .email:
             guard !contact.email.isEmpty else { return .skip(reason: "no_email") }
-            // Email is opt-out mail (CAN-SPAM): no calling window or do-not-call list, but a revoked consent stops it.
+            // Email is opt-out mail (CAN-SPAM): no calling window or telephone do-not-call list; the
+            // tenant's email opt-outs and a revoked consent stop it.
+            if try await self.emailOptOuts.isOptedOut(email: contact.email.lowercased(), tenantID: tenantID) { return .skip(reason: "email_opted_out") }
             if let certificateID = contact.certificateID, try await !self.check.consents.verify(id: certificateID, tenantID: tenantID).valid {
                 return .end(.consentRevoked, detail: "consent certificate \(certificateID) is revoked or does not verify")
             }

@@ -25,6 +25,18 @@ public struct TenantProvisioning: Sendable {
         self.identifiers = identifiers
     }
 
+    /// The postal address CAN-SPAM requires in every commercial email; email steps are skipped
+    /// (`postal_address_missing`) while a tenant has none.
+    public func setPostalAddress(_ address: String, tenantID: String) async throws {
+        let trimmed = address.trimmingWhitespace()
+        var errors = FieldErrors()
+        if trimmed.isEmpty { errors.add("postal_address", "is empty") }
+        if trimmed.count > 500 { errors.add("postal_address", "is longer than 500 characters") }
+        if trimmed.unicodeScalars.contains(where: { $0.value < 32 && $0 != "\n" }) { errors.add("postal_address", "holds control characters") }
+        try errors.throwIfAny()
+        guard try await self.repository.setPostalAddress(trimmed, tenantID: tenantID) else { throw NotFoundError(entity: "tenant", id: tenantID) }
+    }
+
     /// A new tenant with one standard, one admin and one compliance key.
     public func createTenant(name: String) async throws -> ProvisionedTenant {
         var errors = FieldErrors()

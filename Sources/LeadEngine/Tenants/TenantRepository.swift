@@ -13,4 +13,6 @@ public protocol TenantRepository: Sendable {
     func revokeKey(id: String, at date: Date) async throws -> APIKey?
     /// Keys created or revoked after `sequence`, with the newest sequence number seen.
     func keysChanged(after sequence: Int64) async throws -> (keys: [APIKey], sequence: Int64)
+    /// Sets (or clears, with nil) the postal address its email carries; false when there is no such tenant.
+    func setPostalAddress(_ address: String?, tenantID: String) async throws -> Bool
 }

@@ -455,6 +455,49 @@ enum LeadSchema {
                 """)
         }
 
+        migrator.registerMigration("2026-12-04 sending domains") { db in
+            // The DKIM private key lives here and nowhere else; the API never reads it.
+            try db.execute(sql: """
+                CREATE TABLE sending_domains (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                    id TEXT NOT NULL,
+                    domain TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending_verification', 'verified', 'failed')),
+                    dkim_public_key TEXT NOT NULL,
+                    dkim_private_key TEXT NOT NULL,
+                    spf_valid INTEGER NOT NULL DEFAULT 0,
+                    dkim_valid INTEGER NOT NULL DEFAULT 0,
+                    dmarc_valid INTEGER NOT NULL DEFAULT 0,
+                    checks TEXT NOT NULL DEFAULT '[]',
+                    created_at INTEGER NOT NULL,
+                    checked_at INTEGER,
+                    verified_at INTEGER,
+                    failing_since INTEGER,
+                    PRIMARY KEY (tenant_id, id),
+                    UNIQUE (tenant_id, domain)
+                ) WITHOUT ROWID;
+                CREATE INDEX sending_domains_by_tenant ON sending_domains(tenant_id, created_at);
+                CREATE INDEX sending_domains_by_name ON sending_domains(domain, status);
+                CREATE INDEX sending_domains_verified_by_check ON sending_domains(checked_at) WHERE status = 'verified';
+                """)
+        }
+
+        migrator.registerMigration("2026-12-04 outreach email") { db in
+            // Email opt-outs are per tenant and address (CAN-SPAM): one-click unsubscribes land here.
+            try db.execute(sql: """
+                ALTER TABLE sequences ADD COLUMN from_email TEXT;
+                ALTER TABLE tenants ADD COLUMN postal_address TEXT;
+                CREATE TABLE email_opt_outs (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                    email TEXT NOT NULL,
+                    lead_id TEXT,
+                    source TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, email)
+                ) WITHOUT ROWID;
+                """)
+        }
+
         return migrator
     }
 }

@@ -13,10 +13,10 @@ public struct SQLiteSequenceRepository: SequenceRepository {
         let steps = try SequenceRows.stepsJSON(sequence.steps)
         try await self.database.writer.write { db in
             try db.execute(
-                sql: "INSERT INTO sequences (id, tenant_id, name, steps, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql: "INSERT INTO sequences (id, tenant_id, name, steps, status, created_at, updated_at, from_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     sequence.id, sequence.tenantID, sequence.name, steps, sequence.status.rawValue, ColumnCoding.milliseconds(sequence.createdAt),
-                    ColumnCoding.milliseconds(sequence.updatedAt),
+                    ColumnCoding.milliseconds(sequence.updatedAt), sequence.fromEmail,
                 ]
             )
         }

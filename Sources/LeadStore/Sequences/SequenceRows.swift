@@ -42,7 +42,7 @@ enum SequenceRows {
         return OutreachSequence(
             id: row["id"], tenantID: row["tenant_id"], name: row["name"], steps: steps,
             status: try row.required(SequenceStatus.self, "status", table: "sequences"),
-            createdAt: ColumnCoding.date(row["created_at"]), updatedAt: ColumnCoding.date(row["updated_at"])
+            createdAt: ColumnCoding.date(row["created_at"]), updatedAt: ColumnCoding.date(row["updated_at"]), fromEmail: row["from_email"]
         )
     }
 

@@ -31,6 +31,13 @@ public struct SQLiteTenantRepository: TenantRepository {
         }
     }
 
+    public func setPostalAddress(_ address: String?, tenantID: String) async throws -> Bool {
+        try await self.database.writer.write { db in
+            try db.execute(sql: "UPDATE tenants SET postal_address = ? WHERE id = ?", arguments: [address, tenantID])
+            return db.changesCount == 1
+        }
+    }
+
     public func tenantCount() async throws -> Int {
         try await self.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tenants") ?? 0 }
     }
@@ -108,5 +115,15 @@ public struct SQLiteTenantRepository: TenantRepository {
             secretHash: row["secret_hash"], displayPrefix: row["display_prefix"], rateLimitPerMinute: row["rate_limit_per_minute"],
             createdAt: ColumnCoding.date(row["created_at"]), revokedAt: (row["revoked_at"] as Int64?).map(ColumnCoding.date)
         )
+    }
+}
+
+extension SQLiteTenantRepository: SenderIdentities {
+    public func identity(tenantID: String) async throws -> (name: String, postalAddress: String?)? {
+        try await self.database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, postal_address FROM tenants WHERE id = ?", arguments: [tenantID]).map {
+                (name: $0["name"], postalAddress: $0["postal_address"])
+            }
+        }
     }
 }

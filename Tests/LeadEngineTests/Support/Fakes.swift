@@ -71,6 +71,14 @@ actor InMemoryTenantRepository: TenantRepository {
         return key
     }
 
+    private(set) var postalAddresses: [String: String] = [:]
+
+    func setPostalAddress(_ address: String?, tenantID: String) -> Bool {
+        guard self.tenants[tenantID] != nil else { return false }
+        self.postalAddresses[tenantID] = address
+        return true
+    }
+
     func keysChanged(after sequence: Int64) -> (keys: [APIKey], sequence: Int64) {
         let changed = self.changeSequenceByKeyID
             .filter { $0.value > sequence }
