@@ -97,7 +97,7 @@ struct Serve: AsyncParsableCommand {
             if case .failure(let refusal) = OutboundURL.parse(url) { throw ArgumentParser.ValidationError("--\(flag) \(url) is not an http or https URL: \(refusal.detail)") }
         }
         guard (1...720).contains(self.domainRecheckHours) else { throw ArgumentParser.ValidationError("--domain-recheck-hours must be 1 to 720") }
-        if let server = self.dnsServer, server.isEmpty /* TODO-DNS: SystemDNSServers.parse(server: server) == nil */ {
+        if let server = self.dnsServer, server.isEmpty {
             throw ArgumentParser.ValidationError("--dns-server \(server) is not an IP address with an optional port, such as 127.0.0.1:53")
         }
         if let include = self.spfInclude, (try? DomainName.parse(include)) == nil {

@@ -149,7 +149,7 @@ struct ComplianceAPITests {
             let elsewhere = try await Self.call(.post, "/api/v1/compliance/dnc-check", body: body, server: server, client: client, key: server.otherTenant.complianceKey)
             #expect(elsewhere["on_dnc"] as? Bool == false, "another tenant's internal list is its own")
             let outreach = try await Self.call(
-                .post, "/api/v1/compliance/check-outreach", body: #"{"phone": "(702) 555-1100", "state": "NV", "channel": "email", "has_consent": true}"#,
+                .post, "/api/v1/compliance/check-outreach", body: #"{"phone": "(702) 555-1100", "state": "NV", "channel": "call", "has_consent": true}"#,
                 server: server, client: client
             )
             #expect((outreach["checks"] as? [String: String])?["dnc_clear"] == "fail")

@@ -220,3 +220,27 @@ struct DoNotCallEnforcementTests {
         }
     }
 }
+
+@Suite("Email answers to email opt-outs, not to telephone do-not-call lists")
+struct EmailDoNotCallTests {
+    @Test("check-outreach: a number on the internal list fails sms but passes email, with a warning")
+    func emailIgnoresTelephoneLists() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            try await DoNotCallEnforcementTests.listInternally("+17025551234", server: server, client: client)
+            func check(_ channel: String) async throws -> [String: Any] {
+                try await ComplianceAPITests.call(
+                    .post, "/api/v1/compliance/check-outreach",
+                    body: #"{"phone": "+17025551234", "state": "NV", "channel": "\#(channel)", "has_consent": true, "at": "2026-04-20T19:00:00Z"}"#,
+                    server: server, client: client
+                )
+            }
+            let sms = try await check("sms")
+            #expect((sms["checks"] as? [String: Any])?["dnc_clear"] as? String == "fail")
+            let email = try await check("email")
+            #expect(email["allowed"] as? Bool == true, "\(email)")
+            #expect((email["checks"] as? [String: Any])?["dnc_clear"] as? String == "pass")
+            #expect((email["warnings"] as? [String])?.contains { $0.contains("does not apply to email") } == true)
+        }
+    }
+}

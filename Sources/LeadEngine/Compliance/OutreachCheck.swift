@@ -187,7 +187,10 @@ public struct OutreachCheck: Sendable {
 
         let match = try await self.doNotCall.match(phone: request.phone, state: rule.code, tenantID: tenantID)
         var doNotCallClear = CheckResult.pass
-        if match.listed, !match.internalList, let certificateID = writtenConsent {
+        if request.channel == .email {
+            // Telephone do-not-call lists govern calls and texts; email answers to CAN-SPAM's opt-outs.
+            if match.listed { warnings.append("the number is on a do-not-call list, which does not apply to email; email opt-outs do") }
+        } else if match.listed, !match.internalList, let certificateID = writtenConsent {
             let lists = [(match.federal, "federal"), (match.state, "\(rule.code) state")].filter(\.0).map(\.1)
             warnings.append(
                 "the number is on the \(lists.joined(separator: ", ")) do-not-call list; consent certificate \(certificateID) "
