@@ -59,7 +59,7 @@ struct HTTPBidRequesterTests {
             return
         }
         #expect(reason == .unreachable || reason == .timeout)
-        #expect(elapsed < .milliseconds(150 + 1500), "a generous bound: the point is that it does not hang")
+        #expect(elapsed < .milliseconds(150 + 5000), "a generous bound for a loaded machine: the point is that it does not hang")
     }
 
     @Test("every kind of answer; forty requests in a row share one connection")
@@ -111,11 +111,12 @@ struct HTTPBidRequesterTests {
         let pool = OutboundConnectionPool(gate: Self.loopback)
         let requester = HTTPBidRequester(pool: pool)
         #expect(await Self.bid(requester, server.url("/bid/1")) == .bid(cents: 1, exclusivity: nil))
-        #expect(await Self.bid(requester, server.url("/late/300/2"), timeout: 50) == .failed(.timeout, detail: "no answer within 50 ms"))
+        #expect(await Self.bid(requester, server.url("/late/1000/2"), timeout: 50) == .failed(.timeout, detail: "no answer within 50 ms"))
         // The connection is still waiting for the late answer: this one needs another.
         #expect(await Self.bid(requester, server.url("/bid/3")) == .bid(cents: 3, exclusivity: nil))
         #expect(server.connectionCount == 2)
-        try await Task.sleep(for: .milliseconds(500))
+        // Past the answer a second late (a loaded machine still asks the next one first), within the 2 s grace.
+        try await Task.sleep(for: .milliseconds(1300))
         // The late answer came and was dropped; both connections are idle and nothing is stale.
         for index in 4...6 {
             #expect(await Self.bid(requester, server.url("/bid/\(index)")) == .bid(cents: Int64(index), exclusivity: nil))
