@@ -100,9 +100,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // For the tests only: child processes (the binary, peers, tools) spawned clean, and the
+        // real peers several suites talk to (dnsmasq, an SMTP sink).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "LeadOutbound", "LeadEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LeadEngineTests",
-            dependencies: ["LeadEngine"],
+            dependencies: ["LeadEngine", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -113,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "LeadOutboundTests",
             dependencies: [
-                "LeadOutbound", "LeadEngine",
+                "LeadOutbound", "LeadEngine", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -139,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ezleeds",
+                "ezleeds", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -74,6 +74,10 @@ struct Serve: AsyncParsableCommand {
     var dialerSecret: String?
     @Option(name: .customLong("public-base-url"), help: ServeSettings.help("public-base-url", "The server's public address (https://leads.example.com): inbound SMS signatures are checked over it.", valueName: "url"))
     var publicBaseURL: String?
+    @Option(name: .customLong("smtp-url"), help: ServeSettings.help("smtp-url", "The mail relay for email steps: smtp://[user:pass@]host[:port] (STARTTLS) or smtps://… (prefer the variable).", valueName: "url"))
+    var smtpURL: String?
+    @Option(name: .customLong("smtp-ca-file"), help: ServeSettings.help("smtp-ca-file", "A PEM file of CA certificates to trust for the relay's TLS (a private CA).", valueName: "path"))
+    var smtpCAFile: String?
     @Option(name: .customLong("dns-server"), help: ServeSettings.help("dns-server", "The resolver domain checks ask, an IP with an optional port (127.0.0.1:53); default the system's.", valueName: "address"))
     var dnsServer: String?
     @Option(name: .customLong("spf-include"), help: ServeSettings.help("spf-include", "The include your mail relay publishes (_spf.relay.example), required in tenants' SPF records.", valueName: "domain"))
@@ -96,8 +100,9 @@ struct Serve: AsyncParsableCommand {
             guard let url else { continue }
             if case .failure(let refusal) = OutboundURL.parse(url) { throw ArgumentParser.ValidationError("--\(flag) \(url) is not an http or https URL: \(refusal.detail)") }
         }
+        if let url = self.smtpURL, case .failure(let error) = SMTPRelay.parse(url) { throw ArgumentParser.ValidationError("--smtp-url: \(error)") }
         guard (1...720).contains(self.domainRecheckHours) else { throw ArgumentParser.ValidationError("--domain-recheck-hours must be 1 to 720") }
-        if let server = self.dnsServer, server.isEmpty {
+        if let server = self.dnsServer, SystemDNSServers.parse(server: server) == nil {
             throw ArgumentParser.ValidationError("--dns-server \(server) is not an IP address with an optional port, such as 127.0.0.1:53")
         }
         if let include = self.spfInclude, (try? DomainName.parse(include)) == nil {
@@ -148,6 +153,8 @@ struct Serve: AsyncParsableCommand {
             allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }, sms: try self.smsAccount, dialer: try self.dialer,
             publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
+        configuration.smtpURL = self.smtpURL
+        configuration.smtpCAFile = self.smtpCAFile
         configuration.dnsServer = self.dnsServer
         configuration.spfInclude = self.spfInclude.map { $0.lowercased() }
         configuration.domainRecheckHours = self.domainRecheckHours
@@ -163,9 +170,15 @@ struct Serve: AsyncParsableCommand {
             metadata: [
                 "sms": "\(configuration.sms.map { "\($0.apiURL) as \($0.from)" } ?? "not configured: sms steps are skipped")",
                 "call": "\(configuration.dialer.map(\.url) ?? "not configured: call steps are skipped")",
-                "email": "not configured: email steps are skipped",
+                "email": "\(configuration.smtpURL.flatMap { try? SMTPRelay.parse($0).get().description } ?? "not configured: email steps are skipped")",
             ]
         )
+        if configuration.smtpURL != nil, configuration.publicBaseURL?.hasPrefix("https://") != true {
+            logger.warning(
+                "one-click unsubscribe (RFC 8058) needs an https link: set EZLEEDS_PUBLIC_BASE_URL to the server's public https address",
+                metadata: ["links_now": "\(configuration.publicBaseURL ?? "http://\(configuration.host):\(configuration.port)")/api/v1/unsubscribe/…"]
+            )
+        }
         if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
             try await dependencies.keyRingRefresher.refresh()
             CommandOutput.emit(

@@ -81,6 +81,8 @@ enum ServeSettings {
         ServeSetting("dialer-url"),
         ServeSetting("dialer-secret"),
         ServeSetting("public-base-url"),
+        ServeSetting("smtp-url"),
+        ServeSetting("smtp-ca-file"),
         ServeSetting("dns-server"),
         ServeSetting("spf-include"),
         ServeSetting("domain-recheck-hours"),

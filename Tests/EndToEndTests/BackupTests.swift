@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import TestSupport
 import Testing
 
 /// `ezleeds backup` of a server that is taking leads.
@@ -11,10 +12,10 @@ struct BackupTests {
     @Test("a backup taken under load opens, verifies, and holds every lead answered 201 before it began")
     func backupUnderLoad() async throws {
         let workspace = try Workspace()
-        let tenant = try JSON.object(try workspace.run(["tenant", "create", "Acme Leads"]).stdout)
+        let tenant = try JSON.object(try await workspace.run(["tenant", "create", "Acme Leads"]).stdout)
         let tenantID = try #require(tenant["tenant_id"] as? String)
         // Above the default 100 requests a minute: the poster must not be throttled.
-        let busy = try JSON.object(try workspace.run(["key", "create", "--tenant", tenantID, "--role", "standard", "--rate-limit-per-minute", "1000000"]).stdout)
+        let busy = try JSON.object(try await workspace.run(["key", "create", "--tenant", tenantID, "--role", "standard", "--rate-limit-per-minute", "1000000"]).stdout)
         let apiKey = try #require(busy["key"] as? String)
         let server = try await workspace.startServer()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -65,7 +66,7 @@ struct BackupTests {
             for suffix in ["-wal", "-shm", "-journal", ".partial"] {
                 #expect(!FileManager.default.fileExists(atPath: copy + suffix), "the copy is one self-contained file (\(suffix))")
             }
-            let verified = try workspace.run(["ledger", "verify"], database: copy)
+            let verified = try await workspace.run(["ledger", "verify"], database: copy)
             #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
 
             // The copy served by a second server: every lead acknowledged before the backup is there.
@@ -89,14 +90,14 @@ struct BackupTests {
     @Test("backup refuses to replace an existing file unless --force")
     func refusesToOverwrite() async throws {
         let workspace = try Workspace()
-        #expect(try workspace.run(["tenant", "create", "Acme"]).status == 0)
+        #expect(try await workspace.run(["tenant", "create", "Acme"]).status == 0)
         let copy = workspace.directory.appendingPathComponent("backup.sqlite").path
         try Data("precious".utf8).write(to: URL(fileURLWithPath: copy))
-        let refused = try workspace.run(["backup", "--to", copy])
+        let refused = try await workspace.run(["backup", "--to", copy])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("--force"))
         #expect(try String(contentsOfFile: copy, encoding: .utf8) == "precious")
-        let forced = try workspace.run(["backup", "--to", copy, "--force"])
+        let forced = try await workspace.run(["backup", "--to", copy, "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect((try JSON.object(forced.stdout)["counts"] as? [String: Int])?["tenants"] == 1)
     }

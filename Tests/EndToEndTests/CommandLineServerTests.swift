@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// The `ezleeds` binary as an operator runs it: the CLI, the first start, a real socket, signals.
@@ -10,7 +11,7 @@ struct CommandLineServerTests {
     @Test("tenant and key commands print one JSON object, and keys work against a running server until revoked")
     func tenantsKeysAndRevocation() async throws {
         let workspace = try Workspace()
-        let created = try workspace.run(["tenant", "create", "Acme Leads"])
+        let created = try await workspace.run(["tenant", "create", "Acme Leads"])
         #expect(created.status == 0, "\(created.stderr)")
         let tenant = try JSON.object(created.stdout)
         #expect(Set(tenant.keys) == ["tenant_id", "api_key", "admin_key", "compliance_key"])
@@ -19,20 +20,20 @@ struct CommandLineServerTests {
         #expect((tenant["admin_key"] as? String)?.hasPrefix("ezl_admin_") == true)
         #expect((tenant["compliance_key"] as? String)?.hasPrefix("ezl_cmpl_") == true)
 
-        let issued = try JSON.object(try workspace.run(["key", "create", "--tenant", tenantID, "--role", "standard", "--rate-limit-per-minute", "500"]).stdout)
+        let issued = try JSON.object(try await workspace.run(["key", "create", "--tenant", tenantID, "--role", "standard", "--rate-limit-per-minute", "500"]).stdout)
         #expect(issued["role"] as? String == "standard")
         #expect(issued["rate_limit_per_minute"] as? Int == 500)
         let secret = try #require(issued["key"] as? String)
         let keyID = try #require(issued["key_id"] as? String)
 
-        let listing = try workspace.run(["key", "list", "--tenant", tenantID])
+        let listing = try await workspace.run(["key", "list", "--tenant", tenantID])
         #expect(listing.status == 0)
         #expect((try JSON.object(listing.stdout)["items"] as? [Any])?.count == 4)
         for value in tenant.values.compactMap({ $0 as? String }) + [secret] where value.hasPrefix("ezl_") {
             #expect(!listing.stdout.contains(value), "key list must never print secrets")
         }
-        #expect(try workspace.run(["key", "create", "--tenant", "ten_nope", "--role", "admin"]).status != 0)
-        #expect(try workspace.run(["key", "create", "--tenant", tenantID, "--role", "root"]).status != 0)
+        #expect(try await workspace.run(["key", "create", "--tenant", "ten_nope", "--role", "admin"]).status != 0)
+        #expect(try await workspace.run(["key", "create", "--tenant", tenantID, "--role", "root"]).status != 0)
 
         let server = try await workspace.startServer()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -41,7 +42,7 @@ struct CommandLineServerTests {
             #expect(response.status == 200)
             #expect(response.headers["X-RateLimit-Limit"].first == "500")
 
-            #expect(try workspace.run(["key", "revoke", keyID]).status == 0)
+            #expect(try await workspace.run(["key", "revoke", keyID]).status == 0)
             var status: UInt = 200
             for _ in 0..<50 where status != 401 {
                 try await Task.sleep(for: .milliseconds(100))
@@ -62,7 +63,7 @@ struct CommandLineServerTests {
     @Test("an inbound lead sells over a real socket, and `ledger verify` finds every balance equal to its entries")
     func inboundAndLedgerVerify() async throws {
         let workspace = try Workspace()
-        let tenant = try JSON.object(try workspace.run(["tenant", "create", "Acme Leads"]).stdout)
+        let tenant = try JSON.object(try await workspace.run(["tenant", "create", "Acme Leads"]).stdout)
         let apiKey = try #require(tenant["api_key"] as? String)
         let adminKey = try #require(tenant["admin_key"] as? String)
         let server = try await workspace.startServer()
@@ -100,7 +101,7 @@ struct CommandLineServerTests {
         }
         try await client.shutdown()
         #expect(try await server.terminate().status == 0)
-        let verified = try workspace.run(["ledger", "verify"])
+        let verified = try await workspace.run(["ledger", "verify"])
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
         let report = try JSON.object(verified.stdout)
         #expect(report["ok"] as? Bool == true)
@@ -111,13 +112,13 @@ struct CommandLineServerTests {
     @Test("dnc import: a million numbers, then hits and misses over HTTP; a change list's deletions reach the running server; internal lists stay per tenant")
     func doNotCallImport() async throws {
         let workspace = try Workspace()
-        let tenant = try JSON.object(try workspace.run(["tenant", "create", "Acme Leads"]).stdout)
-        let other = try JSON.object(try workspace.run(["tenant", "create", "Other"]).stdout)
+        let tenant = try JSON.object(try await workspace.run(["tenant", "create", "Acme Leads"]).stdout)
+        let other = try JSON.object(try await workspace.run(["tenant", "create", "Other"]).stdout)
         let tenantID = try #require(tenant["tenant_id"] as? String)
         let otherKey = try #require(other["compliance_key"] as? String)
         // More look-ups than the default 100 a minute.
         let busyKey = try JSON.object(
-            try workspace.run(["key", "create", "--tenant", tenantID, "--role", "compliance", "--rate-limit-per-minute", "100000"]).stdout
+            try await workspace.run(["key", "create", "--tenant", tenantID, "--role", "compliance", "--rate-limit-per-minute", "100000"]).stdout
         )
         let complianceKey = try #require(busyKey["key"] as? String)
 
@@ -157,7 +158,7 @@ struct CommandLineServerTests {
         #expect(again["count_after"] as? Int == report["count_after"] as? Int)
         let internalFile = workspace.directory.appendingPathComponent("internal.txt")
         try Data("702,5550100\n".utf8).write(to: internalFile)
-        #expect(try workspace.run(["dnc", "import", "--list", "internal", "--tenant", tenantID, internalFile.path]).status == 0)
+        #expect(try await workspace.run(["dnc", "import", "--list", "internal", "--tenant", tenantID, internalFile.path]).status == 0)
 
         let server = try await workspace.startServer()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -183,7 +184,7 @@ struct CommandLineServerTests {
             // A change list deletes two kept numbers; the running server reloads within seconds.
             let changes = workspace.directory.appendingPathComponent("changes.txt")
             try Data("D,\(kept[0])\n\(kept[1] / 10_000_000),\(kept[1] % 10_000_000),D\nA,7025550199\n".utf8).write(to: changes)
-            let changed = try JSON.object(try workspace.run(["dnc", "import", "--list", "federal", "--changes", changes.path]).stdout)
+            let changed = try JSON.object(try await workspace.run(["dnc", "import", "--list", "federal", "--changes", changes.path]).stdout)
             #expect(changed["count_after"] as? Int == (report["count_after"] as? Int ?? 0) - 1)
             var deleted = false
             for _ in 0..<80 where !deleted {
@@ -268,15 +269,14 @@ struct Workspace {
         self.binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build the ezleeds binary first")
     }
 
-    /// `run` on a dispatch thread: for commands that take seconds (an import of millions of
-    /// numbers), whose blocking wait must not hold one of the few cooperative threads every
-    /// other test shares.
-    /// Niced, too: the import is a load generator here, not the thing under time pressure.
+    /// `run`, niced: for commands that take seconds (an import of millions of numbers), a load
+    /// generator here, not the thing under time pressure.
     func runDetached(_ arguments: [String]) async throws -> ProcessResult {
-        try await Self.detached { try self.run(arguments, niceness: 15) }
+        try await self.run(arguments, niceness: 15)
     }
 
-    /// Runs blocking work on a dispatch thread and waits for it without blocking a cooperative thread.
+    /// Runs blocking work (test data written in seconds) on a dispatch thread, and waits for it
+    /// without holding one of the few cooperative threads every other test shares.
     static func detached<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
@@ -287,26 +287,18 @@ struct Workspace {
     func run(
         _ arguments: [String], niceness: Int? = nil, database: String? = nil, passingDatabase: Bool = true,
         environment: [String: String] = [:]
-    ) throws -> ProcessResult {
-        let process = Process()
+    ) async throws -> ProcessResult {
         let databaseArguments = passingDatabase ? ["--db", database ?? self.databasePath] : []
-        if let niceness, FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-            process.arguments = ["-n", String(niceness), self.binary.path] + arguments + databaseArguments
-        } else {
-            process.executableURL = self.binary
-            process.arguments = arguments + databaseArguments
-        }
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let command =
+            if let niceness, FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
+                ["/usr/bin/nice", "-n", String(niceness), self.binary.path] + arguments + databaseArguments
+            } else {
+                [self.binary.path] + arguments + databaseArguments
+            }
+        let finished = try await ChildProcess.run(
+            command[0], Array(command.dropFirst()), environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        )
+        return ProcessResult(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
     }
 
     /// Starts `ezleeds serve --port 0` and waits until it reports the port it listens on.
@@ -322,17 +314,13 @@ struct Workspace {
     func launchServer(
         _ arguments: [String], database: String? = nil, environment: [String: String] = [:], runAs: [String] = []
     ) throws -> RunningServer {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: runAs.first ?? self.binary.path)
         let stdoutPath = self.directory.appendingPathComponent("serve-\(UUID().uuidString).out").path
         let stderrPath = stdoutPath.replacingOccurrences(of: ".out", with: ".err")
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.arguments = runAs.dropFirst() + (runAs.isEmpty ? [] : [self.binary.path]) + ["serve"] + arguments + ["--db", database ?? self.databasePath]
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        try process.run()
+        let command = runAs + [self.binary.path, "serve"] + arguments + ["--db", database ?? self.databasePath]
+        let process = try ChildProcess(
+            command[0], Array(command.dropFirst()), environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: stdoutPath,
+            errors: stderrPath
+        )
         return RunningServer(process: process, stdoutPath: stdoutPath, stderrPath: stderrPath)
     }
 }
@@ -350,14 +338,14 @@ extension RunningServer {
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        await process.stop(grace: .seconds(2))
         Issue.record("server did not start: \(server.stderr())")
         throw CancellationError()
     }
 }
 
 struct RunningServer {
-    let process: Process
+    let process: ChildProcess
     let stdoutPath: String
     let stderrPath: String
     var port = 0
@@ -378,15 +366,10 @@ struct RunningServer {
         return Int(line[range].split(separator: ":").last ?? "")
     }
 
-    /// SIGTERM, then wait for the exit.
+    /// SIGTERM, then wait for the exit (SIGKILL after 10 s).
     func terminate() async throws -> ProcessResult {
-        self.process.terminate()
-        for _ in 0..<200 where self.process.isRunning {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
-        self.process.waitUntilExit()
-        return ProcessResult(status: self.process.terminationStatus, stdout: self.stdoutLines().joined(separator: "\n"), stderr: self.stderr())
+        let finished = await self.process.stop(grace: .seconds(10))
+        return ProcessResult(status: finished.status, stdout: self.stdoutLines().joined(separator: "\n"), stderr: self.stderr())
     }
 }
 

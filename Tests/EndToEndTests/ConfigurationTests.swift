@@ -11,9 +11,9 @@ import Glibc
 @Suite("ezleeds serve configuration", .serialized)
 struct ConfigurationTests {
     @Test("every serve option names its environment variable in --help, and README's table lists each flag and variable")
-    func everyOptionHasAVariable() throws {
+    func everyOptionHasAVariable() async throws {
         let workspace = try Workspace()
-        let dumped = try workspace.run(["serve", "--experimental-dump-help"], passingDatabase: false)
+        let dumped = try await workspace.run(["serve", "--experimental-dump-help"], passingDatabase: false)
         #expect(dumped.status == 0, "\(dumped.stderr)")
         let root = try JSON.object(dumped.stdout)
         let command = try #require(root["command"] as? [String: Any])
@@ -43,16 +43,16 @@ struct ConfigurationTests {
     }
 
     @Test("--version prints the version; --log-level lists its choices and refuses others")
-    func versionAndLogLevel() throws {
+    func versionAndLogLevel() async throws {
         let workspace = try Workspace()
-        let version = try workspace.run(["--version"], passingDatabase: false)
+        let version = try await workspace.run(["--version"], passingDatabase: false)
         #expect(version.status == 0)
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
 
-        let help = try workspace.run(["serve", "--help"], passingDatabase: false)
+        let help = try await workspace.run(["serve", "--help"], passingDatabase: false)
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(words.contains("trace, debug, info, notice, warning, error, critical"), "\(help.stdout)")
-        let bad = try workspace.run(["serve", "--log-level", "loud"])
+        let bad = try await workspace.run(["serve", "--log-level", "loud"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("loud"))
         #expect(!FileManager.default.fileExists(atPath: workspace.databasePath), "a refused start creates nothing")
@@ -82,15 +82,15 @@ struct ConfigurationTests {
     }
 
     @Test("EZLEEDS_DB names the database for the other commands too; --db beats it")
-    func databaseFromEnvironment() throws {
+    func databaseFromEnvironment() async throws {
         let workspace = try Workspace()
         let environment = ["EZLEEDS_DB": workspace.databasePath]
-        #expect(try workspace.run(["tenant", "create", "Acme"], passingDatabase: false, environment: environment).status == 0)
+        #expect(try await workspace.run(["tenant", "create", "Acme"], passingDatabase: false, environment: environment).status == 0)
         #expect(FileManager.default.fileExists(atPath: workspace.databasePath))
-        let listed = try workspace.run(["tenant", "list"], passingDatabase: false, environment: environment)
+        let listed = try await workspace.run(["tenant", "list"], passingDatabase: false, environment: environment)
         #expect((try JSON.object(listed.stdout)["items"] as? [Any])?.count == 1)
         let other = workspace.directory.appendingPathComponent("other.sqlite").path
-        let refused = try workspace.run(["tenant", "list"], database: other, environment: environment)
+        let refused = try await workspace.run(["tenant", "list"], database: other, environment: environment)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("no database at \(other)"))
     }

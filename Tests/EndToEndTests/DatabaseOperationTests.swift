@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// The database as an operator meets it: one server per file, first start, missing files, failed
@@ -8,7 +9,7 @@ import Testing
 @Suite("ezleeds database operation", .serialized)
 struct DatabaseOperationTests {
     @Test("commands other than serve and tenant create refuse a missing database and create nothing")
-    func missingDatabaseRefused() throws {
+    func missingDatabaseRefused() async throws {
         let workspace = try Workspace()
         let missing = workspace.directory.appendingPathComponent("nested/../absent.sqlite").path
         let absolute = workspace.directory.appendingPathComponent("absent.sqlite").path
@@ -24,7 +25,7 @@ struct DatabaseOperationTests {
             ["tenant", "list"],
         ]
         for command in commands {
-            let result = try workspace.run(command, database: missing)
+            let result = try await workspace.run(command, database: missing)
             #expect(result.status != 0, "\(command)")
             #expect(
                 result.stderr.contains("no database at \(absolute); start the server once (ezleeds serve) or create a tenant (ezleeds tenant create)"),
@@ -55,11 +56,11 @@ struct DatabaseOperationTests {
         #expect(second.status != 0)
         #expect(second.stderr.contains("pid \(pid)"), "\(second.stderr)")
         // The CLI keeps working beside the server.
-        #expect(try workspace.run(["tenant", "list"]).status == 0)
-        #expect(try workspace.run(["ledger", "verify"]).status == 0)
+        #expect(try await workspace.run(["tenant", "list"]).status == 0)
+        #expect(try await workspace.run(["ledger", "verify"]).status == 0)
 
-        kill(pid, SIGKILL)
-        first.process.waitUntilExit()
+        first.process.signal(SIGKILL)
+        await first.process.exit()
         let third = try await workspace.startServer()
         #expect(third.process.isRunning)
         #expect(try await third.terminate().status == 0)
@@ -70,7 +71,7 @@ struct DatabaseOperationTests {
         let workspace = try Workspace()
         // A database whose tables clash with the first migration: the open fails after SQLite made -wal and -shm.
         let clash = workspace.databasePath
-        try Self.sqlite(clash, "PRAGMA journal_mode = WAL; CREATE TABLE tenants (x);")
+        try await Self.sqlite(clash, "PRAGMA journal_mode = WAL; CREATE TABLE tenants (x);")
         #expect(!FileManager.default.fileExists(atPath: clash + "-wal"), "sqlite3 removes its WAL on close")
         let failed = try await workspace.launchServer(["--port", "0"]).exit(within: .seconds(20))
         #expect(failed.status != 0)
@@ -104,19 +105,19 @@ struct DatabaseOperationTests {
     }
 
     @Test("tenant list shows ids, names, creation times and live keys by role, never secrets")
-    func tenantList() throws {
+    func tenantList() async throws {
         let workspace = try Workspace()
-        let acme = try JSON.object(try workspace.run(["tenant", "create", "Acme Leads"]).stdout)
-        let other = try JSON.object(try workspace.run(["tenant", "create", "Other"]).stdout)
+        let acme = try JSON.object(try await workspace.run(["tenant", "create", "Acme Leads"]).stdout)
+        let other = try JSON.object(try await workspace.run(["tenant", "create", "Other"]).stdout)
         let acmeID = try #require(acme["tenant_id"] as? String)
-        let extra = try JSON.object(try workspace.run(["key", "create", "--tenant", acmeID, "--role", "standard"]).stdout)
-        let listing = try workspace.run(["key", "list", "--tenant", acmeID])
+        let extra = try JSON.object(try await workspace.run(["key", "create", "--tenant", acmeID, "--role", "standard"]).stdout)
+        let listing = try await workspace.run(["key", "list", "--tenant", acmeID])
         let keys = try #require(try JSON.object(listing.stdout)["items"] as? [[String: Any]])
         // A standard key other than the one just made: keys made in one millisecond list in any order.
         let revoked = try #require(keys.first { $0["role"] as? String == "standard" && $0["id"] as? String != extra["key_id"] as? String }?["id"] as? String)
-        #expect(try workspace.run(["key", "revoke", revoked]).status == 0)
+        #expect(try await workspace.run(["key", "revoke", revoked]).status == 0)
 
-        let result = try workspace.run(["tenant", "list"])
+        let result = try await workspace.run(["tenant", "list"])
         #expect(result.status == 0, "\(result.stderr)")
         let items = try #require(try JSON.object(result.stdout)["items"] as? [[String: Any]])
         #expect(items.map { $0["name"] as? String } == ["Acme Leads", "Other"])
@@ -133,18 +134,18 @@ struct DatabaseOperationTests {
     @Test("every command's JSON has its keys in sorted order, the same every run")
     func stableKeyOrder() async throws {
         let workspace = try Workspace()
-        let created = try workspace.run(["tenant", "create", "Acme"])
+        let created = try await workspace.run(["tenant", "create", "Acme"])
         let tenantID = try #require(try JSON.object(created.stdout)["tenant_id"] as? String)
         let file = workspace.directory.appendingPathComponent("numbers.txt")
         try Data("7025551234\n".utf8).write(to: file)
         let outputs = [
             created,
-            try workspace.run(["key", "create", "--tenant", tenantID, "--role", "admin"]),
-            try workspace.run(["key", "list", "--tenant", tenantID]),
-            try workspace.run(["tenant", "list"]),
-            try workspace.run(["ledger", "verify"]),
-            try workspace.run(["dnc", "import", "--list", "federal", file.path]),
-            try workspace.run(["backup", "--to", workspace.directory.appendingPathComponent("copy.sqlite").path]),
+            try await workspace.run(["key", "create", "--tenant", tenantID, "--role", "admin"]),
+            try await workspace.run(["key", "list", "--tenant", tenantID]),
+            try await workspace.run(["tenant", "list"]),
+            try await workspace.run(["ledger", "verify"]),
+            try await workspace.run(["dnc", "import", "--list", "federal", file.path]),
+            try await workspace.run(["backup", "--to", workspace.directory.appendingPathComponent("copy.sqlite").path]),
         ]
         for output in outputs {
             #expect(output.status == 0, "\(output.stderr)")
@@ -153,18 +154,13 @@ struct DatabaseOperationTests {
             let sorted = try JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys, .withoutEscapingSlashes])
             #expect(String(decoding: sorted, as: UTF8.self) == text)
         }
-        #expect(try workspace.run(["tenant", "list"]).stdout == outputs[3].stdout)
+        #expect(try await workspace.run(["tenant", "list"]).stdout == outputs[3].stdout)
     }
 
     /// Runs SQL with the sqlite3 shell, to make a database the server did not.
-    static func sqlite(_ path: String, _ sql: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+    static func sqlite(_ path: String, _ sql: String) async throws {
+        let finished = try await ChildProcess.run("/usr/bin/sqlite3", [path, sql])
+        try #require(finished.status == 0, "\(finished.stderr)")
     }
 }
 
@@ -187,7 +183,7 @@ extension RunningServer {
             Issue.record("still running after \(limit): \(self.stderr())")
             return try await self.terminate()
         }
-        self.process.waitUntilExit()
-        return ProcessResult(status: self.process.terminationStatus, stdout: self.stdoutLines().joined(separator: "\n"), stderr: self.stderr())
+        let finished = await self.process.exit()
+        return ProcessResult(status: finished.status, stdout: self.stdoutLines().joined(separator: "\n"), stderr: self.stderr())
     }
 }

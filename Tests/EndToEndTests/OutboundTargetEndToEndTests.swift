@@ -13,7 +13,7 @@ struct OutboundTargetEndToEndTests {
     @Test("by default a tenant cannot point a buyer at loopback or cloud metadata: 422 with the field and the reason")
     func refusedByDefault() async throws {
         let workspace = try Workspace()
-        let apiKey = try #require(try JSON.object(try workspace.run(["tenant", "create", "Acme"]).stdout)["api_key"] as? String)
+        let apiKey = try #require(try JSON.object(try await workspace.run(["tenant", "create", "Acme"]).stdout)["api_key"] as? String)
         let server = try await workspace.startServer()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
@@ -43,7 +43,7 @@ struct OutboundTargetEndToEndTests {
     @Test("rows holding URLs no API would accept never stop the server: three restarts, each retry a typed failed attempt")
     func plantedRowsSurviveRestarts() async throws {
         let workspace = try Workspace()
-        let tenant = try JSON.object(try workspace.run(["tenant", "create", "Acme"]).stdout)
+        let tenant = try JSON.object(try await workspace.run(["tenant", "create", "Acme"]).stdout)
         let apiKey = try #require(tenant["api_key"] as? String)
         let complianceKey = try #require(tenant["compliance_key"] as? String)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -80,7 +80,7 @@ struct OutboundTargetEndToEndTests {
             #expect(try await server.terminate().status == 0)
 
             // Rows as no API would write them, planted straight in the store.
-            try DatabaseOperationTests.sqlite(
+            try await DatabaseOperationTests.sqlite(
                 workspace.databasePath,
                 """
                 UPDATE buyers SET webhook_url = 'http://127.0.0.1:99999/x' WHERE id = '\(fixedID)';
@@ -119,7 +119,7 @@ struct OutboundTargetEndToEndTests {
                 let stopped = try await server.terminate()
                 #expect(stopped.status == 0, "restart \(restart) ended with \(stopped.status): \(stopped.stderr.suffix(500))")
                 // The next retry would wait its backoff: make it due at once for the next start.
-                try DatabaseOperationTests.sqlite(workspace.databasePath, "UPDATE deliveries SET next_attempt_at = 0 WHERE status = 'pending';")
+                try await DatabaseOperationTests.sqlite(workspace.databasePath, "UPDATE deliveries SET next_attempt_at = 0 WHERE status = 'pending';")
             }
         } catch {
             try await client.shutdown()

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import TestSupport
 import Testing
 
 /// The outreach scheduler as an operator runs it: the built binary, its SMS channel pointed at a
@@ -73,8 +74,8 @@ struct OutreachEndToEndTests {
             for _ in 0..<200 where provider.requests == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(provider.requests == 1)
             #expect(provider.received.contains("POST /2010-04-01/Accounts/\(Self.provider.sid)/Messages.json"))
-            kill(first.process.processIdentifier, SIGKILL)
-            first.process.waitUntilExit()
+            first.process.signal(SIGKILL)
+            await first.process.exit()
             Self.removeSharedClock(of: first)
 
             let second = try await Self.startServer(workspace, at: "2026-04-20 19:01:00", smsURL: provider.url)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import LeadEngine
@@ -10,27 +11,17 @@ struct DKIMSignerTests {
     }()
 
     /// Whether `python3` can import dkimpy (`.ci/run` installs it with pip).
-    static let hasDKIMPy: Bool = (try? Self.python("import dkim", input: Data()).status) == 0
+    static let hasDKIMPy: Bool = (try? ChildProcess.runBlocking("python3", ["-c", "import dkim; print('pass')"]))?.stdout.contains("pass") == true
 
-    static func python(_ script: String, input: Data) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    /// Runs a script whose last line of output is `pass` or not.
+    static func python(_ script: String, input: Data) async throws -> (passed: Bool, output: String) {
+        let finished = try await ChildProcess.run("python3", ["-c", script], input: input)
+        let output = finished.stdout + finished.stderr
+        return (finished.stdout.split(separator: "\n").last == "pass", output)
     }
 
     /// dkimpy's verify, its DNS answered with the record we publish.
-    static func verify(_ message: String, publicKey: String) throws -> (status: Int32, output: String) {
+    static func verify(_ message: String, publicKey: String) async throws -> (passed: Bool, output: String) {
         let script = """
             import sys, dkim
             record = b"v=DKIM1; k=rsa; p=\(publicKey)"
@@ -41,7 +32,7 @@ struct DKIMSignerTests {
             print("pass" if ok else "fail")
             sys.exit(0 if ok else 1)
             """
-        return try Self.python(script, input: Data(message.utf8))
+        return try await Self.python(script, input: Data(message.utf8))
     }
 
     static func message(subject: String = "Your case, Jane", body: String = "Hi Jane,\n\nThanks for reaching out.  Reply any time.\n") -> EmailMessage {
@@ -53,26 +44,26 @@ struct DKIMSignerTests {
     }
 
     @Test("a plain message, one with a UTF-8 subject and body, and one with trailing blank lines all verify", .enabled(if: hasDKIMPy, "needs dkimpy (pip install dkimpy; .ci/run does)"))
-    func verifiesWithDKIMPy() throws {
+    func verifiesWithDKIMPy() async throws {
         let signer = try DKIMSigner(privateKeyPEM: Self.key.privateKeyPEM, domain: "mail.acme.com")
         for message in [
             Self.message(), Self.message(subject: "Ihr Fall, Jürgen — über 50 % schneller geklärt, mit einem Betreff der länger ist als eine Zeile", body: "Grüße\n"),
             Self.message(body: "Line with = sign and trailing space \n\n\n"), Self.message(body: ""),
         ] {
             let rendered = try message.rendered(signer: signer, timestamp: 1_776_700_800)
-            let result = try Self.verify(rendered, publicKey: Self.key.publicKey)
-            #expect(result.status == 0, "\(result.output)\n\(rendered)")
+            let result = try await Self.verify(rendered, publicKey: Self.key.publicKey)
+            #expect(result.passed, "\(result.output)\n\(rendered)")
         }
     }
 
     @Test("a changed body or a swapped unsubscribe link fails verification", .enabled(if: hasDKIMPy, "needs dkimpy (pip install dkimpy; .ci/run does)"))
-    func tamperingFails() throws {
+    func tamperingFails() async throws {
         let signer = try DKIMSigner(privateKeyPEM: Self.key.privateKeyPEM, domain: "mail.acme.com")
         let rendered = try Self.message().rendered(signer: signer, timestamp: 1_776_700_800)
         let body = rendered.replacingOccurrences(of: "Thanks for", with: "Pay us for")
-        #expect(try Self.verify(body, publicKey: Self.key.publicKey).status != 0)
+        #expect(try await !Self.verify(body, publicKey: Self.key.publicKey).passed)
         let link = rendered.replacingOccurrences(of: "tok_abc", with: "tok_evil")
-        #expect(try Self.verify(link, publicKey: Self.key.publicKey).status != 0)
+        #expect(try await !Self.verify(link, publicKey: Self.key.publicKey).passed)
     }
 
     @Test("the signature names the signed headers, List-Unsubscribe among them; headers the message lacks are left out")

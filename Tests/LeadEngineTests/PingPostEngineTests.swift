@@ -161,13 +161,14 @@ struct PingPostEngineTests {
         index.upsert(buyer("tight", timeout: 20))
         let auctioneer = Auctioneer(
             buyers: index, book: PingBook(), floors: FloorPrices(), journal: PingJournal(),
-            bidRequester: ScriptedBidder(delays: ["fast": .milliseconds(5), "slow": .seconds(5), "tight": .milliseconds(200)]), clock: clock
+            bidRequester: ScriptedBidder(delays: ["fast": .milliseconds(5), "slow": .seconds(60), "tight": .milliseconds(200)]), clock: clock
         )
         let started = ContinuousClock.now
         // A deadline generous enough that a busy test machine still runs the fast bidder in time.
         let ping = try await auctioneer.ping(PingRequest(campaignType: .solar, state: "TX", zipCode: "75001", source: "s", tmaxMilliseconds: 2000), tenantID: "t1")
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .milliseconds(2000 + 1000), "answered after \(elapsed)")
+        // Not the slow bidder's minute; loose above the deadline, as a loaded machine is slow to wake.
+        #expect(elapsed < .milliseconds(2000 + 8000), "answered after \(elapsed)")
         #expect(ping.bids.map(\.buyerID) == ["fast"])
         let reasons = Dictionary(uniqueKeysWithValues: ping.outcomes.map { ($0.buyerID, $0.result) })
         guard case .noBid(.timeout, _)? = reasons["slow"], case .noBid(.timeout, _)? = reasons["tight"] else {

@@ -25,7 +25,7 @@ struct TargetGateTests {
     /// Never answers within a save's patience (answers after a second).
     struct SlowResolver: TargetResolver {
         func resolve(_ name: String, on loop: any EventLoop) -> EventLoopFuture<[IPAddress]> {
-            loop.scheduleTask(in: .seconds(1)) { [IPAddress.v4(0x0A00_0001)] }.futureResult
+            loop.scheduleTask(in: .seconds(30)) { [IPAddress.v4(0x0A00_0001)] }.futureResult
         }
     }
 
@@ -102,7 +102,8 @@ struct TargetGateTests {
         let slow = TargetGate(policy: OutboundTargetPolicy(), resolver: SlowResolver(), vetTimeout: .milliseconds(100))
         let started = ContinuousClock.now
         #expect(await slow.vet(try OutboundURL("https://slow.example/")) == nil)
-        #expect(ContinuousClock.now - started < .milliseconds(900), "a save does not wait for slow DNS")
+        // Its answer, a private address, would be refused; nil is the timeout's. The bound is loose for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(10), "a save does not wait for slow DNS")
     }
 
     @Test("the system resolver reads /etc/hosts: localhost is loopback, and so refused")

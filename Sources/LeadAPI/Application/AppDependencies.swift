@@ -113,7 +113,7 @@ public struct AppDependencies: Sendable {
         var configuredSenders: [OutreachChannel: any OutreachSender] = [:]
         if let account = configuration.sms { configuredSenders[.sms] = TwilioSMSSender(account: account, pool: outreachConnections) }
         if let dialer = configuration.dialer { configuredSenders[.call] = DialerCallSender(endpoint: dialer, pool: outreachConnections, clock: clock) }
-        if let transport = mailTransport {
+        if let transport = try mailTransport ?? DomainLookups.mailRelay(configuration) {
             configuredSenders[.email] = EmailOutreach(
                 domains: domainRepository, identities: tenantRepository, tokens: unsubscribeTokens, transport: transport,
                 publicBaseURL: configuration.publicBaseURL ?? "http://\(configuration.host):\(configuration.port)", clock: clock

@@ -41,6 +41,10 @@ public struct ServerConfiguration: Sendable {
     /// The server's address as the public reaches it (`https://leads.example.com`): the SMS provider
     /// signs its webhooks over the URL it posted to, which a proxy in front hides from the Host header.
     public var publicBaseURL: String?
+    /// The mail relay email steps go through: `smtp://[user:pass@]host[:port]` (STARTTLS) or `smtps://…`.
+    public var smtpURL: String?
+    /// A PEM file of CA certificates trusted for the relay's TLS, besides the system's (a private CA).
+    public var smtpCAFile: String?
     /// The resolver domain checks ask (`host:port`, an IP literal); nil asks the system's (/etc/resolv.conf).
     public var dnsServer: String?
     /// The include the operator's mail relay publishes, required in tenants' SPF records when set.

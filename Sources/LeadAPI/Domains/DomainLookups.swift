@@ -2,14 +2,43 @@ import Foundation
 import LeadEngine
 import LeadOutbound
 import NIOCore
+import NIOSSL
 import Synchronization
 
 /// What domain checks read from the machine: the resolver to ask and the Public Suffix List.
 enum DomainLookups {
     /// The operator's resolver (`--dns-server`), else the system's; a resolver that cannot answer when there is none.
     static func resolver(_ configuration: ServerConfiguration) throws -> any TXTResolver {
-        // The DNS client is not built yet (it comes with the email channel): every check says so.
-        return NoResolver()
+        let servers: [SocketAddress]
+        if let server = configuration.dnsServer {
+            guard let address = SystemDNSServers.parse(server: server) else {
+                throw ConfigurationError(description: "--dns-server \(server) is not an IP address with an optional port, such as 127.0.0.1:53")
+            }
+            servers = [address]
+        } else {
+            servers = SystemDNSServers.load()
+        }
+        return servers.isEmpty ? NoResolver() : DNSClient(servers: servers)
+    }
+
+    /// The SMTP relay of `--smtp-url`, trusting `--smtp-ca-file` besides the system's roots; nil without one.
+    static func mailRelay(_ configuration: ServerConfiguration) throws -> (any MailTransport)? {
+        guard let url = configuration.smtpURL else { return nil }
+        let relay: SMTPRelay
+        switch SMTPRelay.parse(url) {
+        case .success(let parsed): relay = parsed
+        case .failure(let error): throw ConfigurationError(description: "--smtp-url: \(error)")
+        }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let file = configuration.smtpCAFile {
+            do {
+                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(file))]
+            } catch {
+                throw ConfigurationError(description: "--smtp-ca-file \(file): \(error)")
+            }
+        }
+        let helo = configuration.publicBaseURL.flatMap { URLComponents(string: $0)?.host } ?? "localhost"
+        return SMTPClient(relay: relay, heloName: helo, tlsConfiguration: tls)
     }
 
     private static let suffixLists = Mutex<[String: PublicSuffixList]>([:])
@@ -23,6 +52,6 @@ enum DomainLookups {
     }
 
     struct NoResolver: TXTResolver {
-        func txtRecords(at name: String) async -> TXTLookup { .unavailable(reason: "DNS look-ups are not built into this version yet") }
+        func txtRecords(at name: String) async -> TXTLookup { .unavailable(reason: "no DNS server: /etc/resolv.conf names none and --dns-server is not set") }
     }
 }
