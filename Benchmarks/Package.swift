@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         // Read directly by the ping book's memory benchmark: bytes the engine asked malloc for.
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+        // The export benchmark writes its million leads straight into the store's schema.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Deterministic test data and the common configuration shared by the suites.
@@ -37,6 +39,10 @@ let package = Package(
         suite("WebhookSigning"),
         suite("DoNotCall"),
         suite("OutreachScheduler", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
+        suite(
+            "ReportExport",
+            extraDependencies: [.product(name: "LeadStore", package: "ezleeds"), .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

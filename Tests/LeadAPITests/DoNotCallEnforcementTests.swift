@@ -118,7 +118,7 @@ struct DoNotCallEnforcementTests {
             #expect(sold["status"] as? Int == 200, "\(sold)")
             let leadID = try #require(sold["lead_id"] as? String)
             let lead = try await LeadAPITests.get("/api/v1/leads/\(leadID)", server: server, client: client)
-            #expect(LeadAPITests.eventTypes(lead) == ["received", "consent_certified", "dnc_checked", "sold"])
+            #expect(LeadAPITests.eventTypes(lead) == ["received", "consent_certified", "dnc_checked", "scored", "sold"])
             let check = try #require(Self.event("dnc_checked", of: lead))
             #expect(check["on_dnc"] as? Bool == true)
             #expect(check["internal_dnc"] as? Bool == true)

@@ -88,5 +88,12 @@ struct Endpoint: Sendable, CustomTestStringConvertible {
             invalidQuery: "?type=gift&created_after=soon"
         ),
         Endpoint(method: .get, path: "/api/v1/billing/invoices", target: .collection, invalidFields: ["page"], invalidQuery: "?page=0"),
+        Endpoint(method: .get, path: "/api/v1/reports/dashboard", target: .collection, invalidFields: ["period"], invalidQuery: "?period=2026-4"),
+        Endpoint(method: .get, path: "/api/v1/reports/campaigns", target: .collection, invalidFields: ["period"], invalidQuery: "?period=April"),
+        Endpoint(method: .get, path: "/api/v1/reports/buyers", target: .collection, invalidFields: ["period"], invalidQuery: "?period=2026-00"),
+        Endpoint(
+            method: .get, path: "/api/v1/reports/export", target: .collection, invalidFields: ["type", "status", "created_after"],
+            invalidQuery: "?type=invoices&status=lost&created_after=soon"
+        ),
     ]
 }

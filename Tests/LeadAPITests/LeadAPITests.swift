@@ -293,6 +293,29 @@ struct LeadAPITests {
         }
     }
 
+    @Test("a sold lead's buyer and price are locked: 409 sale_fields_locked, nothing changes; its score still may, and the same values pass")
+    func soldLeadLocked() async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            let (buyer, leads) = try await Self.soldLeads(1, server: server, client: client, price: 30000)
+            let other = try await create("/api/v1/buyers", body: PingAPITests.buyer("Other", price: 100), key: server.tenant.apiKey, client: client)
+            for body in [#"{"sold_price_cents": 1}"#, #"{"buyer_id": "\#(other)"}"#, #"{"score": 50, "sold_price_cents": null}"#] {
+                _ = try await Self.call(
+                    .patch, "/api/v1/leads/\(leads[0])/internal", body: body, key: server.tenant.adminKey, client: client, expect: .conflict,
+                    code: "sale_fields_locked"
+                )
+            }
+            var lead = try await Self.get("/api/v1/leads/\(leads[0])", server: server, client: client)
+            #expect(lead["sold_price_cents"] as? Int == 30000)
+            #expect(lead["buyer_id"] as? String == buyer)
+            #expect(lead["score"] as? Int != 50, "a refused change changes nothing")
+            let same = #"{"score": 50, "sold_price_cents": 30000, "buyer_id": "\#(buyer)"}"#
+            _ = try await Self.call(.patch, "/api/v1/leads/\(leads[0])/internal", body: same, key: server.tenant.adminKey, client: client, expect: .ok)
+            lead = try await Self.get("/api/v1/leads/\(leads[0])", server: server, client: client)
+            #expect(lead["score"] as? Int == 50)
+        }
+    }
+
     /// Sells `count` inbound leads to one buyer (no webhook, so delivered at once) and returns their ids.
     static func soldLeads(_ count: Int, server: TestServer, client: some TestClientProtocol, price: Int64 = 30000) async throws -> (buyer: String, leads: [String]) {
         let buyer = try await create("/api/v1/buyers", body: PingAPITests.buyer("Buyer", price: price), key: server.tenant.apiKey, client: client)

@@ -74,6 +74,9 @@ struct SystemTests {
                     ("/api/v1/sequences", "post"), ("/api/v1/sequences", "get"), ("/api/v1/sequences/{id}", "get"),
                     ("/api/v1/sequences/{id}/enroll", "post"), ("/api/v1/sequences/{id}/pause", "post"), ("/api/v1/sequences/{id}/resume", "post"),
                     ("/api/v1/sequences/{id}/enrollments/{lead_id}", "delete"),
+                    ("/api/v1/reports/dashboard", "get"), ("/api/v1/reports/campaigns", "get"), ("/api/v1/reports/buyers", "get"),
+                    ("/api/v1/reports/export", "get"),
+                    ("/api/v1/webhook-test/send", "post"), ("/api/v1/webhook-test/validate", "post"), ("/api/v1/webhook-test/sample-payload", "get"),
                 ]
                 for (path, method) in expected {
                     #expect(paths[path]?[method] != nil, "\(method.uppercased()) \(path) is not documented")

@@ -337,7 +337,7 @@ struct BuyerRegistryTests {
         let profile = try await self.registry.profile(id: buyer.id, tenantID: "ten_1")
         #expect(profile.buyer == buyer)
         #expect(profile.performance == .none)
-        #expect(profile.performance.acceptanceRate == 0)
+        #expect(profile.performance.sales.acceptanceRate == 0)
     }
 
     @Test("loadIndex fills the index from the store")
@@ -348,11 +348,5 @@ struct BuyerRegistryTests {
         try await self.registry.loadIndex()
         #expect(self.index.count == 2)
         #expect(self.registry.match(tenantID: "t", campaignType: .solar, state: "AZ", zipCode: nil).map(\.id) == ["b2", "b1"])
-    }
-
-    @Test("acceptance rate is accepted over purchased")
-    func acceptanceRate() {
-        #expect(BuyerPerformance(leadsPurchased: 4, leadsAccepted: 3).acceptanceRate == 0.75)
-        #expect(BuyerPerformance.none.acceptanceRate == 0)
     }
 }

@@ -279,22 +279,17 @@ struct CampaignRegistryTests {
         let profile = try await self.registry.profile(id: campaign.id, tenantID: "ten_1")
         #expect(profile.performance == .none)
         #expect(profile.budgetRemainingCents == 100_000)
-        #expect(profile.performance.averageCostCents == 0)
-        #expect(profile.performance.acceptanceRate == 0)
+        #expect(profile.performance.sales.averageCostCents == 0)
+        #expect(profile.performance.sales.acceptanceRate == 0)
     }
 
-    @Test("campaign performance arithmetic: acceptance, rounded average cost, budget floor at zero")
-    func performanceArithmetic() {
+    @Test("a campaign's budget spends sale prices; a return gives its price back, an admin refund does not; never below zero")
+    func budgetArithmetic() {
         let now = Date(epochMilliseconds: 0)
         let campaign = Campaign(id: "c", tenantID: "t", name: "c", campaignType: .solar, states: ["CA"], budgetCents: 10_000, createdAt: now, updatedAt: now)
-        let performance = CampaignPerformance(leadsDelivered: 4, leadsAccepted: 2, leadsReturned: 1, spentCents: 6_000)
-        #expect(performance.acceptanceRate == 0.5)
-        #expect(performance.averageCostCents == 2_000)
+        let performance = CampaignPerformance(sales: SalesFigures(sold: 4, grossCents: 10_000, returned: 1, returnedCents: 4_000, refundsCents: 5_000))
+        #expect(performance.budgetSpentCents == 6_000)
         #expect(performance.budgetRemainingCents(of: campaign) == 4_000)
-
-        #expect(CampaignPerformance(leadsDelivered: 3, spentCents: 1_000).averageCostCents == 333)
-        #expect(CampaignPerformance(leadsDelivered: 3, spentCents: 2_000).averageCostCents == 667)
-        #expect(CampaignPerformance(leadsDelivered: 2, leadsReturned: 2, spentCents: 0).averageCostCents == 0)
-        #expect(CampaignPerformance(leadsDelivered: 1, spentCents: 20_000).budgetRemainingCents(of: campaign) == 0)
+        #expect(CampaignPerformance(sales: SalesFigures(sold: 1, grossCents: 20_000)).budgetRemainingCents(of: campaign) == 0)
     }
 }

@@ -58,7 +58,7 @@ struct PerformanceAggregationTests {
         )
     }
 
-    @Test("buyer metrics: purchased, accepted, returned, spend net of returns, average response time")
+    @Test("buyer metrics: purchased, accepted (sold less returned), returned, gross spend, average response time")
     func buyerPerformance() async throws {
         try await withTemporaryDatabase { database async throws in
             try await self.prepare(database)
@@ -66,15 +66,21 @@ struct PerformanceAggregationTests {
             let performance = try await repository.performance(buyerIDs: ["b1", "b2", "b_idle", "b_foreign"], tenantID: "ten_1")
 
             let b1 = try #require(performance["b1"])
-            #expect(b1.leadsPurchased == 4)
-            #expect(b1.leadsAccepted == 2)
-            #expect(b1.leadsReturned == 1)
-            #expect(b1.totalSpentCents == 6_000)
+            // s1–s4: 10,000 gross, s4 returned, s2 and s3 accepted explicitly. No refund entries here.
+            #expect(b1.sales == SalesFigures(sold: 4, grossCents: 10_000, returned: 1, returnedCents: 4_000, explicitlyAccepted: 2))
+            #expect(b1.sales.accepted == 3)
+            #expect(b1.sales.averageCostCents == 2_500)
             // (100 + 201) / 2 = 150.5, rounded; sales without a response time are left out.
             #expect(b1.averageResponseTimeMilliseconds == 151)
-            #expect(b1.acceptanceRate == 0.5)
+            #expect(b1.sales.acceptanceRate == 0.75)
 
-            #expect(performance["b2"] == BuyerPerformance(leadsPurchased: 2, leadsAccepted: 1, leadsReturned: 1, totalSpentCents: 1_500, averageResponseTimeMilliseconds: 50))
+            #expect(
+                performance["b2"]
+                    == BuyerPerformance(
+                        sales: SalesFigures(sold: 2, grossCents: 1_750, returned: 1, returnedCents: 250, explicitlyAccepted: 1),
+                        averageResponseTimeMilliseconds: 50
+                    )
+            )
             // No sales: no entry (the registry reports zeros); another tenant's buyer: nothing.
             #expect(performance["b_idle"] == nil)
             #expect(performance["b_foreign"] == nil)
@@ -89,7 +95,7 @@ struct PerformanceAggregationTests {
             try await self.prepare(database)
             try await self.insert([Sale(id: "n1", buyerID: "b_idle", price: 10, status: "delivered")], into: database)
             let performance = try await SQLiteBuyerRepository(database: database).performance(buyerIDs: ["b_idle"], tenantID: "ten_1")
-            #expect(performance["b_idle"] == BuyerPerformance(leadsPurchased: 1, totalSpentCents: 10, averageResponseTimeMilliseconds: 0))
+            #expect(performance["b_idle"] == BuyerPerformance(sales: SalesFigures(sold: 1, grossCents: 10), averageResponseTimeMilliseconds: 0))
         }
     }
 
@@ -99,19 +105,19 @@ struct PerformanceAggregationTests {
             try await self.prepare(database)
             let registry = BuyerRegistry(repository: SQLiteBuyerRepository(database: database), index: BuyerIndex(), clock: ManualClock())
             let profile = try await registry.profile(id: "b1", tenantID: "ten_1")
-            #expect(profile.performance.totalSpentCents == 6_000)
+            #expect(profile.performance.sales.grossCents == 10_000)
             #expect(try await registry.profile(id: "b_idle", tenantID: "ten_1").performance == .none)
 
             let list = try await registry.list(tenantID: "ten_1", filter: BuyerFilter(), page: PageRequest(page: 1, perPage: 10))
             #expect(list.total == 3)
             let byID = Dictionary(uniqueKeysWithValues: list.items.map { ($0.buyer.id, $0.performance) })
-            #expect(byID["b1"]?.leadsPurchased == 4)
-            #expect(byID["b2"]?.leadsPurchased == 2)
+            #expect(byID["b1"]?.sales.sold == 4)
+            #expect(byID["b2"]?.sales.sold == 2)
             #expect(byID["b_idle"] == BuyerPerformance.none)
         }
     }
 
-    @Test("campaign metrics: delivered, accepted, returned, spend, acceptance rate, average cost, budget remaining")
+    @Test("campaign metrics: delivered, accepted, returned, revenue, acceptance rate, average cost, budget remaining")
     func campaignPerformance() async throws {
         try await withTemporaryDatabase { database async throws in
             try await self.prepare(database)
@@ -119,16 +125,17 @@ struct PerformanceAggregationTests {
             let performance = try await repository.performance(campaignIDs: ["c1", "c_over", "c_idle"], tenantID: "ten_1")
 
             let c1 = try #require(performance["c1"])
-            #expect(c1 == CampaignPerformance(leadsDelivered: 4, leadsAccepted: 2, leadsReturned: 1, spentCents: 6_000))
-            #expect(c1.acceptanceRate == 0.5)
-            #expect(c1.averageCostCents == 2_000)  // 6,000 over the 3 leads kept
-            #expect(performance["c_over"] == CampaignPerformance(leadsDelivered: 1, leadsAccepted: 1, leadsReturned: 0, spentCents: 1_500))
+            #expect(c1 == CampaignPerformance(sales: SalesFigures(sold: 4, grossCents: 10_000, returned: 1, returnedCents: 4_000, explicitlyAccepted: 2)))
+            #expect(c1.sales.acceptanceRate == 0.75)
+            #expect(c1.sales.averageCostCents == 2_500)  // 10,000 over the 4 leads sold
+            #expect(c1.budgetSpentCents == 6_000)  // the returned lead gave its 4,000 back
+            #expect(performance["c_over"] == CampaignPerformance(sales: SalesFigures(sold: 1, grossCents: 1_500, explicitlyAccepted: 1)))
             #expect(performance["c_idle"] == nil)
 
             let registry = CampaignRegistry(repository: repository, buyers: SQLiteBuyerRepository(database: database), clock: ManualClock())
             let profile = try await registry.profile(id: "c1", tenantID: "ten_1")
             #expect(profile.budgetRemainingCents == 4_000)
-            #expect(profile.performance.averageCostCents == 2_000)
+            #expect(profile.performance.sales.averageCostCents == 2_500)
             // Over budget never reports a negative remainder.
             #expect(try await registry.profile(id: "c_over", tenantID: "ten_1").budgetRemainingCents == 0)
             let idle = try await registry.profile(id: "c_idle", tenantID: "ten_1")

@@ -26,6 +26,10 @@ public struct AppDependencies: Sendable {
     public let consents: ConsentRegistry
     public let leads: LeadDesk
     public let ledger: Ledger
+    /// The dashboard and the breakdowns by campaign and buyer.
+    public let reports: SalesReports
+    /// CSV exports of leads, transactions and pings, read in batches.
+    public let exports: ReportExports
     public let idempotencyKeys: any IdempotencyRepository
     public let stateRules: StateRuleBook
     public let doNotCall: DoNotCallRegistry
@@ -52,6 +56,9 @@ public struct AppDependencies: Sendable {
     public let deliveryConnections: OutboundConnectionPool
     /// Connections to the operator's SMS provider and dialer: trusted endpoints, so private addresses are allowed.
     public let outreachConnections: OutboundConnectionPool
+    /// Connections of the public webhook tester, under the same target policy as deliveries but apart
+    /// from them: anyone may aim it anywhere, and must not tie up or trip a buyer's delivery connections.
+    public let webhookTestConnections: OutboundConnectionPool
     public let metrics: PrometheusCollectorRegistry
     let routeRecorders: RouteRecorders
     /// The server's event loops; ping book shard `i` runs on loop `i`, so code on a loop reaches its shard without a hop.
@@ -71,6 +78,8 @@ public struct AppDependencies: Sendable {
         let domainRepository = SQLiteSendingDomainRepository(database: database)
         let tenantRepository = SQLiteTenantRepository(database: database)
         let buyerRepository = SQLiteBuyerRepository(database: database)
+        let salesFigures = SQLiteSalesFiguresRepository(database: database)
+        let campaignRepository = SQLiteCampaignRepository(database: database)
         let pingRepository = SQLitePingRepository(database: database)
         let keyRing = KeyRing()
         let buyerIndex = BuyerIndex()
@@ -85,6 +94,7 @@ public struct AppDependencies: Sendable {
         let funds = BuyerFunds()
         let bidConnections = OutboundConnectionPool(gate: targets, connector: connector)
         let deliveryConnections = OutboundConnectionPool(gate: targets, connector: connector)
+        let webhookTestConnections = OutboundConnectionPool(gate: targets, connector: connector)
         let saleRepository = SQLiteSaleRepository(database: database)
         let signingKey = try await saleRepository.signingKey(orMake: { CertificateSigningKey.generate() })
         let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock)
@@ -141,7 +151,7 @@ public struct AppDependencies: Sendable {
             tenants: TenantProvisioning(repository: tenantRepository, clock: clock),
             buyers: BuyerRegistry(repository: buyerRepository, index: buyerIndex, clock: clock, funds: funds, targets: targets),
             campaigns: CampaignRegistry(
-                repository: SQLiteCampaignRepository(database: database), buyers: buyerRepository, budgets: budgets, clock: clock, targets: targets
+                repository: campaignRepository, buyers: buyerRepository, budgets: budgets, clock: clock, targets: targets
             ),
             pingBook: pingBook,
             pingJournal: pingJournal,
@@ -156,7 +166,9 @@ public struct AppDependencies: Sendable {
                 funds: funds, doNotCall: doNotCall, signingKey: signingKey, clock: clock,
                 dedupWindowMilliseconds: Int64(configuration.dedupWindowDays) * 86_400_000
             ),
-            ledger: Ledger(repository: SQLiteLedgerRepository(database: database), funds: funds, clock: clock),
+            ledger: Ledger(repository: SQLiteLedgerRepository(database: database), sales: salesFigures, funds: funds, clock: clock),
+            reports: SalesReports(figures: salesFigures, buyers: buyerRepository, campaigns: campaignRepository, clock: clock),
+            exports: ReportExports(repository: SQLiteExportRepository(database: database)),
             idempotencyKeys: SQLiteIdempotencyRepository(database: database),
             stateRules: stateRules,
             doNotCall: doNotCall,
@@ -177,6 +189,7 @@ public struct AppDependencies: Sendable {
             bidConnections: bidConnections,
             deliveryConnections: deliveryConnections,
             outreachConnections: outreachConnections,
+            webhookTestConnections: webhookTestConnections,
             metrics: metrics,
             routeRecorders: RouteRecorders(factory: PrometheusMetricsFactory(registry: metrics)),
             eventLoops: eventLoops
@@ -205,5 +218,6 @@ public struct AppDependencies: Sendable {
         await self.bidConnections.shutdown()
         await self.deliveryConnections.shutdown()
         await self.outreachConnections.shutdown()
+        await self.webhookTestConnections.shutdown()
     }
 }

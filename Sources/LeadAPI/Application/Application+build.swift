@@ -25,7 +25,9 @@ public func buildApplication(
     // its last flush, the outbound connections close, then the store.
     app.addServices(
         StoreShutdownService(database: dependencies.database, logger: logger),
-        OutboundShutdownService(pools: [dependencies.bidConnections, dependencies.deliveryConnections, dependencies.outreachConnections]),
+        OutboundShutdownService(
+            pools: [dependencies.bidConnections, dependencies.deliveryConnections, dependencies.outreachConnections, dependencies.webhookTestConnections]
+        ),
         PingJournalService(pings: dependencies.pings, logger: logger),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
@@ -73,6 +75,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     TemplateRoutes(registry: dependencies.templates, idempotency: idempotency).addRoutes(to: api.group("templates").add(middleware: standardKey))
     DomainRoutes(registry: dependencies.domains, idempotency: idempotency).addRoutes(to: api.group("domains").add(middleware: standardKey))
     BillingRoutes(ledger: dependencies.ledger, idempotency: idempotency).addRoutes(to: api.group("billing").add(middleware: standardKey))
+    ReportRoutes(reports: dependencies.reports, exports: dependencies.exports).addRoutes(to: api.group("reports").add(middleware: standardKey))
 
     let complianceKey = KeyAuthMiddleware(
         header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter
@@ -90,5 +93,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     SMSInboundRoutes(withdrawal: dependencies.consentWithdrawal, authToken: configuration.sms?.authToken, publicBaseURL: configuration.publicBaseURL)
         .addRoutes(to: api.group("sms").add(middleware: addressLimit))
     UnsubscribeRoutes(unsubscribe: dependencies.emailUnsubscribe).addRoutes(to: api.group("unsubscribe").add(middleware: addressLimit))
+    WebhookTestRoutes(sender: WebhookTestSender(pool: dependencies.webhookTestConnections), rateLimiter: dependencies.rateLimiter, clock: dependencies.clock)
+        .addRoutes(to: api.group("webhook-test").add(middleware: addressLimit))
     return router
 }

@@ -37,10 +37,12 @@ extension BillingRoutes {
 
             \(moneyModel)
 
-            Over the period, leads_purchased counts the charges, charged_cents and refunded_cents sum the charges and \
-            the refunds, and total_spend_cents = charged_cents − refunded_cents (negative when a month's refunds give \
-            back more than it charged); avg_cost_per_lead_cents is total_spend_cents over leads_purchased, rounded (0 \
-            without purchases); credits_added_cents sums the credits (to buyers and to the tenant's own account \
+            \(ReportRoutes.definitions) So leads_purchased counts the leads sold in the month (at any price, 0 \
+            included), total_spend_cents is their gross price (returned ones included, as the reports and buyer \
+            details count it), refunds_cents the money given back in the month and net_spend_cents the difference; \
+            avg_cost_per_lead_cents is total_spend_cents over leads_purchased, rounded half up (0 without purchases). \
+            The ledger's movements dated in the month are beside them: charged_cents and refunded_cents (the same \
+            as refunds_cents), leads_refunded, and credits_added_cents (to buyers and to the tenant's own account \
             alike, or to the buyer). credits_remaining_cents is not a period figure but the money unspent now: the \
             tenant's own balance plus every buyer's positive balance, or with buyer_id that buyer's balance when \
             positive (0 otherwise); balance_cents is the tenant's own balance, or the buyer's (negative: it owes). An \
@@ -174,13 +176,15 @@ extension BillingRoutes {
             [
                 "period": periodSchema,
                 "buyer_id": ["type": ["string", "null"], "description": "The buyer asked about; null for the whole account."],
-                "leads_purchased": OpenAPIPart.countSchema("Charges in the period: leads sold."),
-                "total_spend_cents": signedCents("charged_cents − refunded_cents."),
+                "leads_purchased": OpenAPIPart.countSchema("Leads sold in the period, at any price."),
+                "total_spend_cents": ReportRoutes.centsSchema("The gross price of the leads sold in the period, returned ones included."),
+                "refunds_cents": ReportRoutes.centsSchema("Money given back in the period: returns and admin refunds."),
+                "net_spend_cents": signedCents("total_spend_cents − refunds_cents."),
                 "credits_remaining_cents": [
                     "type": "integer", "format": "int64", "minimum": 0,
                     "description": "Money unspent now: the tenant's own balance plus every buyer's positive balance; with buyer_id, the buyer's balance when positive, 0 otherwise.",
                 ],
-                "avg_cost_per_lead_cents": signedCents("total_spend_cents / leads_purchased, rounded; 0 without purchases."),
+                "avg_cost_per_lead_cents": ReportRoutes.centsSchema("total_spend_cents / leads_purchased, rounded half up; 0 without purchases."),
                 "charged_cents": ["type": "integer", "format": "int64", "minimum": 0, "description": "The period's charges."],
                 "refunded_cents": ["type": "integer", "format": "int64", "minimum": 0, "description": "The period's refunds."],
                 "leads_refunded": OpenAPIPart.countSchema("Refunds in the period."),

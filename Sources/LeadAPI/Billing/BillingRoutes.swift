@@ -18,20 +18,18 @@ struct BillingRoutes {
     @Sendable func usage(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
         let principal = try context.requirePrincipal()
         var query = QueryReader(request)
-        var period: BillingPeriod?
-        if let raw = query.string("period") {
-            period = BillingPeriod(raw)
-            if period == nil { query.errors.add("period", "must be a month as YYYY-MM, such as 2026-04") }
-        }
+        let period = query.period()
         let buyerID = query.string("buyer_id")
         try query.errors.throwIfAny()
         let usage = try await self.ledger.usage(tenantID: principal.tenantID, period: period, buyerID: buyerID)
         return JSONResponse([
             "period": .string(usage.period.description),
-            "leads_purchased": .int(usage.leadsPurchased),
-            "total_spend_cents": .integer(usage.totalSpendCents),
+            "leads_purchased": .int(usage.sales.sold),
+            "total_spend_cents": .integer(usage.sales.grossCents),
+            "refunds_cents": .integer(usage.sales.refundsCents),
+            "net_spend_cents": .integer(usage.sales.netCents),
             "credits_remaining_cents": .integer(usage.creditsRemainingCents),
-            "avg_cost_per_lead_cents": .integer(usage.averageCostPerLeadCents),
+            "avg_cost_per_lead_cents": .integer(usage.sales.averageCostCents),
             "buyer_id": .optional(usage.buyerID),
             "charged_cents": .integer(usage.totals.chargedCents),
             "refunded_cents": .integer(usage.totals.refundedCents),

@@ -86,6 +86,9 @@ struct ClientAddressRateLimitMiddleware: RouterMiddleware {
         } else {
             response = Problem.rateLimited(decision).response(requestID: context.id)
         }
+        // A handler that refused under a narrower limit of its own (the webhook tester's per
+        // destination host) already said which: its headers stand.
+        if decision.allowed, response.status == .tooManyRequests, response.headers[.rateLimitLimit] != nil { return response }
         decision.apply(to: &response.headers)
         return response
     }

@@ -73,6 +73,16 @@ struct QueryReader {
         return nil
     }
 
+    /// A calendar month as `YYYY-MM`.
+    mutating func period(_ name: String = "period") -> BillingPeriod? {
+        guard let raw = self.string(name) else { return nil }
+        guard let period = BillingPeriod(raw) else {
+            self.errors.add(name, "must be a month as YYYY-MM, such as 2026-04")
+            return nil
+        }
+        return period
+    }
+
     mutating func page() -> PageRequest {
         let page = self.int("page")
         let perPage = self.int("per_page")

@@ -9,7 +9,8 @@ enum OpenAPIDocument {
         let parts = [
             SystemRoutes.openAPI, BuyerRoutes.openAPI, CampaignRoutes.openAPI, PingPostRoutes.openAPI, PingPostSettingsRoutes.openAPI,
             ConsentRoutes.openAPI, ComplianceRoutes.openAPI, LeadRoutes.openAPI, BillingRoutes.openAPI, SequenceRoutes.openAPI, TemplateRoutes.openAPI, SMSInboundRoutes.openAPI,
-            DomainRoutes.openAPI, UnsubscribeRoutes.openAPI,
+            DomainRoutes.openAPI, UnsubscribeRoutes.openAPI, ReportRoutes.openAPI,
+            WebhookTestRoutes.openAPI,
         ]
         for part in parts {
             paths.merge(part.paths) { _, new in new }

@@ -4,14 +4,11 @@ import Foundation
 public struct Usage: Sendable, Equatable {
     public var period: BillingPeriod
     public var buyerID: String?
-    /// Leads charged in the period.
-    public var leadsPurchased: Int
-    /// Charges less refunds dated in the period.
-    public var totalSpendCents: Int64
+    /// The period's sales and refunds, by the definitions every report shares.
+    public var sales: SalesFigures
     /// Unspent credit: the buyer's balance above zero, or for the tenant its own balance plus every buyer's.
     public var creditsRemainingCents: Int64
-    /// `totalSpendCents / leadsPurchased`, rounded; 0 without purchases.
-    public var averageCostPerLeadCents: Int64
+    /// The ledger's movements dated in the period.
     public var totals: PeriodTotals
     /// The buyer's balance (negative: it owes), or the tenant's own.
     public var balanceCents: Int64
@@ -21,15 +18,17 @@ public struct Usage: Sendable, Equatable {
 /// monthly invoices and the consistency check.
 public struct Ledger: Sendable {
     let repository: any LedgerRepository
+    let sales: any SalesFiguresRepository
     let funds: BuyerFunds
     let clock: any EngineClock
     let identifiers: any IdentifierSource
 
     public init(
-        repository: any LedgerRepository, funds: BuyerFunds, clock: any EngineClock,
+        repository: any LedgerRepository, sales: any SalesFiguresRepository, funds: BuyerFunds, clock: any EngineClock,
         identifiers: any IdentifierSource = TimeOrderedIdentifiers()
     ) {
         self.repository = repository
+        self.sales = sales
         self.funds = funds
         self.clock = clock
         self.identifiers = identifiers
@@ -102,13 +101,14 @@ public struct Ledger: Sendable {
         let totals = try await self.repository.totals(
             tenantID: tenantID, buyerID: buyerID, fromMilliseconds: period.startMilliseconds, toMilliseconds: period.endMilliseconds
         )
-        let spend = totals.chargedCents - totals.refundedCents
+        let sales =
+            if let buyerID {
+                try await self.sales.salesFigures(tenantID: tenantID, by: .buyer, ids: [buyerID], period: period)[buyerID] ?? .zero
+            } else {
+                try await self.sales.tenantFigures(tenantID: tenantID, period: period)
+            }
         let remaining = buyerID == nil ? try await self.repository.creditsRemaining(tenantID: tenantID) : max(0, balance)
-        return Usage(
-            period: period, buyerID: buyerID, leadsPurchased: totals.charges, totalSpendCents: spend, creditsRemainingCents: remaining,
-            averageCostPerLeadCents: totals.charges == 0 ? 0 : Int64((Double(spend) / Double(totals.charges)).rounded()), totals: totals,
-            balanceCents: balance
-        )
+        return Usage(period: period, buyerID: buyerID, sales: sales, creditsRemainingCents: remaining, totals: totals, balanceCents: balance)
     }
 
     /// The invoices, after closing every finished month that has none yet.

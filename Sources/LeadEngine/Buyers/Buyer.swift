@@ -81,31 +81,17 @@ public struct Buyer: Sendable, Equatable {
 
 /// Performance facts about a buyer, computed from recorded sales.
 public struct BuyerPerformance: Sendable, Equatable {
-    public var leadsPurchased: Int
-    public var leadsAccepted: Int
-    public var leadsReturned: Int
-    /// Net of returned leads, which are credited back.
-    public var totalSpentCents: Int64
+    /// All time, by the definitions of `SalesFigures`.
+    public var sales: SalesFigures
     public var averageResponseTimeMilliseconds: Int
     /// The buyer's account: credits and refunds less charges (negative: it owes).
     public var balanceCents: Int64
 
-    public init(
-        leadsPurchased: Int = 0, leadsAccepted: Int = 0, leadsReturned: Int = 0, totalSpentCents: Int64 = 0, averageResponseTimeMilliseconds: Int = 0,
-        balanceCents: Int64 = 0
-    ) {
-        self.balanceCents = balanceCents
-        self.leadsPurchased = leadsPurchased
-        self.leadsAccepted = leadsAccepted
-        self.leadsReturned = leadsReturned
-        self.totalSpentCents = totalSpentCents
+    public init(sales: SalesFigures = .zero, averageResponseTimeMilliseconds: Int = 0, balanceCents: Int64 = 0) {
+        self.sales = sales
         self.averageResponseTimeMilliseconds = averageResponseTimeMilliseconds
+        self.balanceCents = balanceCents
     }
 
     public static let none = BuyerPerformance()
-
-    /// Accepted over purchased; zero before the first purchase.
-    public var acceptanceRate: Double {
-        self.leadsPurchased == 0 ? 0 : Double(self.leadsAccepted) / Double(self.leadsPurchased)
-    }
 }

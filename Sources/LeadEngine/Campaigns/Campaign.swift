@@ -49,33 +49,20 @@ public struct Campaign: Sendable, Equatable {
 
 /// Delivery facts about a campaign, computed from recorded sales.
 public struct CampaignPerformance: Sendable, Equatable {
-    public var leadsDelivered: Int
-    public var leadsAccepted: Int
-    public var leadsReturned: Int
-    /// Spend net of returned leads, which are credited back.
-    public var spentCents: Int64
+    /// All time, by the definitions of `SalesFigures`.
+    public var sales: SalesFigures
 
-    public init(leadsDelivered: Int = 0, leadsAccepted: Int = 0, leadsReturned: Int = 0, spentCents: Int64 = 0) {
-        self.leadsDelivered = leadsDelivered
-        self.leadsAccepted = leadsAccepted
-        self.leadsReturned = leadsReturned
-        self.spentCents = spentCents
+    public init(sales: SalesFigures = .zero) {
+        self.sales = sales
     }
 
     public static let none = CampaignPerformance()
 
-    /// Accepted over delivered; zero before the first delivery.
-    public var acceptanceRate: Double {
-        self.leadsDelivered == 0 ? 0 : Double(self.leadsAccepted) / Double(self.leadsDelivered)
-    }
-
-    /// Net spend over leads kept, rounded to the nearest cent; zero before the first sale.
-    public var averageCostCents: Int64 {
-        let kept = Int64(self.leadsDelivered - self.leadsReturned)
-        return kept <= 0 ? 0 : (self.spentCents + kept / 2) / kept
-    }
+    /// What the budget has spent: sale prices less those of returned leads. A return gives the
+    /// budget back; an admin refund does not (the tenant's gesture, not a lead given back).
+    public var budgetSpentCents: Int64 { self.sales.grossCents - self.sales.returnedCents }
 
     public func budgetRemainingCents(of campaign: Campaign) -> Int64 {
-        max(0, campaign.budgetCents - self.spentCents)
+        max(0, campaign.budgetCents - self.budgetSpentCents)
     }
 }

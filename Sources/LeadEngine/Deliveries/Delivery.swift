@@ -58,7 +58,6 @@ public struct Delivery: Sendable, Equatable {
             writer.key(key)
             writer.string(value)
         }
-        // Posted leads are not scored (the seller qualified them); inbound leads carry their score.
         writer.key("score")
         if let score = lead.score { writer.integer(Int64(score)) } else { writer.null() }
         writer.key("consent_certificate_id")

@@ -118,18 +118,7 @@ public struct LeadDesk: Sendable {
                     )
                 )
             }
-            events.append(
-                LeadEvent(
-                    .scored,
-                    detail: [
-                        "score": .integer(Int64(score)),
-                        "signals": .array(signals.map {
-                            ["signal": .string($0.name), "points": .integer(Int64($0.points)), "max_points": .integer(Int64($0.maxPoints)), "detail": .string($0.detail)]
-                        }),
-                    ],
-                    at: at
-                )
-            )
+            events.append(.scored(score, signals: signals, at: at))
             var certificate: ConsentCertificate?
             if status != .rejected, let consent = qualification.consent {
                 let made = signingKey.certify(id: certificateID, tenantID: tenantID, leadID: leadID, consent: consent, createdAt: at)
@@ -286,7 +275,9 @@ public struct LeadDesk: Sendable {
     }
 
     /// An admin's change to score, buyer or price, audited like any other. The ledger is not
-    /// touched: money moves only by charges, credits and refunds.
+    /// touched: money moves only by charges, credits and refunds. So a sold lead's buyer and price
+    /// are locked (409 `sale_fields_locked`): its sale and charge say what was sold to whom, and a
+    /// report must never show another price than the ledger's.
     public func updateInternal(id: String, tenantID: String, changes: LeadInternalChanges, actorKeyID: String?) async throws -> Lead {
         var problems = Self.problems(in: changes)
         if case .set(let buyerID?) = changes.buyerID, self.buyers.buyer(id: buyerID)?.tenantID != tenantID {
@@ -295,6 +286,18 @@ public struct LeadDesk: Sendable {
         if !problems.isEmpty { throw ValidationError(problems) }
         let at = self.clock.now()
         let updated = try await self.repository.update(id: id, tenantID: tenantID) { lead in
+            if lead.soldAt != nil {
+                let locked = [
+                    ("buyer_id", { if case .set(let buyerID) = changes.buyerID { buyerID != lead.buyerID } else { false } }()),
+                    ("sold_price_cents", { if case .set(let cents) = changes.soldPriceCents { cents != lead.soldPriceCents } else { false } }()),
+                ].filter(\.1).map(\.0)
+                if !locked.isEmpty {
+                    throw ConflictError(
+                        code: "sale_fields_locked",
+                        detail: "This lead was sold: \(locked.joined(separator: " and ")) cannot change. Money moves only through returns, refunds and credits."
+                    )
+                }
+            }
             var diff: [String: JSONValue] = [:]
             if let score = changes.score.newValue, score != lead.score {
                 diff["score"] = ["old": .optional(lead.score), "new": .integer(Int64(score))]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a source's earlier leads say about it, counted by the store for scoring.
 public struct SourceHistory: Sendable, Equatable {
     /// Leads from the source in the look-back window, before this one.
@@ -120,5 +122,21 @@ public enum LeadScore {
 
         let total = signals.reduce(0) { $0 + $1.points }
         return (min(100, max(0, total)), signals)
+    }
+}
+
+extension LeadEvent {
+    /// The score with the signals that make it up, so that it explains itself.
+    public static func scored(_ score: Int, signals: [LeadScore.Signal], at: Date) -> LeadEvent {
+        LeadEvent(
+            .scored,
+            detail: [
+                "score": .integer(Int64(score)),
+                "signals": .array(signals.map {
+                    ["signal": .string($0.name), "points": .integer(Int64($0.points)), "max_points": .integer(Int64($0.maxPoints)), "detail": .string($0.detail)]
+                }),
+            ],
+            at: at
+        )
     }
 }

@@ -20,6 +20,8 @@ public struct SaleRecord: Sendable {
     /// The do-not-call look-up made for a new lead, recorded with it (an inbound lead's was
     /// recorded at intake).
     public var doNotCall: DoNotCallMatch?
+    /// How a new lead was scored, recorded with it (an inbound lead's was recorded at intake).
+    public var scored: LeadEvent?
 
     public init(
         ping: Ping, lead: Lead, certificate: ConsentCertificate?, saleID: String, campaignID: String? = nil, priceCents: Int64,

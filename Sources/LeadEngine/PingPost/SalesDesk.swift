@@ -180,16 +180,28 @@ public struct SalesDesk: Sendable {
         let certificate = self.signingKey.certify(
             id: self.identifiers.make(.certificate), tenantID: tenantID, leadID: leadID, consent: request.consent, createdAt: createdAt
         )
+        let (score, signals) = Self.score(request)
         let lead = Lead(
             id: leadID, tenantID: tenantID, pingID: ping.id, buyerID: bid.buyerID, campaignType: ping.request.campaignType,
-            source: ping.request.source, contact: request.contact, status: .sold, soldPriceCents: bid.bidCents,
+            source: ping.request.source, contact: request.contact, status: .sold, score: score, soldPriceCents: bid.bidCents,
             consentCertificateID: certificate.id, soldAt: createdAt, createdAt: createdAt
         )
-        return SaleRecord(
+        var sale = SaleRecord(
             ping: ping, lead: lead, certificate: certificate, saleID: self.identifiers.make(.sale), priceCents: bid.bidCents,
             responseMilliseconds: bid.responseMilliseconds, chargeID: self.identifiers.make(.transaction),
             delivery: self.makeDelivery(lead: lead, url: deliveryURL, now: now)
         )
+        sale.scored = .scored(score, signals: signals, at: createdAt)
+        return sale
+    }
+
+    /// A posted lead is scored as an inbound one is, on its contact, consent and phone. Its seller
+    /// qualified it, and its source is the seller's own, whose history here says nothing: the
+    /// source signal takes its no-history value.
+    static func score(_ request: PostRequest) -> (score: Int, signals: [LeadScore.Signal]) {
+        let areaCode = Int(request.contact.phone.dropFirst(2).prefix(3)).flatMap(AreaCodes.lookUp)
+        let qualification = Qualification(contact: request.contact, consent: request.consent, failures: [], areaCode: areaCode)
+        return LeadScore.score(qualification, history: SourceHistory())
     }
 
     private func makeDelivery(lead: Lead, url webhookURL: String?, now: Int64) -> Delivery {

@@ -70,19 +70,20 @@ final class OutboundConnection: ChannelInboundHandler, RemovableChannelHandler {
             self.status = head.status
             self.keepAlive = head.isKeepAlive
         case .body(var part):
-            // Only as much as the request wants is read. A 2xx body past that is a bad answer; an
-            // error's body (a provider's reason) is cut there, the rest drained and dropped.
+            // Only as much as the request wants is read. A 2xx body past that is a bad answer, unless
+            // the request keeps the first bytes of any body; an error's body (a provider's reason) is
+            // cut there, the rest drained and dropped.
             guard let pending = self.current, let status = self.status, pending.request.maxBodyBytes > 0 else { return }
             let room = pending.request.maxBodyBytes - (self.body?.readableBytes ?? 0)
-            let isSuccess = (200..<300).contains(status.code)
-            if !isSuccess, room <= 0 { return }
-            if !isSuccess, part.readableBytes > room { part = part.getSlice(at: part.readerIndex, length: room) ?? part }
+            let mustBeWhole = (200..<300).contains(status.code) && !pending.request.truncatesLongBodies
+            if !mustBeWhole, room <= 0 { return }
+            if !mustBeWhole, part.readableBytes > room { part = part.getSlice(at: part.readerIndex, length: room) ?? part }
             if self.body == nil {
                 self.body = part
             } else {
                 self.body?.writeBuffer(&part)
             }
-            if isSuccess, (self.body?.readableBytes ?? 0) > pending.request.maxBodyBytes {
+            if mustBeWhole, (self.body?.readableBytes ?? 0) > pending.request.maxBodyBytes {
                 self.finish(.failed(.badResponse, detail: "answer longer than \(pending.request.maxBodyBytes) bytes"), reusable: false)
             }
         case .end:

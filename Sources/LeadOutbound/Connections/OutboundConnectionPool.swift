@@ -92,7 +92,7 @@ public final class OutboundConnectionPool: Sendable {
             let exchange = OutboundExchange(loop: endpoint.loop, timeoutMilliseconds: call.timeout.nanoseconds / 1_000_000) { answer in
                 round.record(index, answer)
             }
-            let request = EncodedRequest(bytes: call.encode(target), maxBodyBytes: call.maxBodyBytes)
+            let request = EncodedRequest(bytes: call.encode(target), maxBodyBytes: call.maxBodyBytes, truncatesLongBodies: call.truncatesLongBodies)
             let timeout = call.timeout
             endpoint.loop.execute { endpoint.start(exchange, request: request, timeout: timeout) }
             started.append((endpoint, exchange))
@@ -194,12 +194,19 @@ public struct OutboundCall: Sendable {
     public var encode: @Sendable (OutboundURL) -> ByteBuffer
     public var timeout: TimeAmount
     public var maxBodyBytes: Int
+    /// A 2xx body longer than `maxBodyBytes` is a bad answer (a bid must be read whole) unless this
+    /// is set: then its first `maxBodyBytes` are the answer's body, as for any other status (a
+    /// webhook test shows a preview of whatever came back).
+    public var truncatesLongBodies: Bool
 
-    public init(url: String, timeout: TimeAmount, maxBodyBytes: Int, encode: @escaping @Sendable (OutboundURL) -> ByteBuffer) {
+    public init(
+        url: String, timeout: TimeAmount, maxBodyBytes: Int, truncatesLongBodies: Bool = false, encode: @escaping @Sendable (OutboundURL) -> ByteBuffer
+    ) {
         self.url = url
         self.encode = encode
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
+        self.truncatesLongBodies = truncatesLongBodies
     }
 }
 
@@ -207,6 +214,7 @@ public struct OutboundCall: Sendable {
 struct EncodedRequest: Sendable {
     var bytes: ByteBuffer
     var maxBodyBytes: Int
+    var truncatesLongBodies = false
 }
 
 /// The answers of one round of requests, gathered from whichever loops they come on; the round's

@@ -61,6 +61,21 @@ struct PagedQuery {
         )
         return (rows, total)
     }
+
+    /// The next `limit` rows after `after`, oldest first: keyset paging for exports, which reads
+    /// each row once however deep it goes.
+    func fetchBatch(_ db: Database, after: ExportCursor?, limit: Int) throws -> [Row] {
+        var conditions = self.conditions
+        var arguments = self.arguments
+        if let after {
+            conditions.append("(created_at > ? OR (created_at = ? AND id > ?))")
+            arguments += [after.createdAtMilliseconds, after.createdAtMilliseconds, after.id]
+        }
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM \(self.table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at, id LIMIT ?",
+            arguments: arguments + [limit]
+        )
+    }
 }
 
 extension Database {

@@ -498,6 +498,17 @@ enum LeadSchema {
                 """)
         }
 
+        migrator.registerMigration("2026-12-04 report indexes") { db in
+            // Accepts, returns and refunds find a lead's sale and charge by the lead; reports sum a
+            // tenant's sales by month and its refunds by kind and month.
+            try db.execute(sql: """
+                CREATE INDEX sales_by_lead ON sales(lead_id);
+                CREATE INDEX sales_by_tenant_time ON sales(tenant_id, sold_at);
+                CREATE INDEX ledger_entries_by_lead ON ledger_entries(lead_id, kind);
+                CREATE INDEX ledger_entries_by_kind ON ledger_entries(tenant_id, kind, created_at);
+                """)
+        }
+
         return migrator
     }
 }

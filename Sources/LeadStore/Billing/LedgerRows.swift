@@ -47,6 +47,16 @@ enum LedgerRows {
             .map(Self.entry(from:))
     }
 
+    /// The tenant's entries that `filter` keeps.
+    static func query(tenantID: String, filter: LedgerFilter) -> PagedQuery {
+        var query = PagedQuery(table: "ledger_entries", tenantID: tenantID)
+        if let kind = filter.kind { query.filter("kind = ?", kind.rawValue) }
+        if let buyerID = filter.buyerID { query.filter("buyer_id = ?", buyerID) }
+        if let after = filter.createdAfter { query.filter("created_at >= ?", after.epochMilliseconds) }
+        if let before = filter.createdBefore { query.filter("created_at < ?", before.epochMilliseconds) }
+        return query
+    }
+
     static func entry(from row: Row) throws -> LedgerEntry {
         LedgerEntry(
             id: row["id"], tenantID: row["tenant_id"], buyerID: row["buyer_id"], leadID: row["lead_id"],

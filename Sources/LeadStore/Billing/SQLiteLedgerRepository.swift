@@ -27,12 +27,7 @@ public struct SQLiteLedgerRepository: LedgerRepository {
 
     public func entries(tenantID: String, filter: LedgerFilter, page: PageRequest) async throws -> Page<LedgerEntry> {
         try await self.database.writer.read { db in
-            var query = PagedQuery(table: "ledger_entries", tenantID: tenantID)
-            if let kind = filter.kind { query.filter("kind = ?", kind.rawValue) }
-            if let buyerID = filter.buyerID { query.filter("buyer_id = ?", buyerID) }
-            if let after = filter.createdAfter { query.filter("created_at >= ?", after.epochMilliseconds) }
-            if let before = filter.createdBefore { query.filter("created_at < ?", before.epochMilliseconds) }
-            let result = try query.fetch(db, page: page)
+            let result = try LedgerRows.query(tenantID: tenantID, filter: filter).fetch(db, page: page)
             return Page(items: try result.rows.map(LedgerRows.entry(from:)), total: result.total, request: page)
         }
     }

@@ -69,28 +69,20 @@ public struct SQLiteBuyerRepository: BuyerRepository {
 
     public func performance(buyerIDs: [String], tenantID: String) async throws -> [String: BuyerPerformance] {
         guard !buyerIDs.isEmpty else { return [:] }
+        let figures = try await SQLiteSalesFiguresRepository(database: self.database)
+            .salesFigures(tenantID: tenantID, by: .buyer, ids: buyerIDs, period: nil)
         return try await self.database.writer.read { db in
+            var result = figures.mapValues { BuyerPerformance(sales: $0) }
             let placeholders = Array(repeating: "?", count: buyerIDs.count).joined(separator: ", ")
-            let rows = try Row.fetchAll(
+            let responseTimes = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT buyer_id, count(*) AS purchased,
-                        sum(status = 'accepted') AS accepted,
-                        sum(status = 'returned') AS returned,
-                        coalesce(sum(CASE WHEN status = 'returned' THEN 0 ELSE price_cents END), 0) AS spent,
-                        coalesce(CAST(round(avg(response_time_ms)) AS INTEGER), 0) AS response_ms
-                    FROM sales WHERE tenant_id = ? AND buyer_id IN (\(placeholders))
-                    GROUP BY buyer_id
+                    SELECT buyer_id, coalesce(CAST(round(avg(response_time_ms)) AS INTEGER), 0) AS response_ms
+                    FROM sales WHERE tenant_id = ? AND buyer_id IN (\(placeholders)) GROUP BY buyer_id
                     """,
                 arguments: StatementArguments([tenantID] + buyerIDs)
             )
-            var result: [String: BuyerPerformance] = [:]
-            for row in rows {
-                result[row["buyer_id"]] = BuyerPerformance(
-                    leadsPurchased: row["purchased"], leadsAccepted: row["accepted"], leadsReturned: row["returned"],
-                    totalSpentCents: row["spent"], averageResponseTimeMilliseconds: row["response_ms"]
-                )
-            }
+            for row in responseTimes { result[row["buyer_id"], default: .none].averageResponseTimeMilliseconds = row["response_ms"] }
             let balances = try Row.fetchAll(
                 db, sql: "SELECT id, balance_cents FROM buyers WHERE tenant_id = ? AND id IN (\(placeholders))",
                 arguments: StatementArguments([tenantID] + buyerIDs)

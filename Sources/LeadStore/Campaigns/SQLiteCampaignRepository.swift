@@ -55,29 +55,9 @@ public struct SQLiteCampaignRepository: CampaignRepository {
     }
 
     public func performance(campaignIDs: [String], tenantID: String) async throws -> [String: CampaignPerformance] {
-        guard !campaignIDs.isEmpty else { return [:] }
-        return try await self.database.writer.read { db in
-            let placeholders = Array(repeating: "?", count: campaignIDs.count).joined(separator: ", ")
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT campaign_id, count(*) AS delivered,
-                        sum(status = 'accepted') AS accepted,
-                        sum(status = 'returned') AS returned,
-                        coalesce(sum(CASE WHEN status = 'returned' THEN 0 ELSE price_cents END), 0) AS spent
-                    FROM sales WHERE tenant_id = ? AND campaign_id IN (\(placeholders))
-                    GROUP BY campaign_id
-                    """,
-                arguments: StatementArguments([tenantID] + campaignIDs)
-            )
-            var result: [String: CampaignPerformance] = [:]
-            for row in rows {
-                result[row["campaign_id"]] = CampaignPerformance(
-                    leadsDelivered: row["delivered"], leadsAccepted: row["accepted"], leadsReturned: row["returned"], spentCents: row["spent"]
-                )
-            }
-            return result
-        }
+        try await SQLiteSalesFiguresRepository(database: self.database)
+            .salesFigures(tenantID: tenantID, by: .campaign, ids: campaignIDs, period: nil)
+            .mapValues { CampaignPerformance(sales: $0) }
     }
 
     public func fundedCampaigns(todayStartMilliseconds: Int64) async throws -> [(campaign: Campaign, spentCents: Int64, soldToday: Int)] {

@@ -86,6 +86,19 @@ enum LeadRows {
         )
     }
 
+    /// The tenant's leads that `filter` keeps.
+    static func query(tenantID: String, filter: LeadFilter) -> PagedQuery {
+        var query = PagedQuery(table: "leads", tenantID: tenantID)
+        if let status = filter.status { query.filter("status = ?", status.rawValue) }
+        if let type = filter.campaignType { query.filter("campaign_type = ?", type.rawValue) }
+        if let state = filter.state { query.filter("state = ?", state) }
+        if let buyerID = filter.buyerID { query.filter("buyer_id = ?", buyerID) }
+        if let source = filter.source { query.filter("source = ?", source) }
+        if let after = filter.createdAfter { query.filter("created_at >= ?", after.epochMilliseconds) }
+        if let before = filter.createdBefore { query.filter("created_at < ?", before.epochMilliseconds) }
+        return query
+    }
+
     static func fetch(id: String, tenantID: String, _ db: Database) throws -> Lead? {
         try Row.fetchOne(db, sql: "SELECT * FROM leads WHERE id = ? AND tenant_id = ?", arguments: [id, tenantID]).map(Self.lead(from:))
     }

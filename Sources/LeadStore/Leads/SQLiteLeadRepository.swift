@@ -86,15 +86,7 @@ public struct SQLiteLeadRepository: LeadRepository {
 
     public func leads(tenantID: String, filter: LeadFilter, page: PageRequest) async throws -> Page<Lead> {
         try await self.database.writer.read { db in
-            var query = PagedQuery(table: "leads", tenantID: tenantID)
-            if let status = filter.status { query.filter("status = ?", status.rawValue) }
-            if let type = filter.campaignType { query.filter("campaign_type = ?", type.rawValue) }
-            if let state = filter.state { query.filter("state = ?", state) }
-            if let buyerID = filter.buyerID { query.filter("buyer_id = ?", buyerID) }
-            if let source = filter.source { query.filter("source = ?", source) }
-            if let after = filter.createdAfter { query.filter("created_at >= ?", after.epochMilliseconds) }
-            if let before = filter.createdBefore { query.filter("created_at < ?", before.epochMilliseconds) }
-            let result = try query.fetch(db, page: page)
+            let result = try LeadRows.query(tenantID: tenantID, filter: filter).fetch(db, page: page)
             return Page(items: try result.rows.map(LeadRows.lead(from:)), total: result.total, request: page)
         }
     }

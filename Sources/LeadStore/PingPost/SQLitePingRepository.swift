@@ -166,7 +166,7 @@ public struct SQLitePingRepository: PingRepository {
         }
     }
 
-    private static func ping(from row: Row, _ db: Database) throws -> Ping {
+    static func ping(from row: Row, _ db: Database) throws -> Ping {
         let id: String = row["id"]
         let ranked: [(outcome: BuyerOutcome, rank: Int?)]
         if let json = row["outcomes"] as String? {

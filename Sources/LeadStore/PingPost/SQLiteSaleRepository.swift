@@ -32,6 +32,7 @@ public struct SQLiteSaleRepository: SaleRepository {
                 LeadEvent(.consentCertified, detail: ["certificate_id": .optional(lead.consentCertificateID)], at: at),
             ]
             if let match = sale.doNotCall { events.append(.doNotCallChecked(match, at: at)) }
+            if let scored = sale.scored { events.append(scored) }
             try LeadRows.insert(events, leadID: lead.id, db)
         } else {
             // An inbound lead stored at intake: it sells only if nothing moved it on meanwhile.
