@@ -37,6 +37,9 @@ struct CSVRecordTests {
         record.time(Date(timeIntervalSince1970: 1_776_000_000.9))
         record.time(nil)
         record.text(nil)
-        #expect(record.encoded == "+17025551234,-5,,2026-04-12T13:20:00Z,,\r\n")
+        record.value(Int64(0))
+        record.value(Int64.min)
+        record.text("Grüße, 🎉")
+        #expect(record.encoded == "+17025551234,-5,,2026-04-12T13:20:00Z,,,0,-9223372036854775808,\"Grüße, 🎉\"\r\n")
     }
 }

@@ -467,7 +467,7 @@ extension PingPostRoutes {
             \(deliveryNote) A receiver should drop a webhook-id it has already processed.
 
             When the buyer has a webhook_secret the request is signed twice over the raw body, exactly as sent (its \
-            keys sorted, no whitespace): X-EZLeeds-Signature is sha256= and the lowercase hex HMAC-SHA256 of the body \
+            keys in the order shown, no whitespace): X-EZLeeds-Signature is sha256= and the lowercase hex HMAC-SHA256 of the body \
             keyed with the secret's UTF-8 bytes (as bid requests are signed); webhook-signature follows Standard \
             Webhooks: v1, and the base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>", keyed with the \
             secret's decoded bytes when it has the form whsec_<base64>, with its UTF-8 bytes otherwise. Compare \

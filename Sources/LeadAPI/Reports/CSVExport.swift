@@ -8,15 +8,15 @@ enum CSVExport {
     /// next batch is read only once this one is written, so memory stays flat and a slow client
     /// slows the reading.
     static func body(
-        header: [String], rows: @escaping @Sendable (_ write: ([String]) async throws -> Void) async throws -> Void
+        header: [String], rows: @escaping @Sendable (_ write: ([CSVRecord]) async throws -> Void) async throws -> Void
     ) -> ResponseBody {
         ResponseBody { writer in
             try await writer.write(ByteBuffer(string: header.joined(separator: ",") + "\r\n"))
+            var bytes: [UInt8] = []
             try await rows { records in
-                var buffer = ByteBuffer()
-                buffer.reserveCapacity(records.reduce(0) { $0 + $1.utf8.count })
-                for record in records { buffer.writeString(record) }
-                try await writer.write(buffer)
+                bytes.removeAll(keepingCapacity: true)
+                for record in records { record.write(to: &bytes) }
+                try await writer.write(ByteBuffer(bytes: bytes))
             }
             try await writer.finish(nil)
         }

@@ -1,4 +1,4 @@
-/// The columns of each export and one CSV line per row: the leads as the spec starts them, the
+/// The columns of each export and one CSV record per row: the leads as the spec starts them, the
 /// ledger's entries, the pings with their bids.
 public enum ExportRecords {
     /// As the spec starts it (`id,first_name,last_name,status,score`), then every other field of a lead.
@@ -8,7 +8,7 @@ public enum ExportRecords {
         "return_notes", "created_at", "sold_at", "delivered_at", "accepted_at", "returned_at", "updated_at",
     ]
 
-    public static func leadRecord(_ lead: Lead) -> String {
+    public static func leadRecord(_ lead: Lead) -> CSVRecord {
         var record = CSVRecord()
         record.value(lead.id)
         record.text(lead.contact.firstName)
@@ -37,14 +37,14 @@ public enum ExportRecords {
         record.time(lead.acceptedAt)
         record.time(lead.returnedAt)
         record.time(lead.updatedAt)
-        return record.encoded
+        return record
     }
 
     public static let transactionColumns = [
         "id", "type", "buyer_id", "lead_id", "amount_cents", "balance_after_cents", "description", "reason", "created_at",
     ]
 
-    public static func transactionRecord(_ entry: LedgerEntry) -> String {
+    public static func transactionRecord(_ entry: LedgerEntry) -> CSVRecord {
         var record = CSVRecord()
         record.value(entry.id)
         record.value(entry.kind.rawValue)
@@ -55,7 +55,7 @@ public enum ExportRecords {
         record.text(entry.description)
         record.text(entry.reason)
         record.time(entry.createdAt)
-        return record.encoded
+        return record
     }
 
     public static let pingColumns = [
@@ -63,7 +63,7 @@ public enum ExportRecords {
         "sold_to", "created_at", "expires_at",
     ]
 
-    public static func pingRecord(_ ping: Ping) -> String {
+    public static func pingRecord(_ ping: Ping) -> CSVRecord {
         var record = CSVRecord()
         record.value(ping.id)
         record.value(ping.request.campaignType.rawValue)
@@ -78,6 +78,6 @@ public enum ExportRecords {
         record.value(ping.soldTo.isEmpty ? nil : ping.soldTo.joined(separator: " "))
         record.time(ping.createdAt)
         record.time(ping.expiresAt)
-        return record.encoded
+        return record
     }
 }

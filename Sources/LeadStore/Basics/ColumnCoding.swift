@@ -68,8 +68,9 @@ struct PagedQuery {
         var conditions = self.conditions
         var arguments = self.arguments
         if let after {
-            conditions.append("(created_at > ? OR (created_at = ? AND id > ?))")
-            arguments += [after.createdAtMilliseconds, after.createdAtMilliseconds, after.id]
+            // A row value, which SQLite reads as one range of the (tenant_id, created_at, id) index.
+            conditions.append("(created_at, id) > (?, ?)")
+            arguments += [after.createdAtMilliseconds, after.id]
         }
         return try Row.fetchAll(
             db, sql: "SELECT * FROM \(self.table) WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at, id LIMIT ?",

@@ -500,12 +500,21 @@ enum LeadSchema {
 
         migrator.registerMigration("2026-12-04 report indexes") { db in
             // Accepts, returns and refunds find a lead's sale and charge by the lead; reports sum a
-            // tenant's sales by month and its refunds by kind and month.
+            // tenant's sales by month and its refunds by kind and month. Lists and exports walk a
+            // tenant's rows in (created_at, id) order: the id joins the time indexes (replacing
+            // them, so writes keep the same number of indexes), and an export's next batch is an
+            // index range instead of a rescan.
             try db.execute(sql: """
                 CREATE INDEX sales_by_lead ON sales(lead_id);
                 CREATE INDEX sales_by_tenant_time ON sales(tenant_id, sold_at);
                 CREATE INDEX ledger_entries_by_lead ON ledger_entries(lead_id, kind);
                 CREATE INDEX ledger_entries_by_kind ON ledger_entries(tenant_id, kind, created_at);
+                DROP INDEX leads_by_tenant;
+                CREATE INDEX leads_by_tenant ON leads(tenant_id, created_at, id);
+                DROP INDEX ledger_entries_by_time;
+                CREATE INDEX ledger_entries_by_time ON ledger_entries(tenant_id, created_at, id);
+                DROP INDEX pings_by_tenant;
+                CREATE INDEX pings_by_tenant ON pings(tenant_id, created_at, id);
                 """)
         }
 
