@@ -67,7 +67,16 @@ struct ConfigurationTests {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let health = try? await client.request(fromEnvironment.url("/healthz"), method: .GET, headers: [:])
         #expect(health?.status == 200)
-        #expect(try await fromEnvironment.terminate().stderr.contains("Request"), "EZLEEDS_ACCESS_LOG=yes logs a line per request")
+        // Paths carrying a phone number, an email or an unsubscribe token are logged masked.
+        for path in ["/api/v1/compliance/dnc/internal/%2B17025551234", "/api/v1/leads/jane.doe@example.com", "/api/v1/unsubscribe/tok_secret123"] {
+            _ = try? await client.request(fromEnvironment.url(path), method: .GET, headers: [:])
+        }
+        let logged = try await fromEnvironment.terminate().stderr
+        #expect(logged.contains("Request"), "EZLEEDS_ACCESS_LOG=yes logs a line per request")
+        #expect(logged.contains("/api/v1/compliance/dnc/internal/+1702…34"), "\(logged)")
+        #expect(logged.contains("/api/v1/leads/j…@example.com"))
+        #expect(logged.contains("/api/v1/unsubscribe/…"))
+        for secret in ["5551234", "2B1702", "jane.doe", "tok_secret123"] { #expect(!logged.contains(secret), "\(secret) reached the log") }
 
         let flagged = try await workspace.startServer(
             ["--port", "0", "--no-access-log"], environment: ["EZLEEDS_PORT": String(port), "EZLEEDS_ACCESS_LOG": "1"]

@@ -12,7 +12,10 @@ public func buildApplication(
     logger.logLevel = configuration.logLevel
     let serverName = "ezleeds"
     let lane = configuration.fastLane
-        ? PingFastLane(dependencies: dependencies, logger: logger, serverName: serverName, accessLog: configuration.accessLog) : nil
+        ? PingFastLane(
+            dependencies: dependencies, logger: logger, serverName: serverName, accessLog: configuration.accessLog,
+            failurePolicy: RateLimitPolicy(limitPerMinute: configuration.anonymousRateLimitPerMinute)
+        ) : nil
     var app = Application(
         router: buildRouter(configuration, dependencies: dependencies),
         // One fast-lane handler per connection, after HTTP decoding.
@@ -52,7 +55,7 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 
 func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: LogRequestsMiddleware(configuration.accessLog ? .info : .debug))
+    router.add(middleware: AccessLogMiddleware(level: configuration.accessLog ? .info : .debug))
     router.add(middleware: RouteMetricsMiddleware(recorders: dependencies.routeRecorders))
     router.add(middleware: ProblemMiddleware())
 
@@ -62,8 +65,10 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     SystemRoutes(metrics: dependencies.metrics, addressLimit: addressLimit).addRoutes(to: router)
 
     let api = router.group("api/v1")
+    // Failed authentications get the key-less endpoints' per-address allowance, in a bucket of their own.
+    let failurePolicy = RateLimitPolicy(limitPerMinute: configuration.anonymousRateLimitPerMinute)
     let standardKey = KeyAuthMiddleware(
-        header: .apiKey, roles: [.standard, .admin], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter
+        header: .apiKey, roles: [.standard, .admin], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter, failurePolicy: failurePolicy
     )
     BuyerRoutes(registry: dependencies.buyers).addRoutes(to: api.group("buyers").add(middleware: standardKey))
     CampaignRoutes(registry: dependencies.campaigns).addRoutes(to: api.group("campaigns").add(middleware: standardKey))
@@ -78,7 +83,8 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     ReportRoutes(reports: dependencies.reports, exports: dependencies.exports).addRoutes(to: api.group("reports").add(middleware: standardKey))
 
     let complianceKey = KeyAuthMiddleware(
-        header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter
+        header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter,
+        failurePolicy: failurePolicy
     )
     PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings, salesDesk: dependencies.salesDesk)
         .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))

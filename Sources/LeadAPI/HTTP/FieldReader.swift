@@ -19,8 +19,15 @@ struct FieldReader {
     /// is reported by its reader instead).
     func lacks(_ field: String) -> Bool { self.object[field] == nil || self.object[field] == .null }
 
+    /// A string; one holding NUL is refused, whatever the field: the store, the signer and C
+    /// libraries would each read it differently (SQLite keeps what is before the NUL).
     mutating func string(_ field: String) -> String? {
-        self.read(field, expected: "a string") { if case .string(let value) = $0 { value } else { nil } }
+        guard let value = self.read(field, expected: "a string", { if case .string(let value) = $0 { value } else { nil } }) else { return nil }
+        guard !value.utf8.contains(0) else {
+            self.errors.add(self.prefix + field, "must not contain a NUL character")
+            return nil
+        }
+        return value
     }
 
     mutating func bool(_ field: String) -> Bool? {
@@ -58,7 +65,7 @@ struct FieldReader {
     }
 
     mutating func strings(_ field: String) -> [String]? {
-        self.read(field, expected: "an array of strings") { value in
+        let strings = self.read(field, expected: "an array of strings") { value -> [String]? in
             guard case .array(let items) = value else { return nil }
             var strings: [String] = []
             for item in items {
@@ -67,6 +74,12 @@ struct FieldReader {
             }
             return strings
         }
+        guard let strings else { return nil }
+        guard strings.allSatisfy({ !$0.utf8.contains(0) }) else {
+            self.errors.add(self.prefix + field, "must not contain a NUL character")
+            return nil
+        }
+        return strings
     }
 
     /// For a partial update: `.unchanged` when absent; `null` is refused for a field that cannot be cleared.

@@ -16,6 +16,18 @@ struct KeyGate: Sendable {
     let roles: Set<KeyRole>
     let keyRing: KeyRing
     let rateLimiter: RateLimiter
+    /// Requests with a missing, unknown or revoked key, counted per client address: past it they
+    /// are 429s, so guessing keys (or a client stuck on a revoked one) costs little. Known keys are
+    /// never held back by another's failures.
+    let failurePolicy: RateLimitPolicy
+
+    init(header: KeyHeader, roles: Set<KeyRole>, keyRing: KeyRing, rateLimiter: RateLimiter, failurePolicy: RateLimitPolicy) {
+        self.header = header
+        self.roles = roles
+        self.keyRing = keyRing
+        self.rateLimiter = rateLimiter
+        self.failurePolicy = failurePolicy
+    }
 
     var headerName: HTTPField.Name { self.header == .apiKey ? .apiKey : .complianceAPIKey }
 
@@ -24,13 +36,16 @@ struct KeyGate: Sendable {
         secret.flatMap { self.keyRing.authenticate(secret: $0) }
     }
 
-    func check(_ secret: String?) -> Verdict {
-        self.check(principal: self.identify(secret))
+    func check(_ secret: String?, clientAddress: String) -> Verdict {
+        self.check(principal: self.identify(secret), clientAddress: clientAddress)
     }
 
     /// The check for a caller already identified (or not) by `identify`.
-    func check(principal: Principal?) -> Verdict {
-        guard let principal else { return .refused(.unauthorized(), nil) }
+    func check(principal: Principal?, clientAddress: String) -> Verdict {
+        guard let principal else {
+            let failures = self.rateLimiter.check(key: "auth-failure:" + clientAddress, policy: self.failurePolicy)
+            return failures.allowed ? .refused(.unauthorized(), nil) : .refused(.rateLimited(failures), failures)
+        }
         let decision = self.rateLimiter.check(key: principal.keyID, policy: RateLimitPolicy(limitPerMinute: principal.rateLimitPerMinute))
         if !decision.allowed { return .refused(.rateLimited(decision), decision) }
         guard self.roles.contains(principal.role) else {
@@ -49,12 +64,12 @@ struct KeyAuthMiddleware: RouterMiddleware {
 
     let gate: KeyGate
 
-    init(header: KeyHeader, roles: Set<KeyRole>, keyRing: KeyRing, rateLimiter: RateLimiter) {
-        self.gate = KeyGate(header: header, roles: roles, keyRing: keyRing, rateLimiter: rateLimiter)
+    init(header: KeyHeader, roles: Set<KeyRole>, keyRing: KeyRing, rateLimiter: RateLimiter, failurePolicy: RateLimitPolicy) {
+        self.gate = KeyGate(header: header, roles: roles, keyRing: keyRing, rateLimiter: rateLimiter, failurePolicy: failurePolicy)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        switch self.gate.check(request.headers[self.gate.headerName]) {
+        switch self.gate.check(request.headers[self.gate.headerName], clientAddress: context.remoteAddress?.ipAddress ?? "unknown") {
         case .refused(let problem, let decision):
             var response = problem.response(requestID: context.id)
             decision?.apply(to: &response.headers)

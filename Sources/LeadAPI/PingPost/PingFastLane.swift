@@ -29,8 +29,10 @@ struct PingFastLane: Sendable {
     let answered: CoreMetrics.Counter
     let handedOver: CoreMetrics.Counter
 
-    init(dependencies: AppDependencies, logger: Logger, serverName: String, accessLog: Bool = false) {
-        self.gate = KeyGate(header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter)
+    init(dependencies: AppDependencies, logger: Logger, serverName: String, accessLog: Bool = false, failurePolicy: RateLimitPolicy) {
+        self.gate = KeyGate(
+            header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter, failurePolicy: failurePolicy
+        )
         self.auctioneer = dependencies.auctioneer
         self.recorders = dependencies.routeRecorders
         self.logger = logger
@@ -52,7 +54,7 @@ struct PingFastLane: Sendable {
     }
 
     /// Runs one ping on the shard `shardIndex`, whose executor is the calling event loop.
-    func ping(_ head: HTTPRequest, body: ByteBuffer, bodyTooLarge: Bool, shardIndex: Int, requestID: String) -> Outcome {
+    func ping(_ head: HTTPRequest, body: ByteBuffer, bodyTooLarge: Bool, shardIndex: Int, requestID: String, clientAddress: String) -> Outcome {
         let principal = self.gate.identify(head.headerFields[self.gate.headerName])
         // Read once; its errors are answered only after the gate, in the route's order.
         let parsed = Result { () throws -> PingRequest in
@@ -68,7 +70,7 @@ struct PingFastLane: Sendable {
         var headers: HTTPFields = [:]
         do {
             let tenantID: String
-            switch self.gate.check(principal: principal) {
+            switch self.gate.check(principal: principal, clientAddress: clientAddress) {
             case .refused(let problem, let decision):
                 decision?.apply(to: &headers)
                 throw problem
@@ -207,10 +209,11 @@ final class PingFastLaneHandler: ChannelDuplexHandler, RemovableChannelHandler {
             logger[metadataKey: "hb.request.id"] = .string(requestID)
             logger.log(
                 level: self.lane.requestLogLevel, "Request",
-                metadata: ["hb.request.path": .string(head.path ?? ""), "hb.request.method": .string(head.method.rawValue)]
+                metadata: ["hb.request.path": .string(LoggedPath.masked(head.path ?? "")), "hb.request.method": .string(head.method.rawValue)]
             )
         }
-        switch self.lane.ping(head, body: body, bodyTooLarge: tooLarge, shardIndex: shardIndex, requestID: requestID) {
+        let clientAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        switch self.lane.ping(head, body: body, bodyTooLarge: tooLarge, shardIndex: shardIndex, requestID: requestID, clientAddress: clientAddress) {
         case .handOver:
             self.lane.handedOver.increment()
             self.answersOwed += 1
