@@ -38,6 +38,63 @@ struct HostileTextTests {
         }
     }
 
+    @Test(
+        "names shown to others refuse control characters, ANSI escapes, CR/LF and bidi overrides",
+        // As JSON escapes, so the body carries them.
+        arguments: [#"Acme\u001b[31mRED"#, #"Acme\r\nX-Injected: 1"#, #"Acme\tTab"#, #"\u202eemaNlaeR"#, #"Acme\u2066x\u2069"#, #"Ac\u0085me"#]
+    )
+    func hostileNames(name: String) async throws {
+        let server = try await TestServer.make()
+        try await server.test { client in
+            for (path, body) in [
+                ("/api/v1/buyers", #"{"name": "\#(name)", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": 100}"#),
+                ("/api/v1/campaigns", #"{"name": "\#(name)", "campaign_type": "legal_pi", "states": ["NV"], "budget_cents": 100}"#),
+                ("/api/v1/sequences", #"{"name": "\#(name)", "steps": [{"channel": "sms", "delay_minutes": 0, "template": "Hi"}]}"#),
+                ("/api/v1/templates", #"{"name": "\#(name)", "channel": "sms", "body": "Hi"}"#),
+            ] {
+                try await client.execute(uri: path, method: .post, headers: .apiKey(server.tenant.apiKey), body: .json(body)) { response in
+                    #expect(response.status == .unprocessableContent, "\(path): \(response.text)")
+                    #expect(response.text.contains("control characters or bidirectional overrides"), "\(path): \(response.text)")
+                }
+            }
+            // A name with accents, CJK, emoji and an apostrophe is a name.
+            _ = try await create(
+                "/api/v1/buyers", body: #"{"name": "Åcme Légal — 法律 ⚖️ O'Neil", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": 100}"#,
+                key: server.tenant.apiKey, client: client
+            )
+        }
+    }
+
+    @Test("a body declared as something other than JSON or a form is a 415, before the key is even looked at; JSON types and forms are read")
+    func contentTypes() async throws {
+        let buyer = #"{"name": "Typed", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": 100}"#
+        // The router in memory, and a real socket, where pings take the fast lane.
+        for setup in [TestingSetup.router, .live] {
+            let server = try await TestServer.make()
+            try await server.test(setup) { client in
+                for type in ["text/plain", "multipart/form-data; boundary=x", "text/xml"] {
+                    var headers = HTTPFields.apiKey(server.tenant.apiKey)
+                    headers[.contentType] = type
+                    try await client.execute(uri: "/api/v1/buyers", method: .post, headers: headers, body: ByteBuffer(string: buyer)) { response in
+                        #expect(response.status == .unsupportedMediaType, "\(type): \(response.text)")
+                    }
+                    var ping = HTTPFields.complianceKey("not a key")
+                    ping[.contentType] = type
+                    try await client.execute(uri: "/api/v1/pingpost/ping", method: .post, headers: ping, body: ByteBuffer(string: PingAPITests.ping)) { response in
+                        #expect(response.status == .unsupportedMediaType, "fast lane, \(type): \(response.text)")
+                    }
+                }
+                for type in ["application/json; charset=utf-8", "application/merge-patch+json", "application/x-www-form-urlencoded"] {
+                    var headers = HTTPFields.apiKey(server.tenant.apiKey)
+                    headers[.contentType] = type
+                    try await client.execute(uri: "/api/v1/buyers", method: .post, headers: headers, body: ByteBuffer(string: buyer)) { response in
+                        #expect(response.status == .created, "\(type): \(response.text)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("hostile text that is taken (quotes, emoji, combining marks, RTL, CRLF, tab) is signed, stored, reloaded and verified byte for byte")
     func signedIsStored() async throws {
         let server = try await TestServer.make()

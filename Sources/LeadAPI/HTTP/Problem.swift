@@ -69,6 +69,13 @@ public struct Problem: Error, Sendable, Equatable {
         )
     }
 
+    static func unsupportedMediaType(_ declared: String) -> Problem {
+        Problem(
+            status: .unsupportedMediaType, code: "unsupported_media_type", title: "Unsupported media type",
+            detail: "Bodies are JSON (application/json) or a form (application/x-www-form-urlencoded); this one was declared \(declared)."
+        )
+    }
+
     static func tooLarge() -> Problem {
         Problem(
             status: .contentTooLarge, code: "body_too_large", title: "Request body too large",

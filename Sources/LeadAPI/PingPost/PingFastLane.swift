@@ -69,6 +69,10 @@ struct PingFastLane: Sendable {
         }
         var headers: HTTPFields = [:]
         do {
+            // As the router's BodyTypeMiddleware, before the key.
+            if let declared = head.headerFields[.contentType], !BodyTypeMiddleware.isReadable(declared) {
+                throw Problem.unsupportedMediaType(declared)
+            }
             let tenantID: String
             switch self.gate.check(principal: principal, clientAddress: clientAddress) {
             case .refused(let problem, let decision):

@@ -10,7 +10,19 @@ public enum FieldRules {
             errors.add(field, "must not be empty")
         } else if trimmed.count > maxNameLength {
             errors.add(field, "must be at most \(maxNameLength) characters")
+        } else {
+            Self.displayable(trimmed, field: field, into: &errors)
         }
+    }
+
+    /// A name others are shown (a buyer's name reaches sellers as `buyer_name`): no control
+    /// characters (CR, LF, tab, ESC and ANSI sequences, C1) and no bidirectional overrides or
+    /// isolates, which make a name read as something it is not.
+    public static func displayable(_ value: String, field: String, into errors: inout FieldErrors) {
+        let hostile = value.unicodeScalars.contains { scalar in
+            scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        }
+        if hostile { errors.add(field, "must not contain control characters or bidirectional overrides") }
     }
 
     /// A person's name: 1 to 100 characters, letters with spaces, hyphens, apostrophes and periods.

@@ -45,6 +45,8 @@ public enum SequenceRules {
             errors.add("name", "is required")
         } else if name.isEmpty || name.count > Self.maxNameLength {
             errors.add("name", "must be 1 to \(Self.maxNameLength) characters")
+        } else {
+            FieldRules.displayable(name, field: "name", into: &errors)
         }
         guard let drafts = draft.steps else {
             errors.add("steps", "is required")

@@ -42,7 +42,11 @@ public enum TemplateRules {
     static func validate(_ template: MessageTemplate) throws(ValidationError) {
         var errors = FieldErrors()
         let name = template.name.trimmingWhitespace()
-        if name.isEmpty || name.count > Self.maxNameLength { errors.add("name", "must be 1 to \(Self.maxNameLength) characters") }
+        if name.isEmpty || name.count > Self.maxNameLength {
+            errors.add("name", "must be 1 to \(Self.maxNameLength) characters")
+        } else {
+            FieldRules.displayable(name, field: "name", into: &errors)
+        }
         let limit = SequenceRules.maxTextLength[template.channel] ?? 1_600
         if template.body.isEmpty || template.body.count > limit {
             errors.add("body", "must be 1 to \(limit) characters for \(template.channel.rawValue)")
