@@ -75,6 +75,7 @@ let package = Package(
                 "LeadEngine",
                 "LeadStore",
                 "LeadOutbound",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -74,6 +74,8 @@ struct Serve: AsyncParsableCommand {
     var dialerSecret: String?
     @Option(name: .customLong("public-base-url"), help: ServeSettings.help("public-base-url", "The server's public address (https://leads.example.com): inbound SMS signatures are checked over it.", valueName: "url"))
     var publicBaseURL: String?
+    @Option(name: .customLong("metrics-token"), help: ServeSettings.help("metrics-token", "A token /metrics takes as Authorization: Bearer from clients not on this machine (prefer the variable).", valueName: "token"))
+    var metricsToken: String?
     @Option(name: .customLong("smtp-url"), help: ServeSettings.help("smtp-url", "The mail relay for email steps: smtp://[user:pass@]host[:port] (STARTTLS) or smtps://… (prefer the variable).", valueName: "url"))
     var smtpURL: String?
     @Option(name: .customLong("smtp-ca-file"), help: ServeSettings.help("smtp-ca-file", "A PEM file of CA certificates to trust for the relay's TLS (a private CA).", valueName: "path"))
@@ -153,6 +155,7 @@ struct Serve: AsyncParsableCommand {
             allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }, sms: try self.smsAccount, dialer: try self.dialer,
             publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
+        configuration.metricsToken = self.metricsToken
         configuration.smtpURL = self.smtpURL
         configuration.smtpCAFile = self.smtpCAFile
         configuration.dnsServer = self.dnsServer

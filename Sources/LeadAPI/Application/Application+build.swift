@@ -63,7 +63,8 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     let addressLimit = ClientAddressRateLimitMiddleware(
         policy: RateLimitPolicy(limitPerMinute: configuration.anonymousRateLimitPerMinute), rateLimiter: dependencies.rateLimiter
     )
-    SystemRoutes(metrics: dependencies.metrics, addressLimit: addressLimit).addRoutes(to: router)
+    SystemRoutes(metrics: dependencies.metrics, metricsAccess: MetricsAccess(token: configuration.metricsToken), addressLimit: addressLimit)
+        .addRoutes(to: router)
 
     let api = router.group("api/v1")
     // Failed authentications get the key-less endpoints' per-address allowance, in a bucket of their own.

@@ -4,15 +4,20 @@ import NIOCore
 import Prometheus
 
 /// Health, Prometheus metrics and the OpenAPI document, all key-less. Health and metrics are
-/// never limited (load balancers and scrapers poll them); the document is limited per client address.
+/// never limited (load balancers and scrapers poll them); metrics are for the operator
+/// (`MetricsAccess`); the document is limited per client address.
 struct SystemRoutes {
     let metrics: PrometheusCollectorRegistry
+    let metricsAccess: MetricsAccess
     let addressLimit: ClientAddressRateLimitMiddleware
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("healthz") { _, _ in JSONResponse(["status": "ok"]) }
-        router.get("metrics") { _, _ in
-            Response(
+        router.get("metrics") { request, context in
+            guard self.metricsAccess.allows(address: context.remoteAddress?.ipAddress, authorization: request.headers[.authorization]) else {
+                throw Problem.forbidden("Metrics are served to this machine's own clients, and to others with the operator's --metrics-token as a Bearer token.")
+            }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.emitToBuffer()))
             )
