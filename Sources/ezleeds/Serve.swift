@@ -74,6 +74,8 @@ struct Serve: AsyncParsableCommand {
     var dialerSecret: String?
     @Option(name: .customLong("public-base-url"), help: ServeSettings.help("public-base-url", "The server's public address (https://leads.example.com): inbound SMS signatures are checked over it.", valueName: "url"))
     var publicBaseURL: String?
+    @Option(name: .customLong("inline-delivery-ms"), help: ServeSettings.help("inline-delivery-ms", "How long a post waits for the first delivery of its lead before answering pending (10 to 5000 ms)."))
+    var inlineDeliveryMilliseconds = Courier.defaultInlineAttemptMilliseconds
     @Option(name: .customLong("metrics-token"), help: ServeSettings.help("metrics-token", "A token /metrics takes as Authorization: Bearer from clients not on this machine (prefer the variable).", valueName: "token"))
     var metricsToken: String?
     @Option(name: .customLong("smtp-url"), help: ServeSettings.help("smtp-url", "The mail relay for email steps: smtp://[user:pass@]host[:port] (STARTTLS) or smtps://… (prefer the variable).", valueName: "url"))
@@ -103,6 +105,7 @@ struct Serve: AsyncParsableCommand {
             if case .failure(let refusal) = OutboundURL.parse(url) { throw ArgumentParser.ValidationError("--\(flag) \(url) is not an http or https URL: \(refusal.detail)") }
         }
         if let url = self.smtpURL, case .failure(let error) = SMTPRelay.parse(url) { throw ArgumentParser.ValidationError("--smtp-url: \(error)") }
+        guard (10...5000).contains(self.inlineDeliveryMilliseconds) else { throw ArgumentParser.ValidationError("--inline-delivery-ms must be 10 to 5000") }
         guard (1...720).contains(self.domainRecheckHours) else { throw ArgumentParser.ValidationError("--domain-recheck-hours must be 1 to 720") }
         if let server = self.dnsServer, SystemDNSServers.parse(server: server) == nil {
             throw ArgumentParser.ValidationError("--dns-server \(server) is not an IP address with an optional port, such as 127.0.0.1:53")
@@ -155,6 +158,7 @@ struct Serve: AsyncParsableCommand {
             allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }, sms: try self.smsAccount, dialer: try self.dialer,
             publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
+        configuration.inlineDeliveryMilliseconds = self.inlineDeliveryMilliseconds
         configuration.metricsToken = self.metricsToken
         configuration.smtpURL = self.smtpURL
         configuration.smtpCAFile = self.smtpCAFile

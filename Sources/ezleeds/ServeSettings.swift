@@ -81,6 +81,7 @@ enum ServeSettings {
         ServeSetting("dialer-url"),
         ServeSetting("dialer-secret"),
         ServeSetting("public-base-url"),
+        ServeSetting("inline-delivery-ms"),
         ServeSetting("metrics-token"),
         ServeSetting("smtp-url"),
         ServeSetting("smtp-ca-file"),

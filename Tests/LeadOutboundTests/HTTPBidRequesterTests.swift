@@ -157,7 +157,7 @@ struct HTTPBidRequesterTests {
             #expect(await Self.bid(requester, server.url("/silent"), timeout: 30) == .failed(.timeout, detail: "no answer within 30 ms"))
         }
         let refusal = BidAnswer.failed(
-            .timeout, detail: "the bid endpoint stopped answering (3 timeouts in a row); not asked until it answers a probe"
+            .timeout, detail: "the endpoint stopped answering (3 timeouts in a row); not asked until it answers a probe"
         )
         let requestsBefore = server.requestCount
         // Open: refused at once, even a request that would be answered, and nothing reaches the endpoint.

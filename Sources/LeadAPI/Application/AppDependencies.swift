@@ -102,7 +102,10 @@ public struct AppDependencies: Sendable {
             buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets, funds: funds,
             bidRequester: HTTPBidRequester(pool: bidConnections), clock: clock
         )
-        let courier = Courier(repository: saleRepository, deliverer: HTTPLeadDeliverer(pool: deliveryConnections), buyers: buyerIndex, clock: clock)
+        let courier = Courier(
+            repository: saleRepository, deliverer: HTTPLeadDeliverer(pool: deliveryConnections), buyers: buyerIndex, clock: clock,
+            inlineAttemptMilliseconds: configuration.inlineDeliveryMilliseconds
+        )
         let stateRules = StateRuleBook.shipped
         let doNotCallStore = SQLiteDoNotCallStore(database: database)
         let doNotCall = DoNotCallRegistry(internalList: doNotCallStore, rules: stateRules)

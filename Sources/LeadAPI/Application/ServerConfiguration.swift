@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable {
     /// The server's address as the public reaches it (`https://leads.example.com`): the SMS provider
     /// signs its webhooks over the URL it posted to, which a proxy in front hides from the Host header.
     public var publicBaseURL: String?
+    /// How long a post waits for its lead's first delivery attempt before answering `pending`.
+    public var inlineDeliveryMilliseconds = Courier.defaultInlineAttemptMilliseconds
     /// The Bearer token `/metrics` takes from clients not on this machine; nil: local clients only.
     public var metricsToken: String?
     /// The mail relay email steps go through: `smtp://[user:pass@]host[:port]` (STARTTLS) or `smtps://…`.

@@ -354,7 +354,7 @@ extension PingPostRoutes {
     /// How the answer's delivery_status and the retries after it come about, for the post and the webhook alike.
     static let deliveryNote = """
         Delivery is at least once. When the buyer has a webhook_url, one attempt is made inline, with a \
-        \(Courier.firstAttemptTimeoutMilliseconds / 1000) s timeout, before the post answers: delivery_status is \
+        \(Courier.defaultInlineAttemptMilliseconds) ms timeout by default (--inline-delivery-ms), before the post answers: delivery_status is \
         delivered if the buyer answered 2xx in time, pending otherwise. A buyer without a webhook_url gets nothing \
         (not_configured); the sale stands. A pending delivery is retried by the courier from the store (restarts lose \
         nothing), each attempt with a \(Courier.retryTimeoutMilliseconds / 1000) s timeout, after these delays from the \

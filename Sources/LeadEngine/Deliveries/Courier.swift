@@ -25,21 +25,28 @@ final class DeliveriesInFlight: Sendable {
 /// Takes deliveries to buyers: the first try right after the sale commits, then retries of
 /// whatever is still pending, on the `DeliverySchedule`, from the store (so restarts lose nothing).
 public struct Courier: Sendable {
-    /// The first try is short: the seller is waiting for the post's answer.
-    public static let firstAttemptTimeoutMilliseconds = 1000
+    /// The first try is short: the seller is waiting for the post's answer, and one buyer's dead
+    /// webhook must not hold every seller's posts. Past it the delivery is `pending` and retried.
+    public static let defaultInlineAttemptMilliseconds = 250
     public static let retryTimeoutMilliseconds = 5000
 
     let repository: any SaleRepository
     let deliverer: any LeadDeliverer
     let buyers: BuyerIndex
     let clock: any EngineClock
+    /// The first try's timeout (`--inline-delivery-ms`).
+    public let inlineAttemptMilliseconds: Int
     let inFlight = DeliveriesInFlight()
 
-    public init(repository: any SaleRepository, deliverer: any LeadDeliverer, buyers: BuyerIndex, clock: any EngineClock) {
+    public init(
+        repository: any SaleRepository, deliverer: any LeadDeliverer, buyers: BuyerIndex, clock: any EngineClock,
+        inlineAttemptMilliseconds: Int = Courier.defaultInlineAttemptMilliseconds
+    ) {
         self.repository = repository
         self.deliverer = deliverer
         self.buyers = buyers
         self.clock = clock
+        self.inlineAttemptMilliseconds = inlineAttemptMilliseconds
     }
 
     /// One attempt; records it and returns the delivery's new state. A delivery already being

@@ -163,7 +163,7 @@ public struct SalesDesk: Sendable {
             self.funds.charge(buyerID: bid.buyerID, priceCents: bid.bidCents)
             var delivery = sale.delivery
             if delivery.status == .pending {
-                delivery = (try? await self.courier.attempt(delivery, timeoutMilliseconds: Courier.firstAttemptTimeoutMilliseconds)) ?? delivery
+                delivery = (try? await self.courier.attempt(delivery, timeoutMilliseconds: self.courier.inlineAttemptMilliseconds)) ?? delivery
             }
             return PostReceipt(
                 leadID: sale.lead.id, buyerID: bid.buyerID, priceCents: bid.bidCents, consentCertificateID: sale.lead.consentCertificateID ?? "",

@@ -73,6 +73,6 @@ public struct EndpointBreaker: Sendable {
     }
 
     private var refusal: String {
-        "the bid endpoint stopped answering (\(self.settings.threshold) timeouts in a row); not asked until it answers a probe"
+        "the endpoint stopped answering (\(self.settings.threshold) timeouts in a row); not asked until it answers a probe"
     }
 }
