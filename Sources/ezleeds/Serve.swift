@@ -74,6 +74,10 @@ struct Serve: AsyncParsableCommand {
     var dialerSecret: String?
     @Option(name: .customLong("public-base-url"), help: ServeSettings.help("public-base-url", "The server's public address (https://leads.example.com): inbound SMS signatures are checked over it.", valueName: "url"))
     var publicBaseURL: String?
+    @Option(name: .customLong("idle-timeout"), help: ServeSettings.help("idle-timeout", "Seconds a connection may stay without a whole request before it is closed (1 to 3600)."))
+    var idleTimeoutSeconds = 75
+    @Option(name: .customLong("max-connections"), help: ServeSettings.help("max-connections", "Connections served at once; default the open-file limit less 256."))
+    var maxConnections: Int?
     @Option(name: .customLong("inline-delivery-ms"), help: ServeSettings.help("inline-delivery-ms", "How long a post waits for the first delivery of its lead before answering pending (10 to 5000 ms)."))
     var inlineDeliveryMilliseconds = Courier.defaultInlineAttemptMilliseconds
     @Option(name: .customLong("metrics-token"), help: ServeSettings.help("metrics-token", "A token /metrics takes as Authorization: Bearer from clients not on this machine (prefer the variable).", valueName: "token"))
@@ -105,6 +109,8 @@ struct Serve: AsyncParsableCommand {
             if case .failure(let refusal) = OutboundURL.parse(url) { throw ArgumentParser.ValidationError("--\(flag) \(url) is not an http or https URL: \(refusal.detail)") }
         }
         if let url = self.smtpURL, case .failure(let error) = SMTPRelay.parse(url) { throw ArgumentParser.ValidationError("--smtp-url: \(error)") }
+        guard (1...3600).contains(self.idleTimeoutSeconds) else { throw ArgumentParser.ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        if let cap = self.maxConnections, cap < 1 { throw ArgumentParser.ValidationError("--max-connections must be at least 1") }
         guard (10...5000).contains(self.inlineDeliveryMilliseconds) else { throw ArgumentParser.ValidationError("--inline-delivery-ms must be 10 to 5000") }
         guard (1...720).contains(self.domainRecheckHours) else { throw ArgumentParser.ValidationError("--domain-recheck-hours must be 1 to 720") }
         if let server = self.dnsServer, SystemDNSServers.parse(server: server) == nil {
@@ -158,6 +164,8 @@ struct Serve: AsyncParsableCommand {
             allowedTargetPorts: self.allowedTargetPorts.flatMap { $0 }, sms: try self.smsAccount, dialer: try self.dialer,
             publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
+        configuration.idleTimeoutSeconds = self.idleTimeoutSeconds
+        if let cap = self.maxConnections { configuration.maxConnections = cap }
         configuration.inlineDeliveryMilliseconds = self.inlineDeliveryMilliseconds
         configuration.metricsToken = self.metricsToken
         configuration.smtpURL = self.smtpURL

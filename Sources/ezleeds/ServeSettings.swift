@@ -81,6 +81,8 @@ enum ServeSettings {
         ServeSetting("dialer-url"),
         ServeSetting("dialer-secret"),
         ServeSetting("public-base-url"),
+        ServeSetting("idle-timeout"),
+        ServeSetting("max-connections"),
         ServeSetting("inline-delivery-ms"),
         ServeSetting("metrics-token"),
         ServeSetting("smtp-url"),

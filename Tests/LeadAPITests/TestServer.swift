@@ -49,6 +49,9 @@ struct TestServer {
         )
         // Tests drive the outreach scheduler step by step (`outreachScheduler.runDue()`).
         configuration.runsOutreachScheduler = false
+        // Tests of deliveries expect a loopback receiver's answer inline, however loaded the machine;
+        // the budget's own test sets it short.
+        configuration.inlineDeliveryMilliseconds = 5_000
         targets(&configuration)
         try FileManager.default.copyItem(atPath: MigratedDatabaseTemplate.path, toPath: configuration.databasePath)
         let clock = ManualClock()

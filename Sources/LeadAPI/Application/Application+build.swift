@@ -19,8 +19,15 @@ public func buildApplication(
     var app = Application(
         router: buildRouter(configuration, dependencies: dependencies),
         // One fast-lane handler per connection, after HTTP decoding.
-        server: .http1(configuration: .init(additionalChannelHandlers: lane.map { [PingFastLaneHandler(lane: $0)] } ?? [])),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: lane.map { [PingFastLaneHandler(lane: $0)] } ?? [], idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))
+            )
+        ),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: serverName,
+            availableConnectionsDelegate: ConnectionCap(maximum: configuration.maxConnections, logger: logger)
+        ),
         eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton),
         logger: logger
     )

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LeadEngine
 import Logging
 import LeadOutbound
@@ -41,6 +44,20 @@ public struct ServerConfiguration: Sendable {
     /// The server's address as the public reaches it (`https://leads.example.com`): the SMS provider
     /// signs its webhooks over the URL it posted to, which a proxy in front hides from the Host header.
     public var publicBaseURL: String?
+    /// Seconds a connection may sit without a request (between requests, or before a whole head
+    /// arrives: a slow sender of headers) before it is closed.
+    public var idleTimeoutSeconds = 75
+    /// Connections served at once; past it new ones wait in the kernel's queue. Below the open-file
+    /// limit, so that the store and outbound calls always find descriptors.
+    public var maxConnections = ServerConfiguration.defaultMaxConnections
+
+    /// The process's open-file limit less room for the store, the journal and outbound connections.
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_000 }
+        return max(16, min(Int(clamping: limit.rlim_cur) - 256, 100_000))
+    }
+
     /// How long a post waits for its lead's first delivery attempt before answering `pending`.
     public var inlineDeliveryMilliseconds = Courier.defaultInlineAttemptMilliseconds
     /// The Bearer token `/metrics` takes from clients not on this machine; nil: local clients only.

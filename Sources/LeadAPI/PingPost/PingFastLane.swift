@@ -173,7 +173,8 @@ final class PingFastLaneHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
         switch (self.reading, part) {
         case (.idle, .head(let head)):
-            if self.shardIndex != nil, head.method == .post, Self.path(of: head) == PingFastLane.path {
+            // A body declared past the limit goes to the router, which refuses it before it arrives.
+            if self.shardIndex != nil, head.method == .post, Self.path(of: head) == PingFastLane.path, !BodyTypeMiddleware.declaresTooMuch(head.headerFields) {
                 guard self.answersOwed == 0 else {
                     self.held.append(part)
                     return

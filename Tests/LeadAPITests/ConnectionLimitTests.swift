@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LeadAPI
+import LeadEngine
+import NIOCore
+import Testing
+
+/// Hostile clients over a real socket: idle and slow connections are closed, and a body declared too
+/// large is refused before it is sent. (The connection cap is tested on the binary: ConnectionCapEndToEndTests.)
+@Suite("Connections: idle timeout, declared lengths")
+struct ConnectionLimitTests {
+    @Test("a connection that never sends a request, or sends half a head, or idles after one, is closed after the idle timeout")
+    func idleClosed() async throws {
+        let server = try await TestServer.make(targets: { $0.idleTimeoutSeconds = 2 })
+        try await server.test(.live) { client in
+            let port = try #require(client.port)
+            for opening in ["", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n", RawHTTPConnection.request("GET", "/healthz")] {
+                let closed = try await RawHTTPConnection.with(port: port) { connection in
+                    if opening.hasSuffix("\r\n\r\n") {
+                        try await connection.send(opening)
+                        #expect(try await connection.receive().status == 200)
+                    } else {
+                        // A loaded machine may take the timeout's time to get here: a connection already closed has been closed.
+                        try? await connection.send(opening)
+                    }
+                    return (try? await connection.isClosedByServer()) ?? true
+                }
+                #expect(closed, "\(opening.debugDescription)")
+            }
+        }
+    }
+
+    @Test("a body declared past 1 MiB is a 413 before a byte of it is sent, on the router and the ping path")
+    func declaredTooLarge() async throws {
+        let server = try await TestServer.make()
+        try await server.test(.live) { client in
+            let port = try #require(client.port)
+            for path in ["/api/v1/buyers", "/api/v1/pingpost/ping"] {
+                let answer = try await RawHTTPConnection.with(port: port) { connection in
+                    try await connection.send(
+                        "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: \(server.tenant.apiKey)\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n"
+                    )
+                    return try await connection.receive()
+                }
+                #expect(answer.status == 413, "\(path): \(answer.body)")
+            }
+        }
+    }
+}
