@@ -78,6 +78,8 @@ struct Serve: AsyncParsableCommand {
     var idleTimeoutSeconds = 75
     @Option(name: .customLong("max-connections"), help: ServeSettings.help("max-connections", "Connections served at once; default the open-file limit less 256."))
     var maxConnections: Int?
+    @Option(name: .customLong("ping-retention-days"), help: ServeSettings.help("ping-retention-days", "Days an unsold ping is kept (1 to 3650); sold pings stay with their sales."))
+    var pingRetentionDays = PingRetention.defaultDays
     @Option(name: .customLong("inline-delivery-ms"), help: ServeSettings.help("inline-delivery-ms", "How long a post waits for the first delivery of its lead before answering pending (10 to 5000 ms)."))
     var inlineDeliveryMilliseconds = Courier.defaultInlineAttemptMilliseconds
     @Option(name: .customLong("metrics-token"), help: ServeSettings.help("metrics-token", "A token /metrics takes as Authorization: Bearer from clients not on this machine (prefer the variable).", valueName: "token"))
@@ -111,6 +113,7 @@ struct Serve: AsyncParsableCommand {
         if let url = self.smtpURL, case .failure(let error) = SMTPRelay.parse(url) { throw ArgumentParser.ValidationError("--smtp-url: \(error)") }
         guard (1...3600).contains(self.idleTimeoutSeconds) else { throw ArgumentParser.ValidationError("--idle-timeout must be 1 to 3600 seconds") }
         if let cap = self.maxConnections, cap < 1 { throw ArgumentParser.ValidationError("--max-connections must be at least 1") }
+        guard (1...3650).contains(self.pingRetentionDays) else { throw ArgumentParser.ValidationError("--ping-retention-days must be 1 to 3650") }
         guard (10...5000).contains(self.inlineDeliveryMilliseconds) else { throw ArgumentParser.ValidationError("--inline-delivery-ms must be 10 to 5000") }
         guard (1...720).contains(self.domainRecheckHours) else { throw ArgumentParser.ValidationError("--domain-recheck-hours must be 1 to 720") }
         if let server = self.dnsServer, SystemDNSServers.parse(server: server) == nil {
@@ -166,6 +169,7 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.idleTimeoutSeconds = self.idleTimeoutSeconds
         if let cap = self.maxConnections { configuration.maxConnections = cap }
+        configuration.pingRetentionDays = self.pingRetentionDays
         configuration.inlineDeliveryMilliseconds = self.inlineDeliveryMilliseconds
         configuration.metricsToken = self.metricsToken
         configuration.smtpURL = self.smtpURL

@@ -83,6 +83,7 @@ enum ServeSettings {
         ServeSetting("public-base-url"),
         ServeSetting("idle-timeout"),
         ServeSetting("max-connections"),
+        ServeSetting("ping-retention-days"),
         ServeSetting("inline-delivery-ms"),
         ServeSetting("metrics-token"),
         ServeSetting("smtp-url"),

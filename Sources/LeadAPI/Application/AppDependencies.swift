@@ -19,6 +19,8 @@ public struct AppDependencies: Sendable {
     public let pingBook: PingBook
     public let pingJournal: PingJournal
     public let pings: PingRecords
+    /// Prunes unsold pings past `--ping-retention-days` (a service in `buildApplication`).
+    public let pingRetention: PingRetention
     public let settings: PingPostSettings
     public let auctioneer: Auctioneer
     public let salesDesk: SalesDesk
@@ -159,6 +161,7 @@ public struct AppDependencies: Sendable {
             pingBook: pingBook,
             pingJournal: pingJournal,
             pings: pings,
+            pingRetention: PingRetention(repository: pingRepository, days: configuration.pingRetentionDays, clock: clock),
             settings: PingPostSettings(floors: floorPrices, sharing: sharing, repository: pingRepository),
             auctioneer: auctioneer,
             salesDesk: salesDesk,

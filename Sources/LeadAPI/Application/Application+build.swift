@@ -44,6 +44,7 @@ public func buildApplication(
         InvoiceService(ledger: dependencies.ledger, logger: logger),
         DoNotCallRefreshService(registry: dependencies.doNotCall, store: dependencies.doNotCallStore, logger: logger),
         IdempotencyPruneService(repository: dependencies.idempotencyKeys, clock: dependencies.clock, logger: logger),
+        PingRetentionService(retention: dependencies.pingRetention, logger: logger),
         DomainRecheckService(registry: dependencies.domains, interval: .seconds(configuration.domainRecheckHours * 3600), logger: logger),
         KeyRingRefreshService(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger

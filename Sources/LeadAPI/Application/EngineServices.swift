@@ -123,6 +123,28 @@ struct IdempotencyPruneService: Service {
     }
 }
 
+/// Prunes unsold pings past their retention, once at start and hourly. Stops on graceful shutdown.
+struct PingRetentionService: Service {
+    let retention: PingRetention
+    let logger: Logger
+
+    func run() async throws {
+        await self.prune()
+        for await _ in AsyncTimerSequence(interval: .seconds(3600), clock: .continuous).cancelOnGracefulShutdown() {
+            await self.prune()
+        }
+    }
+
+    private func prune() async {
+        do {
+            let pruned = try await self.retention.prune()
+            if pruned > 0 { self.logger.info("unsold pings pruned", metadata: ["count": "\(pruned)"]) }
+        } catch {
+            self.logger.warning("pruning pings failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
 /// Closes finished months into invoices, hourly and once at start. Stops on graceful shutdown.
 struct InvoiceService: Service {
     let ledger: Ledger

@@ -58,6 +58,8 @@ public struct ServerConfiguration: Sendable {
         return max(16, min(Int(clamping: limit.rlim_cur) - 256, 100_000))
     }
 
+    /// Days an unsold ping is kept; sold ones stay with their sales.
+    public var pingRetentionDays = PingRetention.defaultDays
     /// How long a post waits for its lead's first delivery attempt before answering `pending`.
     public var inlineDeliveryMilliseconds = Courier.defaultInlineAttemptMilliseconds
     /// The Bearer token `/metrics` takes from clients not on this machine; nil: local clients only.

@@ -613,7 +613,10 @@ extension PingPostRoutes {
                 "state": ref("StateCode"),
                 "zip_code": OpenAPIPart.zipCodeSchema,
                 "campaign_type": ref("CampaignType"),
-                "score": ["type": ["number", "null"], "description": "null until lead scoring exists: no score is invented."],
+                "score": [
+                    "type": ["integer", "null"], "minimum": 0, "maximum": 100,
+                    "description": "The lead's score, 0–100: every lead is scored (a posted one on its contact, consent and phone).",
+                ],
                 "consent_certificate_id": ["type": ["string", "null"], "examples": [.string(certificateIDExample)]],
                 "sold_price_cents": [
                     "type": ["integer", "null"], "format": "int64", "minimum": 0,

@@ -10,4 +10,7 @@ public protocol PingRepository: Sendable {
     /// Tenants' `max_shared_buyers` settings, where set.
     func maxSharedBuyers() async throws -> [String: Int]
     func saveMaxSharedBuyers(_ value: Int, tenantID: String) async throws
+    /// Deletes up to `limit` pings that expired before `expiredBefore` and sold nothing, with their
+    /// bid outcomes; returns how many. Sold pings stay: sales and leads name them.
+    func pruneUnsoldPings(expiredBefore: Int64, limit: Int) async throws -> Int
 }

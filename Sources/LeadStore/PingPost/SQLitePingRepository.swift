@@ -121,6 +121,23 @@ public struct SQLitePingRepository: PingRepository {
         }
     }
 
+    public func pruneUnsoldPings(expiredBefore: Int64, limit: Int) async throws -> Int {
+        try await self.database.writer.write { db in
+            // Oldest first on the expiry index; a sold ping has a sale naming it (sales_once_per_ping_buyer).
+            try db.execute(
+                sql: """
+                    DELETE FROM pings WHERE id IN (
+                        SELECT p.id FROM pings p
+                        WHERE p.expires_at < ? AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.ping_id = p.id)
+                        ORDER BY p.expires_at LIMIT ?
+                    )
+                    """,
+                arguments: [expiredBefore, limit]
+            )
+            return db.changesCount
+        }
+    }
+
     public func floorPrices() async throws -> [FloorPrice] {
         try await self.database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM floor_prices").map { row in
