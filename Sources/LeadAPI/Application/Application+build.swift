@@ -66,7 +66,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     router.add(middleware: AccessLogMiddleware(level: configuration.accessLog ? .info : .debug))
     router.add(middleware: RouteMetricsMiddleware(recorders: dependencies.routeRecorders))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BodyTypeMiddleware())
+    router.add(middleware: DeclaredBodyMiddleware())
 
     let addressLimit = ClientAddressRateLimitMiddleware(
         policy: RateLimitPolicy(limitPerMinute: configuration.anonymousRateLimitPerMinute), rateLimiter: dependencies.rateLimiter

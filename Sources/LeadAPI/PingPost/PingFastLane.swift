@@ -69,8 +69,8 @@ struct PingFastLane: Sendable {
         }
         var headers: HTTPFields = [:]
         do {
-            // As the router's BodyTypeMiddleware, before the key.
-            if let declared = head.headerFields[.contentType], !BodyTypeMiddleware.isReadable(declared) {
+            // As the router's DeclaredBodyMiddleware, before the key.
+            if let declared = head.headerFields[.contentType], !DeclaredBodyMiddleware.isReadable(declared) {
                 throw Problem.unsupportedMediaType(declared)
             }
             let tenantID: String
@@ -174,7 +174,7 @@ final class PingFastLaneHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch (self.reading, part) {
         case (.idle, .head(let head)):
             // A body declared past the limit goes to the router, which refuses it before it arrives.
-            if self.shardIndex != nil, head.method == .post, Self.path(of: head) == PingFastLane.path, !BodyTypeMiddleware.declaresTooMuch(head.headerFields) {
+            if self.shardIndex != nil, head.method == .post, Self.path(of: head) == PingFastLane.path, !DeclaredBodyMiddleware.declaresTooMuch(head.headerFields) {
                 guard self.answersOwed == 0 else {
                     self.held.append(part)
                     return

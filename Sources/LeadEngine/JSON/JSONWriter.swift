@@ -53,22 +53,7 @@ public struct JSONWriter: Sendable {
 
     public mutating func integer(_ value: Int64) {
         self.separate()
-        guard value != 0 else {
-            self.bytes.append(UInt8(ascii: "0"))
-            return
-        }
-        // Digits backwards into a small stack buffer; the magnitude as UInt64 handles Int64.min.
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var count = 0
-            while magnitude > 0 {
-                digits[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
-            self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - count)...]))
-        }
+        ASCIIText.appendInteger(value, to: &self.bytes)
     }
 
     /// A number: integral values as integers (as JSONEncoder writes them), others in Swift's
@@ -93,23 +78,9 @@ public struct JSONWriter: Sendable {
     /// An RFC 3339 UTC time with whole seconds, as the API writes times: `"2026-04-22T14:30:00Z"`.
     public mutating func timestamp(milliseconds: Int64) {
         self.separate()
-        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = GregorianCalendar.date(daysSinceEpoch: days)
         self.bytes.append(UInt8(ascii: "\""))
-        self.digits(year, width: 4)
-        self.bytes.append(UInt8(ascii: "-"))
-        self.digits(month, width: 2)
-        self.bytes.append(UInt8(ascii: "-"))
-        self.digits(day, width: 2)
-        self.bytes.append(UInt8(ascii: "T"))
-        self.digits(secondOfDay / 3600, width: 2)
-        self.bytes.append(UInt8(ascii: ":"))
-        self.digits(secondOfDay / 60 % 60, width: 2)
-        self.bytes.append(UInt8(ascii: ":"))
-        self.digits(secondOfDay % 60, width: 2)
-        self.bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+        ASCIIText.appendTimestamp(milliseconds: milliseconds, to: &self.bytes)
+        self.bytes.append(UInt8(ascii: "\""))
     }
 
     // MARK: - Internals
@@ -173,17 +144,6 @@ public struct JSONWriter: Sendable {
             self.bytes.append(contentsOf: [backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
             self.bytes.append(Self.hexDigits[Int(byte >> 4)])
             self.bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-        }
-    }
-
-    private mutating func digits(_ value: Int64, width: Int) {
-        var divisor: Int64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            self.bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
         }
     }
 

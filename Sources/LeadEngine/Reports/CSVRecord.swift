@@ -23,7 +23,7 @@ public struct CSVRecord: Sendable {
 
     public mutating func value(_ value: Int64?) {
         self.separate()
-        if let value { self.digits(value) }
+        if let value { ASCIIText.appendInteger(value, to: &self.bytes) }
     }
 
     public mutating func value(_ value: Int?) {
@@ -39,24 +39,7 @@ public struct CSVRecord: Sendable {
     /// An RFC 3339 UTC time with whole seconds, as the API writes times; nil is an empty field.
     public mutating func time(_ date: Date?) {
         self.separate()
-        guard let date else { return }
-        let milliseconds = date.epochMilliseconds
-        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let second = seconds - days * 86_400
-        let (year, month, day) = GregorianCalendar.date(daysSinceEpoch: days)
-        self.digits(year, width: 4)
-        self.bytes.append(UInt8(ascii: "-"))
-        self.digits(month, width: 2)
-        self.bytes.append(UInt8(ascii: "-"))
-        self.digits(day, width: 2)
-        self.bytes.append(UInt8(ascii: "T"))
-        self.digits(second / 3600, width: 2)
-        self.bytes.append(UInt8(ascii: ":"))
-        self.digits(second / 60 % 60, width: 2)
-        self.bytes.append(UInt8(ascii: ":"))
-        self.digits(second % 60, width: 2)
-        self.bytes.append(UInt8(ascii: "Z"))
+        if let date { ASCIIText.appendTimestamp(milliseconds: date.epochMilliseconds, to: &self.bytes) }
     }
 
     /// The line with its CRLF, added to `output`.
@@ -98,31 +81,6 @@ public struct CSVRecord: Sendable {
             } else {
                 self.bytes.append(contentsOf: utf8)
             }
-        }
-    }
-
-    /// Decimal digits, zero-padded to `width`.
-    private mutating func digits(_ value: Int64, width: Int = 1) {
-        if value < 0 {
-            self.bytes.append(UInt8(ascii: "-"))
-            // Int64.min has no positive counterpart; its magnitude fits in UInt64.
-            self.unsignedDigits(UInt64(bitPattern: 0 &- value), width: width)
-        } else {
-            self.unsignedDigits(UInt64(value), width: width)
-        }
-    }
-
-    private mutating func unsignedDigits(_ value: UInt64, width: Int) {
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        withUnsafeMutableBytes(of: &scratch) { buffer in
-            var remaining = value
-            var index = buffer.count
-            repeat {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            } while remaining > 0 || buffer.count - index < width
-            self.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
         }
     }
 }

@@ -7,7 +7,7 @@ import Hummingbird
 /// (`application/x-www-form-urlencoded`, what `curl -d` sends); the form endpoints read forms. Any
 /// other declared type (`text/plain`, `multipart/*`, `text/xml`, …) is a 415: a body is what it
 /// says it is. A `Content-Length` past the limit is a 413 at once, not after a megabyte.
-struct BodyTypeMiddleware: RouterMiddleware {
+struct DeclaredBodyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     static func declaresTooMuch(_ headers: HTTPFields) -> Bool {
