@@ -1,6 +1,7 @@
 import LeadEngine
 import LeadOutbound
 import LeadStore
+import Logging
 import NIOCore
 import NIOPosix
 import Prometheus
@@ -9,6 +10,8 @@ import Prometheus
 /// in-memory key ring, rate limiter and buyer index, and the use cases built on them.
 public struct AppDependencies: Sendable {
     public let database: LeadDatabase
+    /// Whether the store takes writes: readiness, and pings refused while it does not.
+    public let storage: StorageHealth
     public let clock: any EngineClock
     public let keyRing: KeyRing
     public let keyRingRefresher: KeyRingRefresher
@@ -76,7 +79,10 @@ public struct AppDependencies: Sendable {
     ) async throws -> AppDependencies {
         let targets = TargetGate(policy: try configuration.outboundTargetPolicy(), resolver: resolver)
         let domainResolver = try txtResolver ?? DomainLookups.resolver(configuration)
-        let database = try await LeadDatabase.open(path: configuration.databasePath)
+        var storageLogger = Logger(label: "ezleeds")
+        storageLogger.logLevel = configuration.logLevel
+        let storage = StorageHealth(clock: clock, report: { [storageLogger] change in change.log(to: storageLogger) })
+        let database = try await LeadDatabase.open(path: configuration.databasePath, health: storage)
         let domainRepository = SQLiteSendingDomainRepository(database: database)
         let tenantRepository = SQLiteTenantRepository(database: database)
         let buyerRepository = SQLiteBuyerRepository(database: database)
@@ -149,6 +155,7 @@ public struct AppDependencies: Sendable {
         )
         let dependencies = AppDependencies(
             database: database,
+            storage: storage,
             clock: clock,
             keyRing: keyRing,
             keyRingRefresher: KeyRingRefresher(repository: tenantRepository, keyRing: keyRing),

@@ -39,6 +39,7 @@ public func buildApplication(
             pools: [dependencies.bidConnections, dependencies.deliveryConnections, dependencies.outreachConnections, dependencies.webhookTestConnections]
         ),
         PingJournalService(pings: dependencies.pings, logger: logger),
+        StorageProbeService(database: dependencies.database),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
         InvoiceService(ledger: dependencies.ledger, logger: logger),
@@ -71,7 +72,10 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     let addressLimit = ClientAddressRateLimitMiddleware(
         policy: RateLimitPolicy(limitPerMinute: configuration.anonymousRateLimitPerMinute), rateLimiter: dependencies.rateLimiter
     )
-    SystemRoutes(metrics: dependencies.metrics, metricsAccess: MetricsAccess(token: configuration.metricsToken), addressLimit: addressLimit)
+    SystemRoutes(
+        metrics: dependencies.metrics, metricsAccess: MetricsAccess(token: configuration.metricsToken), storage: dependencies.storage,
+        addressLimit: addressLimit
+    )
         .addRoutes(to: router)
 
     let api = router.group("api/v1")
@@ -96,7 +100,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
         header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter,
         failurePolicy: failurePolicy
     )
-    PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings, salesDesk: dependencies.salesDesk)
+    PingPostRoutes(auctioneer: dependencies.auctioneer, pings: dependencies.pings, salesDesk: dependencies.salesDesk, storage: dependencies.storage)
         .addRoutes(to: api.group("pingpost").add(middleware: complianceKey))
     let consentRoutes = ConsentRoutes(registry: dependencies.consents, withdrawal: dependencies.consentWithdrawal)
     consentRoutes.addRoutes(to: api.group("compliance").add(middleware: complianceKey))

@@ -18,7 +18,7 @@ struct KeyRingRefreshService: Service {
                 let changed = try await self.refresher.refresh()
                 if changed > 0 { self.logger.info("key ring refreshed", metadata: ["keys_changed": "\(changed)"]) }
             } catch {
-                self.logger.warning("key ring refresh failed", metadata: ["error": "\(error)"])
+                self.logger.failure("key ring refresh failed", error, level: .warning)
             }
         }
     }
@@ -62,7 +62,20 @@ struct PingJournalService: Service {
         do {
             try await self.pings.flushJournal()
         } catch {
-            self.logger.error("ping journal flush failed; will retry", metadata: ["error": "\(error)"])
+            self.logger.failure("ping journal flush failed; will retry", error)
+        }
+    }
+}
+
+/// While writes fail, tries one every second, so the store is found writable again when space
+/// returns even though nothing else writes meanwhile (pings are refused). Stops on graceful shutdown.
+struct StorageProbeService: Service {
+    let database: LeadDatabase
+
+    func run() async throws {
+        for await _ in AsyncTimerSequence(interval: .seconds(1), clock: .continuous).cancelOnGracefulShutdown() {
+            // The outcome reaches the store's health, which logs it.
+            if !self.database.health.isWritable { try? await self.database.probeWrite() }
         }
     }
 }
@@ -100,7 +113,7 @@ struct DeliveryService: Service {
             do {
                 try await self.courier.deliverDue()
             } catch {
-                self.logger.error("delivery retry failed", metadata: ["error": "\(error)"])
+                self.logger.failure("delivery retry failed", error)
             }
         }
     }
@@ -117,7 +130,7 @@ struct IdempotencyPruneService: Service {
             do {
                 _ = try await self.repository.prune(beforeMilliseconds: self.clock.nowMilliseconds() - IdempotencyGate.keptMilliseconds)
             } catch {
-                self.logger.warning("idempotency key pruning failed", metadata: ["error": "\(error)"])
+                self.logger.failure("idempotency key pruning failed", error, level: .warning)
             }
         }
     }
@@ -140,7 +153,7 @@ struct PingRetentionService: Service {
             let pruned = try await self.retention.prune()
             if pruned > 0 { self.logger.info("unsold pings pruned", metadata: ["count": "\(pruned)"]) }
         } catch {
-            self.logger.warning("pruning pings failed", metadata: ["error": "\(error)"])
+            self.logger.failure("pruning pings failed", error, level: .warning)
         }
     }
 }
@@ -162,7 +175,7 @@ struct InvoiceService: Service {
             let created = try await self.ledger.closeMonths()
             if created > 0 { self.logger.info("invoices created", metadata: ["count": "\(created)"]) }
         } catch {
-            self.logger.error("closing months into invoices failed", metadata: ["error": "\(error)"])
+            self.logger.failure("closing months into invoices failed", error)
         }
     }
 }
@@ -181,7 +194,7 @@ struct DoNotCallRefreshService: Service {
                 let reloaded = try await self.registry.refresh(from: self.store)
                 if !reloaded.isEmpty { self.logger.info("do-not-call lists reloaded", metadata: ["lists": "\(reloaded)"]) }
             } catch {
-                self.logger.warning("do-not-call refresh failed", metadata: ["error": "\(error)"])
+                self.logger.failure("do-not-call refresh failed", error, level: .warning)
             }
         }
     }
@@ -205,7 +218,7 @@ struct OutreachSchedulerService: Service {
                 let settled = try await self.scheduler.settleInterruptedSends()
                 if settled > 0 { self.logger.warning("outreach sends cut off by a stop marked unknown", metadata: ["count": "\(settled)"]) }
             } catch {
-                self.logger.error("settling interrupted outreach sends failed", metadata: ["error": "\(error)"])
+                self.logger.failure("settling interrupted outreach sends failed", error)
             }
             while !stopping.isSet, !Task.isCancelled {
                 var sleep = Self.maxSleep
@@ -215,7 +228,7 @@ struct OutreachSchedulerService: Service {
                         sleep = min(sleep, .milliseconds(max(0, due - self.clock.nowMilliseconds())))
                     }
                 } catch {
-                    self.logger.error("outreach step run failed", metadata: ["error": "\(error)"])
+                    self.logger.failure("outreach step run failed", error)
                     sleep = .seconds(1)
                 }
                 if stopping.isSet { break }
@@ -225,5 +238,14 @@ struct OutreachSchedulerService: Service {
             stopping.set()
             self.scheduler.doorbell.ring()
         }
+    }
+}
+
+extension Logger {
+    /// A background step's failure. A storage failure is left to `StorageHealth`'s report, which
+    /// logs a failing disk twice a minute at most instead of once per step.
+    func failure(_ message: Logger.Message, _ error: any Error, level: Logger.Level = .error) {
+        guard !(error is StorageUnavailable) else { return }
+        self.log(level: level, message, metadata: ["error": "\(error)"])
     }
 }

@@ -18,7 +18,7 @@ struct DomainRecheckService: Service {
                 let checked = try await self.registry.recheckVerified(olderThan: TimeInterval(self.interval.components.seconds))
                 if checked > 0 { self.logger.info("verified domains checked again", metadata: ["domains": "\(checked)"]) }
             } catch {
-                self.logger.warning("domain re-check failed", metadata: ["error": "\(error)"])
+                self.logger.failure("domain re-check failed", error, level: .warning)
             }
         }
     }

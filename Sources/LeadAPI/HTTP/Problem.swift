@@ -83,6 +83,19 @@ public struct Problem: Error, Sendable, Equatable {
         )
     }
 
+    /// Seconds a client should wait when the store cannot write: the probe tries every second.
+    static let storageRetryAfterSeconds = 5
+
+    /// Nothing was written (the store's transactions are whole or absent), so the same request may
+    /// be sent again; `StorageHealth` logs the failure, not every answer.
+    static func storageUnavailable(_ reason: StorageUnavailable.Reason) -> Problem {
+        Problem(
+            status: .serviceUnavailable, code: "storage_unavailable", title: "Storage unavailable",
+            detail: "The server cannot write to its database (\(reason.rawValue)); nothing was stored. Retry later.",
+            headers: [.retryAfter: String(Self.storageRetryAfterSeconds)]
+        )
+    }
+
     /// Maps any error to the problem it answers with. Unknown errors are 500s, and logged.
     static func from(_ error: any Error, logger: Logger) -> Problem {
         switch error {
@@ -98,6 +111,8 @@ public struct Problem: Error, Sendable, Equatable {
             return Problem(status: .conflict, code: error.code, title: "Conflict", detail: error.detail, extensions: extensions)
         case let rejection as PostRejection:
             return .from(rejection)
+        case let failure as StorageUnavailable:
+            return .storageUnavailable(failure.reason)
         case is NIOTooManyBytesError:
             return .tooLarge()
         case let error as HTTPError:

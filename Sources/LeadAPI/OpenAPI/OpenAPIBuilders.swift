@@ -45,6 +45,8 @@ extension OpenAPIPart {
         for error in errors {
             allResponses[error.rawValue] = ["$ref": .string("#/components/responses/" + error.component)]
         }
+        // Every keyed operation reads or writes the store.
+        if allResponses["503"] == nil { allResponses["503"] = ["$ref": "#/components/responses/StorageUnavailable"] }
         var operation: [String: JSONValue] = [
             "operationId": .string(id),
             "tags": [.string(tag)],

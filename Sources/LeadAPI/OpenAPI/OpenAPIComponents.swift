@@ -38,6 +38,10 @@ enum OpenAPIComponents {
         "TooLarge": problem("Request body over 1 MiB"),
         "Invalid": problem("Invalid fields, each named in errors"),
         "RateLimited": problem("Rate limit exceeded; see Retry-After"),
+        "StorageUnavailable": problem(
+            "The database cannot be written or read (a full disk, an I/O error; code storage_unavailable): nothing was stored, "
+                + "the request may be sent again after Retry-After"
+        ),
     ]
 
     static func problem(_ description: String) -> JSONValue {

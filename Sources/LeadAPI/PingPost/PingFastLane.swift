@@ -18,6 +18,7 @@ struct PingFastLane: Sendable {
 
     let gate: KeyGate
     let auctioneer: Auctioneer
+    let storage: StorageHealth
     let recorders: RouteRecorders
     let logger: Logger
     let serverName: String
@@ -34,6 +35,7 @@ struct PingFastLane: Sendable {
             header: .complianceKey, roles: [.compliance], keyRing: dependencies.keyRing, rateLimiter: dependencies.rateLimiter, failurePolicy: failurePolicy
         )
         self.auctioneer = dependencies.auctioneer
+        self.storage = dependencies.storage
         self.recorders = dependencies.routeRecorders
         self.logger = logger
         self.serverName = serverName
@@ -84,6 +86,7 @@ struct PingFastLane: Sendable {
             }
             if bodyTooLarge { throw Problem.tooLarge() }
             let request = try parsed.get()
+            try PingPostRoutes.requireWritableJournal(self.storage)
             let ping: Ping?
             do {
                 ping = try self.auctioneer.pingWithoutSuspending(request, tenantID: tenantID, shardIndex: shardIndex)

@@ -63,14 +63,15 @@ extension PingPostRoutes {
             counts as instant), then by buyer_id. It may be empty. The bids stand until expires_at, one minute after \
             the ping; GET /api/v1/pingpost/pings/{ping_id} tells why each other buyer did not bid.
 
-            A 503 means the account holds as many live pings as it may; the oldest expire within a minute, and \
-            Retry-After says when to try again.
+            A 503 too_many_live_pings means the account holds as many live pings as it may; the oldest expire within a \
+            minute, and Retry-After says when to try again. A 503 storage_unavailable means the server cannot write \
+            the ping's record to its database (a full disk): no ping is answered that could not be kept.
             """,
         requestBody: OpenAPIPart.jsonBody(schema: "PingRequest", description: "The lead profile to auction."),
         responses: [
             "200": OpenAPIPart.jsonAnswer("The auction's result: the bids on offer, highest first.", schema: OpenAPIPart.ref("Ping")),
             "503": [
-                "description": "Too many live pings in this account (code too_many_live_pings); see Retry-After.",
+                "description": "Too many live pings in this account (code too_many_live_pings), or the database cannot be written (storage_unavailable); see Retry-After.",
                 "headers": .object(
                     OpenAPIPart.keyedAnswerHeaders.merging([
                         "Retry-After": OpenAPIPart.header("Seconds until a live ping expires and frees a place.", type: "integer")

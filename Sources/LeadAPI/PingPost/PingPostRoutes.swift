@@ -8,6 +8,7 @@ struct PingPostRoutes {
     let auctioneer: Auctioneer
     let pings: PingRecords
     let salesDesk: SalesDesk
+    let storage: StorageHealth
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("ping", use: self.ping)
@@ -60,6 +61,7 @@ struct PingPostRoutes {
         var request = request
         var body = try await request.jsonObject(context: context)
         let pingRequest = try Self.pingRequest(from: &body)
+        try Self.requireWritableJournal(self.storage)
         do {
             let ping = try await self.auctioneer.ping(pingRequest, tenantID: principal.tenantID)
             return JSONResponse(encoded: ping.answerJSON())
@@ -78,6 +80,13 @@ struct PingPostRoutes {
         }
         try throwFieldErrors(body) { if case .failure(let error) = validation { error.fields } else { [] } }
         return try validation.get()
+    }
+
+    /// A ping is answered only while its record can be written: one the journal cannot keep would
+    /// vanish on a restart, its bids could not be posted anyway (a sale cannot be stored either),
+    /// and the journal would grow in memory. Both lanes ask here, after the key and the body.
+    static func requireWritableJournal(_ storage: StorageHealth) throws {
+        if let reason = storage.failure { throw Problem.storageUnavailable(reason) }
     }
 
     static func tooManyLivePings(_ error: PingBookFull) -> Problem {

@@ -16,6 +16,42 @@ extension SystemRoutes {
                     answer: "The server is up."
                 )
             ],
+            "/readyz": [
+                "get": operation(
+                    id: "getReadiness", summary: "Readiness check",
+                    description: "Answers 200 while the server can take traffic, and 503 while it cannot write to its database "
+                        + "(a full disk, an I/O error, a read-only file system): pings and writes are refused meanwhile. "
+                        + "For load balancers, to send sellers elsewhere until it recovers; it checks again every second.",
+                    mediaType: "application/json",
+                    schema: [
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": ["status": ["type": "string", "const": "ready"]],
+                    ],
+                    answer: "The server takes traffic.",
+                    otherResponses: [
+                        "503": [
+                            "description": "The server cannot write to its database.",
+                            "headers": [
+                                "Retry-After": ["description": "Seconds to wait before asking again.", "schema": ["type": "integer"]],
+                                "X-Request-ID": ["description": "Identifies the request in the server's logs.", "schema": ["type": "string"]],
+                            ],
+                            "content": [
+                                "application/json": [
+                                    "schema": [
+                                        "type": "object",
+                                        "required": ["status", "reason"],
+                                        "properties": [
+                                            "status": ["type": "string", "const": "not_ready"],
+                                            "reason": ["type": "string", "description": "Why, for a person: the disk is full, …"],
+                                        ],
+                                    ]
+                                ]
+                            ],
+                        ]
+                    ]
+                )
+            ],
             "/metrics": [
                 "get": operation(
                     id: "getMetrics", summary: "Prometheus metrics",
@@ -23,7 +59,8 @@ extension SystemRoutes {
                         + "version 0.0.4 (Content-Type: text/plain; version=0.0.4; charset=utf-8); for scrapers.",
                     mediaType: "text/plain",
                     schema: ["type": "string"],
-                    answer: "The metrics in Prometheus text format."
+                    answer: "The metrics in Prometheus text format.",
+                    otherResponses: ["403": ["$ref": "#/components/responses/Forbidden"]]
                 )
             ],
             "/api/v1/openapi.json": [
@@ -42,7 +79,7 @@ extension SystemRoutes {
 
     private static func operation(
         id: String, summary: String, description: String, mediaType: String, schema: JSONValue, answer: String,
-        rateLimited: Bool = false
+        rateLimited: Bool = false, otherResponses: [String: JSONValue] = [:]
     ) -> JSONValue {
         var responses: [String: JSONValue] = [
             "200": [
@@ -51,6 +88,7 @@ extension SystemRoutes {
                 "content": .object([mediaType: ["schema": schema]]),
             ]
         ]
+        responses.merge(otherResponses) { _, other in other }
         if rateLimited { responses["429"] = ["$ref": "#/components/responses/RateLimited"] }
         return [
             "operationId": .string(id),

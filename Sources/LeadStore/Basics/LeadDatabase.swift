@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LeadEngine
 
 /// The SQLite store: one WAL `DatabasePool` for the process, its schema migrated on open.
 ///
@@ -9,10 +10,12 @@ import GRDB
 public struct LeadDatabase: Sendable {
     let writer: DatabasePool
     public let path: String
+    /// What the latest writes said about the disk; shared with whoever answers for it.
+    public let health: StorageHealth
 
     /// Opens (and migrates) the database at `path`. With `createIfMissing` false a missing file
     /// is `DatabaseMissing`, and nothing is created. A failed open removes the files it created.
-    public init(path: String, busyTimeout: TimeInterval = 5, createIfMissing: Bool = true) throws {
+    public init(path: String, busyTimeout: TimeInterval = 5, createIfMissing: Bool = true, health: StorageHealth = StorageHealth()) throws {
         let files = DatabaseFiles(path: path)
         guard createIfMissing || files.databaseExists else { throw DatabaseMissing(path: Self.absolutePath(path)) }
         var configuration = Configuration()
@@ -28,6 +31,7 @@ public struct LeadDatabase: Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         self.path = path
+        self.health = health
         let writer: DatabasePool
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
@@ -49,10 +53,14 @@ public struct LeadDatabase: Sendable {
     /// Opens and migrates the store on a dispatch thread: opening is blocking file I/O with an
     /// fsync per migration, which must not hold one of the few cooperative threads that every
     /// request and auction deadline shares.
-    public static func open(path: String, busyTimeout: TimeInterval = 5, createIfMissing: Bool = true) async throws -> LeadDatabase {
+    public static func open(
+        path: String, busyTimeout: TimeInterval = 5, createIfMissing: Bool = true, health: StorageHealth = StorageHealth()
+    ) async throws -> LeadDatabase {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try LeadDatabase(path: path, busyTimeout: busyTimeout, createIfMissing: createIfMissing) })
+                continuation.resume(
+                    with: Result { try LeadDatabase(path: path, busyTimeout: busyTimeout, createIfMissing: createIfMissing, health: health) }
+                )
             }
         }
     }

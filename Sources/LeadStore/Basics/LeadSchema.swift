@@ -518,6 +518,17 @@ enum LeadSchema {
                 """)
         }
 
+        migrator.registerMigration("2026-12-04 storage probe") { db in
+            // One row the readiness probe rewrites while writes fail, to learn when they work again.
+            try db.execute(sql: """
+                CREATE TABLE storage_probe (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    written_at INTEGER NOT NULL,
+                    filler BLOB NOT NULL
+                );
+                """)
+        }
+
         return migrator
     }
 }

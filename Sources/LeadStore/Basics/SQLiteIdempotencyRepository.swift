@@ -10,7 +10,7 @@ public struct SQLiteIdempotencyRepository: IdempotencyRepository {
     }
 
     public func claim(_ request: IdempotentRequest, nowMilliseconds: Int64, staleAfterMilliseconds: Int64) async throws -> IdempotencyClaim {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM idempotency_keys WHERE tenant_id = ? AND endpoint = ? AND key = ?",
                 arguments: [request.tenantID, request.endpoint, request.key]
@@ -40,7 +40,7 @@ public struct SQLiteIdempotencyRepository: IdempotencyRepository {
     }
 
     public func complete(_ request: IdempotentRequest, status: Int, body: [UInt8]) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "UPDATE idempotency_keys SET status_code = ?, response = ? WHERE tenant_id = ? AND endpoint = ? AND key = ?",
                 arguments: [status, Data(body), request.tenantID, request.endpoint, request.key]
@@ -49,7 +49,7 @@ public struct SQLiteIdempotencyRepository: IdempotencyRepository {
     }
 
     public func abandon(_ request: IdempotentRequest) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "DELETE FROM idempotency_keys WHERE tenant_id = ? AND endpoint = ? AND key = ? AND status_code IS NULL",
                 arguments: [request.tenantID, request.endpoint, request.key]
@@ -58,7 +58,7 @@ public struct SQLiteIdempotencyRepository: IdempotencyRepository {
     }
 
     public func prune(beforeMilliseconds: Int64) async throws -> Int {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [beforeMilliseconds])
             return db.changesCount
         }

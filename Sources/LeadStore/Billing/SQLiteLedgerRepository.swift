@@ -10,13 +10,13 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func addCredit(_ entry: LedgerEntry) async throws -> LedgerEntry {
-        try await self.database.writer.write { db in try LedgerRows.append(entry, db) }
+        try await self.database.write { db in try LedgerRows.append(entry, db) }
     }
 
     public func refund(
         leadID: String, tenantID: String, _ plan: @Sendable (Lead, LedgerEntry?) throws -> RefundPlan
     ) async throws -> LedgerEntry? {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             guard let lead = try LeadRows.fetch(id: leadID, tenantID: tenantID, db) else { return nil }
             let planned = try plan(lead, try LedgerRows.charge(leadID: lead.id, db))
             let entry = try LedgerRows.append(planned.entry, db)
@@ -26,14 +26,14 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func entries(tenantID: String, filter: LedgerFilter, page: PageRequest) async throws -> Page<LedgerEntry> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let result = try LedgerRows.query(tenantID: tenantID, filter: filter).fetch(db, page: page)
             return Page(items: try result.rows.map(LedgerRows.entry(from:)), total: result.total, request: page)
         }
     }
 
     public func totals(tenantID: String, buyerID: String?, fromMilliseconds: Int64, toMilliseconds: Int64) async throws -> PeriodTotals {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -56,7 +56,7 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func balance(tenantID: String, buyerID: String?) async throws -> Int64? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             if let buyerID {
                 return try Int64.fetchOne(db, sql: "SELECT balance_cents FROM buyers WHERE id = ? AND tenant_id = ?", arguments: [buyerID, tenantID])
             }
@@ -65,7 +65,7 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func creditsRemaining(tenantID: String) async throws -> Int64 {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Int64.fetchOne(
                 db,
                 sql: """
@@ -78,7 +78,7 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func buyerAccounts() async throws -> [(buyerID: String, terms: BillingTerms, balanceCents: Int64)] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM buyers").map { row in
                 (buyerID: row["id"], terms: try SQLiteBuyerRepository.billingTerms(from: row), balanceCents: row["balance_cents"])
             }
@@ -88,7 +88,7 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     public func closeMonths(
         tenantID: String?, before current: BillingPeriod, nowMilliseconds: Int64, makeID: @Sendable () -> String
     ) async throws -> Int {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             let tenants =
                 if let tenantID { [tenantID] } else { try String.fetchAll(db, sql: "SELECT DISTINCT tenant_id FROM ledger_entries") }
             var created = 0
@@ -199,7 +199,7 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func invoices(tenantID: String, buyerID: String?, page: PageRequest) async throws -> Page<Invoice> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             var query = PagedQuery(table: "invoices", tenantID: tenantID)
             if let buyerID { query.filter("buyer_id = ?", buyerID) } else { query.conditions.append("buyer_id IS NULL") }
             let result = try query.fetch(db, page: page)
@@ -219,7 +219,7 @@ public struct SQLiteLedgerRepository: LedgerRepository {
     }
 
     public func verify() async throws -> LedgerVerification {
-        try await self.database.writer.read { db in try Self.verify(db) }
+        try await self.database.read { db in try Self.verify(db) }
     }
 
     /// The check itself, on any connection: `ezleeds backup` runs it on the copy it made.

@@ -10,7 +10,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
     }
 
     public func insert(_ buyer: Buyer) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO buyers (id, tenant_id, name, campaign_types, states, max_price_cents, webhook_url, webhook_secret,
@@ -26,7 +26,7 @@ public struct SQLiteBuyerRepository: BuyerRepository {
     public func update(
         id: String, tenantID: String, _ transform: @Sendable (inout Buyer) throws -> Void
     ) async throws -> Buyer? {
-        try await self.database.writer.write { db -> Buyer? in
+        try await self.database.write { db -> Buyer? in
             guard var buyer = try Self.fetch(id: id, tenantID: tenantID, db) else { return nil }
             try transform(&buyer)
             try LedgerFloor.translate {
@@ -47,11 +47,11 @@ public struct SQLiteBuyerRepository: BuyerRepository {
     }
 
     public func buyer(id: String, tenantID: String) async throws -> Buyer? {
-        try await self.database.writer.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
+        try await self.database.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
     }
 
     public func buyers(tenantID: String, filter: BuyerFilter, page: PageRequest) async throws -> Page<Buyer> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             var query = PagedQuery(table: "buyers", tenantID: tenantID)
             if let status = filter.status { query.filter("status = ?", status.rawValue) }
             if let type = filter.campaignType {
@@ -64,14 +64,14 @@ public struct SQLiteBuyerRepository: BuyerRepository {
     }
 
     public func allBuyers() async throws -> [Buyer] {
-        try await self.database.writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM buyers").map(Self.buyer(from:)) }
+        try await self.database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM buyers").map(Self.buyer(from:)) }
     }
 
     public func performance(buyerIDs: [String], tenantID: String) async throws -> [String: BuyerPerformance] {
         guard !buyerIDs.isEmpty else { return [:] }
         let figures = try await SQLiteSalesFiguresRepository(database: self.database)
             .salesFigures(tenantID: tenantID, by: .buyer, ids: buyerIDs, period: nil)
-        return try await self.database.writer.read { db in
+        return try await self.database.read { db in
             var result = figures.mapValues { BuyerPerformance(sales: $0) }
             let placeholders = Array(repeating: "?", count: buyerIDs.count).joined(separator: ", ")
             let responseTimes = try Row.fetchAll(

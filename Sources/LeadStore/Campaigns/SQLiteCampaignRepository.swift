@@ -10,7 +10,7 @@ public struct SQLiteCampaignRepository: CampaignRepository {
     }
 
     public func insert(_ campaign: Campaign) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO campaigns (id, tenant_id, name, campaign_type, states, budget_cents, max_leads_per_day,
@@ -25,7 +25,7 @@ public struct SQLiteCampaignRepository: CampaignRepository {
     public func update(
         id: String, tenantID: String, _ transform: @Sendable (inout Campaign) throws -> Void
     ) async throws -> Campaign? {
-        try await self.database.writer.write { db -> Campaign? in
+        try await self.database.write { db -> Campaign? in
             guard var campaign = try Self.fetch(id: id, tenantID: tenantID, db) else { return nil }
             try transform(&campaign)
             try db.execute(
@@ -41,11 +41,11 @@ public struct SQLiteCampaignRepository: CampaignRepository {
     }
 
     public func campaign(id: String, tenantID: String) async throws -> Campaign? {
-        try await self.database.writer.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
+        try await self.database.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
     }
 
     public func campaigns(tenantID: String, filter: CampaignFilter, page: PageRequest) async throws -> Page<Campaign> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             var query = PagedQuery(table: "campaigns", tenantID: tenantID)
             if let status = filter.status { query.filter("status = ?", status.rawValue) }
             if let type = filter.campaignType { query.filter("campaign_type = ?", type.rawValue) }
@@ -61,7 +61,7 @@ public struct SQLiteCampaignRepository: CampaignRepository {
     }
 
     public func fundedCampaigns(todayStartMilliseconds: Int64) async throws -> [(campaign: Campaign, spentCents: Int64, soldToday: Int)] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """

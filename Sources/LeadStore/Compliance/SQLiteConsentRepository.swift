@@ -10,15 +10,15 @@ public struct SQLiteConsentRepository: ConsentRepository {
     }
 
     public func insert(_ certificate: ConsentCertificate) async throws {
-        try await self.database.writer.write { db in try SQLiteSaleRepository.insert(certificate, db) }
+        try await self.database.write { db in try SQLiteSaleRepository.insert(certificate, db) }
     }
 
     public func certificate(id: String, tenantID: String) async throws -> ConsentCertificate? {
-        try await self.database.writer.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
+        try await self.database.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
     }
 
     public func revoke(id: String, tenantID: String, at date: Date) async throws -> ConsentCertificate? {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "UPDATE consent_certificates SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND tenant_id = ?",
                 arguments: [date.epochMilliseconds, id, tenantID]
@@ -28,7 +28,7 @@ public struct SQLiteConsentRepository: ConsentRepository {
     }
 
     public func leadExists(id: String, tenantID: String) async throws -> Bool {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM leads WHERE id = ? AND tenant_id = ?)", arguments: [id, tenantID]) ?? false
         }
     }

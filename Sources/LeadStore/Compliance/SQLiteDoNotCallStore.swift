@@ -10,7 +10,7 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
     }
 
     public func list(named name: String) async throws -> DoNotCallList? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dnc_lists WHERE list = ?)", arguments: [name]) == true else { return nil }
             var builder = DoNotCallList.Builder()
             let rows = try Row.fetchCursor(db, sql: "SELECT area_code, numbers FROM dnc_list_areas WHERE list = ? ORDER BY area_code", arguments: [name])
@@ -38,7 +38,7 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
             blobs[areaCode] = bytes
         }
         let rows = blobs
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             if let areaCodes {
                 for areaCode in areaCodes {
                     try db.execute(sql: "DELETE FROM dnc_list_areas WHERE list = ? AND area_code = ?", arguments: [name, areaCode])
@@ -63,7 +63,7 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
     }
 
     public func versions() async throws -> [String: Int64] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             var versions: [String: Int64] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT list, version FROM dnc_lists") { versions[row["list"]] = row["version"] }
             return versions
@@ -73,7 +73,7 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
     public func changeInternal(
         tenantID: String, additions: [UInt64], deletions: [UInt64], source: String, nowMilliseconds: Int64
     ) async throws -> (added: Int, removed: Int) {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tenants WHERE id = ?)", arguments: [tenantID]) == true else {
                 throw NotFoundError(entity: "tenant", id: tenantID)
             }
@@ -94,7 +94,7 @@ public struct SQLiteDoNotCallStore: DoNotCallStore {
     }
 
     public func isOnInternalDoNotCall(tenantID: String, phone: String) async throws -> Bool {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             // Every post and inbound lead asks: a cached statement, not a parse each time.
             try Bool.fetchOne(
                 db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM internal_dnc WHERE tenant_id = ? AND phone = ?)"), arguments: [tenantID, phone]

@@ -10,7 +10,7 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
     }
 
     public func insert(_ domain: SendingDomain, privateKeyPEM: String) async throws -> Bool {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO sending_domains (tenant_id, id, domain, status, dkim_public_key, dkim_private_key, created_at)
@@ -26,18 +26,18 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
     }
 
     public func domain(id: String, tenantID: String) async throws -> SendingDomain? {
-        try await self.database.writer.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
+        try await self.database.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
     }
 
     public func domains(tenantID: String, page: PageRequest) async throws -> Page<SendingDomain> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let result = try PagedQuery(table: "sending_domains", tenantID: tenantID).fetch(db, page: page)
             return Page(items: try result.rows.map(Self.domain(from:)), total: result.total, request: page)
         }
     }
 
     public func isVerified(_ name: DomainName, byTenantOtherThan tenantID: String) async throws -> Bool {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM sending_domains WHERE domain = ? AND status = 'verified' AND tenant_id <> ?)",
                 arguments: [name.ascii, tenantID]
@@ -46,7 +46,7 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
     }
 
     public func recordCheck(_ domain: SendingDomain) async throws -> Bool {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     UPDATE sending_domains SET status = ?, spf_valid = ?, dkim_valid = ?, dmarc_valid = ?, checks = ?, checked_at = ?,
@@ -64,7 +64,7 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
     }
 
     public func delete(id: String, tenantID: String) async throws -> SendingDomain? {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             guard let domain = try Self.fetch(id: id, tenantID: tenantID, db) else { return nil }
             try db.execute(sql: "DELETE FROM sending_domains WHERE tenant_id = ? AND id = ?", arguments: [tenantID, id])
             return domain
@@ -72,7 +72,7 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
     }
 
     public func verifiedDomain(named name: DomainName, tenantID: String) async throws -> SendingDomain? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM sending_domains WHERE tenant_id = ? AND domain = ? AND status = 'verified'", arguments: [tenantID, name.ascii]
             ).map(Self.domain(from:))
@@ -80,7 +80,7 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
     }
 
     public func latestVerifiedDomain(tenantID: String) async throws -> SendingDomain? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT * FROM sending_domains WHERE tenant_id = ? AND status = 'verified' ORDER BY verified_at DESC, id DESC LIMIT 1",
                 arguments: [tenantID]
@@ -89,13 +89,13 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
     }
 
     public func dkimPrivateKey(domainID: String, tenantID: String) async throws -> String? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try String.fetchOne(db, sql: "SELECT dkim_private_key FROM sending_domains WHERE tenant_id = ? AND id = ?", arguments: [tenantID, domainID])
         }
     }
 
     public func verifiedDomains(checkedBefore cutoff: Date, limit: Int) async throws -> [SendingDomain] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM sending_domains WHERE status = 'verified' AND checked_at < ? ORDER BY checked_at LIMIT ?",
                 arguments: [ColumnCoding.milliseconds(cutoff), limit]

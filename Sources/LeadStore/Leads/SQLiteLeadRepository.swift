@@ -14,7 +14,7 @@ public struct SQLiteLeadRepository: LeadRepository {
     ) async throws -> LeadIntake {
         // One write transaction: SQLite has a single writer, so two identical leads sent at the
         // same instant are checked and stored one after the other, and only the first qualifies.
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             let original = try String.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT id FROM leads
@@ -33,7 +33,7 @@ public struct SQLiteLeadRepository: LeadRepository {
     }
 
     public func sourceHistory(tenantID: String, source: String, since: Int64) async throws -> SourceHistory {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -52,15 +52,15 @@ public struct SQLiteLeadRepository: LeadRepository {
     }
 
     public func appendEvents(_ events: [LeadEvent], leadID: String) async throws {
-        try await self.database.writer.write { db in try LeadRows.insert(events, leadID: leadID, db) }
+        try await self.database.write { db in try LeadRows.insert(events, leadID: leadID, db) }
     }
 
     public func lead(id: String, tenantID: String) async throws -> Lead? {
-        try await self.database.writer.read { db in try LeadRows.fetch(id: id, tenantID: tenantID, db) }
+        try await self.database.read { db in try LeadRows.fetch(id: id, tenantID: tenantID, db) }
     }
 
     public func details(id: String, tenantID: String) async throws -> LeadDetails? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             guard let lead = try LeadRows.fetch(id: id, tenantID: tenantID, db) else { return nil }
             let certificates = try Row.fetchAll(
                 db, sql: "SELECT * FROM consent_certificates WHERE lead_id = ? AND tenant_id = ? ORDER BY created_at", arguments: [id, tenantID]
@@ -85,14 +85,14 @@ public struct SQLiteLeadRepository: LeadRepository {
     }
 
     public func leads(tenantID: String, filter: LeadFilter, page: PageRequest) async throws -> Page<Lead> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let result = try LeadRows.query(tenantID: tenantID, filter: filter).fetch(db, page: page)
             return Page(items: try result.rows.map(LeadRows.lead(from:)), total: result.total, request: page)
         }
     }
 
     public func update(id: String, tenantID: String, _ change: @Sendable (inout Lead) throws -> [LeadEvent]) async throws -> Lead? {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             guard var lead = try LeadRows.fetch(id: id, tenantID: tenantID, db) else { return nil }
             let events = try change(&lead)
             guard !events.isEmpty else { return lead }
@@ -103,7 +103,7 @@ public struct SQLiteLeadRepository: LeadRepository {
     }
 
     public func recordReturn(id: String, tenantID: String, nowMilliseconds now: Int64, _ decide: @Sendable (ReturnContext) throws -> ReturnPlan) async throws -> ReturnPlan? {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             guard let lead = try LeadRows.fetch(id: id, tenantID: tenantID, db) else { return nil }
             var terms = BillingTerms()
             var purchases = 0

@@ -11,7 +11,7 @@ public struct SQLitePingRepository: PingRepository {
 
     public func save(_ pings: [Ping]) async throws {
         guard !pings.isEmpty else { return }
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             for ping in pings { try Self.insert(ping, db) }
         }
     }
@@ -106,7 +106,7 @@ public struct SQLitePingRepository: PingRepository {
     }
 
     public func ping(id: String, tenantID: String) async throws -> Ping? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pings WHERE id = ? AND tenant_id = ?", arguments: [id, tenantID]) else {
                 return nil
             }
@@ -115,14 +115,14 @@ public struct SQLitePingRepository: PingRepository {
     }
 
     public func livePings(nowMilliseconds: Int64) async throws -> [Ping] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM pings WHERE expires_at > ? ORDER BY expires_at", arguments: [nowMilliseconds])
                 .map { try Self.ping(from: $0, db) }
         }
     }
 
     public func pruneUnsoldPings(expiredBefore: Int64, limit: Int) async throws -> Int {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             // Oldest first on the expiry index; a sold ping has a sale naming it (sales_once_per_ping_buyer).
             try db.execute(
                 sql: """
@@ -139,7 +139,7 @@ public struct SQLitePingRepository: PingRepository {
     }
 
     public func floorPrices() async throws -> [FloorPrice] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM floor_prices").map { row in
                 FloorPrice(
                     tenantID: row["tenant_id"], campaignType: try row.required(CampaignType.self, "campaign_type", table: "floor_prices"),
@@ -150,7 +150,7 @@ public struct SQLitePingRepository: PingRepository {
     }
 
     public func saveFloorPrice(_ floor: FloorPrice) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO floor_prices (tenant_id, campaign_type, floor_price_cents) VALUES (?, ?, ?)
@@ -162,7 +162,7 @@ public struct SQLitePingRepository: PingRepository {
     }
 
     public func maxSharedBuyers() async throws -> [String: Int] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             var settings: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT tenant_id, max_shared_buyers FROM pingpost_settings") {
                 settings[row["tenant_id"]] = row["max_shared_buyers"]
@@ -172,7 +172,7 @@ public struct SQLitePingRepository: PingRepository {
     }
 
     public func saveMaxSharedBuyers(_ value: Int, tenantID: String) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO pingpost_settings (tenant_id, max_shared_buyers) VALUES (?, ?)

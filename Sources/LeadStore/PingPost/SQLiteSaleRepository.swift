@@ -13,7 +13,7 @@ public struct SQLiteSaleRepository: SaleRepository {
     }
 
     public func commit(_ sale: SaleRecord) async throws {
-        try await self.sales.commit(sale)
+        try await self.database.guarded(writing: true) { try await self.sales.commit(sale) }
     }
 
     /// Every row of one sale: the ping (if the journal has not written it yet), lead, certificate,
@@ -101,7 +101,7 @@ public struct SQLiteSaleRepository: SaleRepository {
     }
 
     public func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, reason, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
@@ -142,7 +142,7 @@ public struct SQLiteSaleRepository: SaleRepository {
     }
 
     public func dueDeliveries(nowMilliseconds: Int64, limit: Int) async throws -> [Delivery] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
@@ -152,7 +152,7 @@ public struct SQLiteSaleRepository: SaleRepository {
     }
 
     public func salesCount(sinceByBuyer: [String: Int64]) async throws -> [String: Int] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let statement = try db.cachedStatement(sql: "SELECT count(*) FROM sales WHERE buyer_id = ? AND sold_at >= ?")
             var counts: [String: Int] = [:]
             for (buyerID, since) in sinceByBuyer {
@@ -163,7 +163,7 @@ public struct SQLiteSaleRepository: SaleRepository {
     }
 
     public func signingKey(orMake make: @Sendable () -> CertificateSigningKey) async throws -> CertificateSigningKey {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM signing_keys ORDER BY created_at LIMIT 1") {
                 let raw: Data = row["private_key"]
                 return try CertificateSigningKey(id: row["id"], rawPrivateKey: Array(raw))

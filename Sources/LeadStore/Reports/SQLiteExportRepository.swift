@@ -11,19 +11,19 @@ public struct SQLiteExportRepository: ExportRepository {
     }
 
     public func leads(tenantID: String, filter: LeadFilter, after: ExportCursor?, limit: Int) async throws -> [Lead] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try LeadRows.query(tenantID: tenantID, filter: filter).fetchBatch(db, after: after, limit: limit).map(LeadRows.lead(from:))
         }
     }
 
     public func transactions(tenantID: String, filter: LedgerFilter, after: ExportCursor?, limit: Int) async throws -> [LedgerEntry] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try LedgerRows.query(tenantID: tenantID, filter: filter).fetchBatch(db, after: after, limit: limit).map(LedgerRows.entry(from:))
         }
     }
 
     public func pings(tenantID: String, filter: PingFilter, after: ExportCursor?, limit: Int) async throws -> [Ping] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             var query = PagedQuery(table: "pings", tenantID: tenantID)
             if let type = filter.campaignType { query.filter("campaign_type = ?", type.rawValue) }
             if let after = filter.createdAfter { query.filter("created_at >= ?", after.epochMilliseconds) }

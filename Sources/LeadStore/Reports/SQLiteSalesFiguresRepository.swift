@@ -14,7 +14,7 @@ public struct SQLiteSalesFiguresRepository: SalesFiguresRepository {
         tenantID: String, by grouping: SalesGrouping, ids: [String]?, period: BillingPeriod?
     ) async throws -> [String: SalesFigures] {
         if let ids, ids.isEmpty { return [:] }
-        return try await self.database.writer.read { db in
+        return try await self.database.read { db in
             let (saleScope, refundScope, refundJoin) =
                 switch grouping {
                 case .tenant: ("''", "''", "")
@@ -73,7 +73,7 @@ public struct SQLiteSalesFiguresRepository: SalesFiguresRepository {
     }
 
     public func leadCounts(tenantID: String, period: BillingPeriod) async throws -> LeadCounts {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let range: [any DatabaseValueConvertible] = [tenantID, period.startMilliseconds, period.endMilliseconds]
             let leads = try Row.fetchOne(
                 db,

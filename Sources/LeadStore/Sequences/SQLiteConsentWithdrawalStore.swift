@@ -9,7 +9,7 @@ public struct SQLiteConsentWithdrawalStore: ConsentWithdrawalStore {
     }
 
     public func tenantsThatTexted(phone: String) async throws -> [String] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try String.fetchAll(
                 db,
                 sql: """
@@ -22,7 +22,7 @@ public struct SQLiteConsentWithdrawalStore: ConsentWithdrawalStore {
     }
 
     public func withdraw(phone: String, tenantID: String, source: String, nowMilliseconds: Int64) async throws -> WithdrawalReport {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO internal_dnc (tenant_id, phone, source, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [tenantID, phone, source, nowMilliseconds]

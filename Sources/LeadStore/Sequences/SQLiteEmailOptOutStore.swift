@@ -9,7 +9,7 @@ public struct SQLiteEmailOptOutStore: EmailOptOutStore {
     }
 
     public func isOptedOut(email: String, tenantID: String) async throws -> Bool {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM email_opt_outs WHERE tenant_id = ? AND email = ?)", arguments: [tenantID, email])
                 ?? false
         }
@@ -18,7 +18,7 @@ public struct SQLiteEmailOptOutStore: EmailOptOutStore {
     public func optOut(
         email: String, tenantID: String, leadID: String, source: String, nowMilliseconds: Int64
     ) async throws -> (recorded: Bool, enrollmentsEnded: Int) {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO email_opt_outs (tenant_id, email, lead_id, source, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [tenantID, email, leadID, source, nowMilliseconds]

@@ -11,7 +11,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
 
     public func insert(_ sequence: OutreachSequence) async throws {
         let steps = try SequenceRows.stepsJSON(sequence.steps)
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "INSERT INTO sequences (id, tenant_id, name, steps, status, created_at, updated_at, from_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
@@ -23,18 +23,18 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func sequence(id: String, tenantID: String) async throws -> OutreachSequence? {
-        try await self.database.writer.read { db in try Self.fetchSequence(id: id, tenantID: tenantID, db) }
+        try await self.database.read { db in try Self.fetchSequence(id: id, tenantID: tenantID, db) }
     }
 
     public func sequences(tenantID: String, page: PageRequest) async throws -> Page<OutreachSequence> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let result = try PagedQuery(table: "sequences", tenantID: tenantID).fetch(db, page: page)
             return Page(items: try result.rows.map(SequenceRows.sequence(from:)), total: result.total, request: page)
         }
     }
 
     public func setStatus(_ status: SequenceStatus, id: String, tenantID: String, nowMilliseconds: Int64) async throws -> OutreachSequence? {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "UPDATE sequences SET status = ?, updated_at = ? WHERE id = ? AND tenant_id = ?",
                 arguments: [status.rawValue, nowMilliseconds, id, tenantID]
@@ -45,7 +45,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
 
     public func counts(sequenceIDs: [String], tenantID: String) async throws -> [String: SequenceCounts] {
         guard !sequenceIDs.isEmpty else { return [:] }
-        return try await self.database.writer.read { db in
+        return try await self.database.read { db in
             let placeholders = Array(repeating: "?", count: sequenceIDs.count).joined(separator: ", ")
             let rows = try Row.fetchAll(
                 db,
@@ -72,11 +72,11 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func sequences(usingTemplate templateID: String, tenantID: String) async throws -> [String] {
-        try await self.database.writer.read { db in try SequenceRows.sequenceIDs(usingTemplate: templateID, tenantID: tenantID, db) }
+        try await self.database.read { db in try SequenceRows.sequenceIDs(usingTemplate: templateID, tenantID: tenantID, db) }
     }
 
     public func enroll(_ enrollment: Enrollment) async throws -> Enrollment? {
-        try await self.database.writer.write { db -> Enrollment? in
+        try await self.database.write { db -> Enrollment? in
             if let active = try Row.fetchOne(
                 db, sql: "SELECT * FROM enrollments WHERE sequence_id = ? AND lead_id = ? AND status = 'active'",
                 arguments: [enrollment.sequenceID, enrollment.leadID]
@@ -99,7 +99,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func remove(sequenceID: String, leadID: String, tenantID: String, nowMilliseconds: Int64) async throws -> Enrollment? {
-        try await self.database.writer.write { db -> Enrollment? in
+        try await self.database.write { db -> Enrollment? in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM enrollments WHERE sequence_id = ? AND lead_id = ? AND tenant_id = ? AND status = 'active'",
@@ -116,13 +116,13 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func enrollment(id: String) async throws -> Enrollment? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM enrollments WHERE id = ?", arguments: [id]).map(SequenceRows.enrollment(from:))
         }
     }
 
     public func enrollments(leadID: String, tenantID: String) async throws -> [Enrollment] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM enrollments WHERE lead_id = ? AND tenant_id = ? ORDER BY enrolled_at, id", arguments: [leadID, tenantID]
             ).map(SequenceRows.enrollment(from:))
@@ -130,7 +130,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func attempts(leadID: String, tenantID: String) async throws -> [OutreachAttempt] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM outreach_attempts WHERE lead_id = ? AND tenant_id = ? ORDER BY attempted_at, id", arguments: [leadID, tenantID]
             ).map(SequenceRows.attempt(from:))
@@ -138,7 +138,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func dueEnrollments(nowMilliseconds: Int64, limit: Int) async throws -> [Enrollment] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -152,7 +152,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func earliestDueMilliseconds() async throws -> Int64? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Int64.fetchOne(
                 db,
                 sql: """
@@ -164,7 +164,7 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func apply(_ attempt: OutreachAttempt, to enrollment: Enrollment, expectedNextStep: Int, requireDue: Bool) async throws -> Bool {
-        try await self.database.writer.write { db -> Bool in
+        try await self.database.write { db -> Bool in
             try db.execute(
                 sql: """
                     UPDATE enrollments SET status = ?, next_step = ?, next_step_at = ?, last_step_at = ?, retries = ?, end_reason = ?, ended_at = ?
@@ -195,13 +195,13 @@ public struct SQLiteSequenceRepository: SequenceRepository {
     }
 
     public func unsettledClaims() async throws -> [OutreachAttempt] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM outreach_attempts WHERE outcome = 'claimed' ORDER BY attempted_at").map(SequenceRows.attempt(from:))
         }
     }
 
     public func contactTimes(phone: String, tenantID: String, sinceMilliseconds: Int64) async throws -> [Int64] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Int64.fetchAll(
                 db,
                 sql: """

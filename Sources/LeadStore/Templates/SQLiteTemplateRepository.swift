@@ -10,7 +10,7 @@ public struct SQLiteTemplateRepository: TemplateRepository {
     }
 
     public func insert(_ template: MessageTemplate) async throws -> Bool {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO message_templates (tenant_id, id, name, channel, subject, body, created_at, updated_at)
@@ -23,18 +23,18 @@ public struct SQLiteTemplateRepository: TemplateRepository {
     }
 
     public func template(id: String, tenantID: String) async throws -> MessageTemplate? {
-        try await self.database.writer.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
+        try await self.database.read { db in try Self.fetch(id: id, tenantID: tenantID, db) }
     }
 
     public func templates(tenantID: String, page: PageRequest) async throws -> Page<MessageTemplate> {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let result = try PagedQuery(table: "message_templates", tenantID: tenantID).fetch(db, page: page)
             return Page(items: try result.rows.map(Self.template(from:)), total: result.total, request: page)
         }
     }
 
     public func replace(_ template: MessageTemplate) async throws -> Bool {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "UPDATE message_templates SET name = ?, channel = ?, subject = ?, body = ?, updated_at = ? WHERE tenant_id = ? AND id = ?",
                 arguments: [
@@ -47,7 +47,7 @@ public struct SQLiteTemplateRepository: TemplateRepository {
     }
 
     public func delete(id: String, tenantID: String) async throws -> TemplateRemoval {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             guard let template = try Self.fetch(id: id, tenantID: tenantID, db) else { return .notFound }
             let users = try SequenceRows.sequenceIDs(usingTemplate: id, tenantID: tenantID, db)
             guard users.isEmpty else { return .inUse(sequenceIDs: users) }

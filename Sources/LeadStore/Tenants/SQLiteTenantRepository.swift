@@ -10,7 +10,7 @@ public struct SQLiteTenantRepository: TenantRepository {
     }
 
     public func insert(_ tenant: Tenant, keys: [APIKey]) async throws {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
                 arguments: [tenant.id, tenant.name, ColumnCoding.milliseconds(tenant.createdAt)]
@@ -20,11 +20,11 @@ public struct SQLiteTenantRepository: TenantRepository {
     }
 
     public func insert(_ key: APIKey) async throws {
-        try await self.database.writer.write { db in try Self.insert(key, db) }
+        try await self.database.write { db in try Self.insert(key, db) }
     }
 
     public func tenant(id: String) async throws -> Tenant? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE id = ?", arguments: [id]).map {
                 Tenant(id: $0["id"], name: $0["name"], createdAt: ColumnCoding.date($0["created_at"]))
             }
@@ -32,18 +32,18 @@ public struct SQLiteTenantRepository: TenantRepository {
     }
 
     public func setPostalAddress(_ address: String?, tenantID: String) async throws -> Bool {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(sql: "UPDATE tenants SET postal_address = ? WHERE id = ?", arguments: [address, tenantID])
             return db.changesCount == 1
         }
     }
 
     public func tenantCount() async throws -> Int {
-        try await self.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tenants") ?? 0 }
+        try await self.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tenants") ?? 0 }
     }
 
     public func tenantSummaries() async throws -> [TenantSummary] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -68,14 +68,14 @@ public struct SQLiteTenantRepository: TenantRepository {
     }
 
     public func keys(tenantID: String) async throws -> [APIKey] {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenantID])
                 .map(Self.key(from:))
         }
     }
 
     public func revokeKey(id: String, at date: Date) async throws -> APIKey? {
-        try await self.database.writer.write { db in
+        try await self.database.write { db in
             try db.execute(
                 sql: """
                     UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?),
@@ -89,7 +89,7 @@ public struct SQLiteTenantRepository: TenantRepository {
     }
 
     public func keysChanged(after sequence: Int64) async throws -> (keys: [APIKey], sequence: Int64) {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE change_seq > ? ORDER BY change_seq", arguments: [sequence])
             let newest: Int64 = rows.last?["change_seq"] ?? sequence
             return (try rows.map(Self.key(from:)), newest)
@@ -120,7 +120,7 @@ public struct SQLiteTenantRepository: TenantRepository {
 
 extension SQLiteTenantRepository: SenderIdentities {
     public func identity(tenantID: String) async throws -> (name: String, postalAddress: String?)? {
-        try await self.database.writer.read { db in
+        try await self.database.read { db in
             try Row.fetchOne(db, sql: "SELECT name, postal_address FROM tenants WHERE id = ?", arguments: [tenantID]).map {
                 (name: $0["name"], postalAddress: $0["postal_address"])
             }

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import LeadEngine
+
+/// Every repository reads and writes through here, so a failing disk is one typed error
+/// (`StorageUnavailable`, answered 503) and one health signal, whatever the statement.
+extension LeadDatabase {
+    /// One write transaction.
+    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        try await self.guarded(writing: true) { try await self.writer.write(updates) }
+    }
+
+    func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        try await self.guarded(writing: false) { try await self.writer.read(value) }
+    }
+
+    /// Runs `body`, turning a storage failure into `StorageUnavailable` and telling `health` what a
+    /// write's outcome says about the disk.
+    func guarded<T>(writing: Bool, _ body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await body()
+            if writing { self.health.writeSucceeded() }
+            return value
+        } catch {
+            guard let reason = Self.storageFailure(error) else { throw error }
+            self.health.writeFailed(reason)
+            throw StorageUnavailable(reason)
+        }
+    }
+
+    /// Writes a 64 KiB row and reads nothing: while writes fail, the probe that finds out when
+    /// they work again (pings are refused meanwhile, so no other write may come to tell).
+    public func probeWrite() async throws {
+        try await self.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO storage_probe (id, written_at, filler) VALUES (1, ?, zeroblob(65536))",
+                arguments: [Int64(Date().timeIntervalSince1970 * 1000)]
+            )
+        }
+    }
+
+    /// The failures a retry after the operator or time fixes the disk can clear; nil for the
+    /// rest (constraints, bugs), which keep their own meaning.
+    static func storageFailure(_ error: any Error) -> StorageUnavailable.Reason? {
+        if let failure = error as? StorageUnavailable { return failure.reason }
+        guard let error = error as? DatabaseError else { return nil }
+        switch error.resultCode {
+        case .SQLITE_FULL: return .full
+        case .SQLITE_IOERR: return .inputOutput
+        case .SQLITE_READONLY: return .readOnly
+        case .SQLITE_CANTOPEN: return .cannotOpen
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
+        default: return nil
+        }
+    }
+}
