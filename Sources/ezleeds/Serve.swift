@@ -76,6 +76,8 @@ struct Serve: AsyncParsableCommand {
     var publicBaseURL: String?
     @Option(name: .customLong("idle-timeout"), help: ServeSettings.help("idle-timeout", "Seconds a connection may stay without a whole request before it is closed (1 to 3600)."))
     var idleTimeoutSeconds = 75
+    @Option(name: .customLong("body-timeout"), help: ServeSettings.help("body-timeout", "Seconds a request may take from its head to the end of its body before the connection is closed (1 to 3600)."))
+    var bodyTimeoutSeconds = 60
     @Option(name: .customLong("max-connections"), help: ServeSettings.help("max-connections", "Connections served at once; default the open-file limit less 256."))
     var maxConnections: Int?
     @Option(name: .customLong("ping-retention-days"), help: ServeSettings.help("ping-retention-days", "Days an unsold ping is kept (1 to 3650); sold pings stay with their sales."))
@@ -112,6 +114,7 @@ struct Serve: AsyncParsableCommand {
         }
         if let url = self.smtpURL, case .failure(let error) = SMTPRelay.parse(url) { throw ArgumentParser.ValidationError("--smtp-url: \(error)") }
         guard (1...3600).contains(self.idleTimeoutSeconds) else { throw ArgumentParser.ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        guard (1...3600).contains(self.bodyTimeoutSeconds) else { throw ArgumentParser.ValidationError("--body-timeout must be 1 to 3600 seconds") }
         if let cap = self.maxConnections, cap < 1 { throw ArgumentParser.ValidationError("--max-connections must be at least 1") }
         guard (1...3650).contains(self.pingRetentionDays) else { throw ArgumentParser.ValidationError("--ping-retention-days must be 1 to 3650") }
         guard (10...5000).contains(self.inlineDeliveryMilliseconds) else { throw ArgumentParser.ValidationError("--inline-delivery-ms must be 10 to 5000") }
@@ -168,6 +171,7 @@ struct Serve: AsyncParsableCommand {
             publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
         configuration.idleTimeoutSeconds = self.idleTimeoutSeconds
+        configuration.bodyTimeoutSeconds = self.bodyTimeoutSeconds
         if let cap = self.maxConnections { configuration.maxConnections = cap }
         configuration.pingRetentionDays = self.pingRetentionDays
         configuration.inlineDeliveryMilliseconds = self.inlineDeliveryMilliseconds

@@ -82,6 +82,7 @@ enum ServeSettings {
         ServeSetting("dialer-secret"),
         ServeSetting("public-base-url"),
         ServeSetting("idle-timeout"),
+        ServeSetting("body-timeout"),
         ServeSetting("max-connections"),
         ServeSetting("ping-retention-days"),
         ServeSetting("inline-delivery-ms"),

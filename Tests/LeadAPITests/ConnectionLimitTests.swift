@@ -32,6 +32,39 @@ struct ConnectionLimitTests {
         }
     }
 
+    @Test("a head or a body sent a byte at a time is cut off: the head by the idle timeout, the body by the body timeout")
+    func tricklesClosed() async throws {
+        let server = try await TestServer.make(targets: {
+            $0.idleTimeoutSeconds = 2
+            $0.bodyTimeoutSeconds = 2
+        })
+        try await server.test(.live) { client in
+            let port = try #require(client.port)
+            let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+            func body(_ path: String) -> String {
+                "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            }
+            for (opening, what) in [(head, "head"), (body("/api/v1/buyers"), "body"), (body("/api/v1/pingpost/ping"), "ping's body")] {
+                // Without the timeouts, each byte (every 300 ms) would keep the connection for good.
+                let elapsed = try await RawHTTPConnection.with(port: port) { connection in
+                    let started = ContinuousClock.now
+                    try await connection.send(opening)
+                    while ContinuousClock.now - started < .seconds(15) {
+                        try await Task.sleep(for: .milliseconds(300))
+                        do {
+                            try await connection.send("a")
+                        } catch {
+                            return ContinuousClock.now - started
+                        }
+                    }
+                    return ContinuousClock.now - started
+                }
+                #expect(elapsed < .seconds(15), "a \(what) sent a byte at a time held its connection for 15 s")
+                #expect(elapsed > .milliseconds(1500), "the \(what)'s connection closed before its timeout")
+            }
+        }
+    }
+
     @Test("a body declared past 1 MiB is a 413 before a byte of it is sent, on the router and the ping path")
     func declaredTooLarge() async throws {
         let server = try await TestServer.make()

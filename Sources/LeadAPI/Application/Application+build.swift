@@ -18,10 +18,12 @@ public func buildApplication(
         ) : nil
     var app = Application(
         router: buildRouter(configuration, dependencies: dependencies),
-        // One fast-lane handler per connection, after HTTP decoding.
+        // Per connection, after HTTP decoding: the body deadline, then the fast lane.
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: lane.map { [PingFastLaneHandler(lane: $0)] } ?? [], idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))
+                additionalChannelHandlers: [BodyDeadlineHandler(limit: .seconds(Int64(configuration.bodyTimeoutSeconds)))]
+                    + (lane.map { [PingFastLaneHandler(lane: $0)] } ?? []),
+                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))
             )
         ),
         configuration: .init(

@@ -47,6 +47,9 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a connection may sit without a request (between requests, or before a whole head
     /// arrives: a slow sender of headers) before it is closed.
     public var idleTimeoutSeconds = 75
+    /// Seconds from a request's head to the end of its body. The idle timeout starts again with
+    /// every body part, so without this a body sent a byte at a time holds its connection at will.
+    public var bodyTimeoutSeconds = 60
     /// Connections served at once; past it new ones wait in the kernel's queue. Below the open-file
     /// limit, so that the store and outbound calls always find descriptors.
     public var maxConnections = ServerConfiguration.defaultMaxConnections

@@ -133,9 +133,17 @@ extension LeadRoutes {
             + "fields given. Needs an admin key: a standard key answers 403. buyer_id must be a buyer of this account "
             + "(422 otherwise); buyer_id and sold_price_cents take null to clear them. The change is recorded as an "
             + "internal_update event naming each old and new value. The ledger is not touched: money moves only by "
-            + "charges, credits and refunds.",
+            + "charges, credits and refunds. So once a lead is sold its buyer_id and sold_price_cents are locked: a "
+            + "change to either answers 409 sale_fields_locked (giving the values it has changes nothing); its score "
+            + "still may change.",
         requestBody: OpenAPIPart.jsonBody(schema: "LeadInternalUpdate", description: "The fields to change."),
-        responses: ["200": OpenAPIPart.jsonAnswer("The fields after the update.", schema: OpenAPIPart.ref("LeadInternalFields"))],
+        responses: [
+            "200": OpenAPIPart.jsonAnswer("The fields after the update.", schema: OpenAPIPart.ref("LeadInternalFields")),
+            "409": OpenAPIPart.problemAnswer(
+                "The lead was sold: its buyer_id and sold_price_cents cannot change (code sale_fields_locked); detail names the fields.",
+                codes: ["sale_fields_locked"]
+            ),
+        ],
         errors: [.badRequest, .unauthorized, .forbidden, .notFound, .tooLarge, .invalid, .rateLimited]
     )
 
@@ -337,7 +345,7 @@ extension LeadRoutes {
     ]) { _, new in new }
 
     private static let personNameSchema: JSONValue = [
-        "type": "string", "minLength": 1, "maxLength": 100,
+        "type": "string", "minLength": 1, "maxLength": 100, "examples": ["Jane", "O'Brien"],
         "description": "Surrounding whitespace is trimmed; 1 to 100 characters remain: letters, spaces, hyphens, apostrophes and periods.",
     ]
 

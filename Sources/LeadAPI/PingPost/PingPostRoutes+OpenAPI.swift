@@ -628,7 +628,7 @@ extension PingPostRoutes {
     ]
 
     private static let personNameSchema: JSONValue = [
-        "type": "string", "minLength": 1, "maxLength": 100,
+        "type": "string", "minLength": 1, "maxLength": 100, "examples": ["Jane", "O'Brien"],
         "description": "Surrounding whitespace is trimmed; 1 to 100 characters remain: letters, spaces, hyphens, apostrophes and periods.",
     ]
 }
