@@ -172,7 +172,18 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.idleTimeoutSeconds = self.idleTimeoutSeconds
         configuration.bodyTimeoutSeconds = self.bodyTimeoutSeconds
-        if let cap = self.maxConnections { configuration.maxConnections = cap }
+        ServerConfiguration.raiseOpenFileLimit()
+        configuration.maxConnections = ServerConfiguration.defaultMaxConnections
+        if let cap = self.maxConnections {
+            guard cap <= configuration.maxConnections else {
+                throw ArgumentParser.ValidationError(
+                    "--max-connections \(cap) is more than the open-file limit (\(ServerConfiguration.openFileLimit() ?? 0)) less "
+                        + "\(ServerConfiguration.reservedDescriptors) kept for the store and outbound calls allows "
+                        + "(\(configuration.maxConnections)); raise the limit (ulimit -n) or lower the cap"
+                )
+            }
+            configuration.maxConnections = cap
+        }
         configuration.pingRetentionDays = self.pingRetentionDays
         configuration.inlineDeliveryMilliseconds = self.inlineDeliveryMilliseconds
         configuration.metricsToken = self.metricsToken

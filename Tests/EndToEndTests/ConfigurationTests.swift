@@ -139,6 +139,11 @@ struct ConfigurationTests {
         let halfDialer = try await workspace.launchServer(["--port", "0", "--dialer-url", "https://dialer.example/tasks"]).exit(within: .seconds(20))
         #expect(halfDialer.status != 0)
         #expect(halfDialer.stderr.contains("--dialer-secret"), "\(halfDialer.stderr)")
+        // More connections than descriptors: accept would fail with EMFILE, spinning a core (and
+        // crashing the process in a few runs of twenty) instead of waiting at the cap.
+        let pastFiles = try await workspace.launchServer(["--port", "0", "--max-connections", "100000000"]).exit(within: .seconds(20))
+        #expect(pastFiles.status != 0)
+        #expect(pastFiles.stderr.contains("open-file limit"), "\(pastFiles.stderr)")
         let badURL = try await workspace.launchServer(["--port", "0"], environment: ["EZLEEDS_PUBLIC_BASE_URL": "leads.example.com"]).exit(within: .seconds(20))
         #expect(badURL.status != 0)
         #expect(badURL.stderr.contains("EZLEEDS_PUBLIC_BASE_URL") || badURL.stderr.contains("--public-base-url"), "\(badURL.stderr)")

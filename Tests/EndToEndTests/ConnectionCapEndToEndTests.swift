@@ -26,7 +26,7 @@ struct ConnectionCapEndToEndTests {
         print("third after", status(third))
         """
 
-    @Test("past --max-connections new connections wait in the queue, are served once one closes, and the cap is logged")
+    @Test("past --max-connections new connections wait in the queue, are served once one closes, and the cap is logged, once a minute at most")
     func capped() async throws {
         let workspace = try Workspace()
         let server = try await workspace.startServer(["--port", "0", "--max-connections", "2"])
@@ -34,6 +34,9 @@ struct ConnectionCapEndToEndTests {
         #expect(run.stdout.split(separator: "\n") == ["first 200", "second 200", "third waits", "third after 200"], "\(run.stdout)\(run.stderr)")
         let stopped = try await server.terminate()
         #expect(stopped.status == 0)
-        #expect(stopped.stderr.contains("connection cap reached"))
+        // Reached twice (the third connection fills the cap again), said once: a queue drained at
+        // the cap would otherwise log a line per connection.
+        let warnings = stopped.stderr.split(separator: "\n").filter { $0.contains("connection cap reached") }
+        #expect(warnings.count == 1, "\(stopped.stderr)")
     }
 }

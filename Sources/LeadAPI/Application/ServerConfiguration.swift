@@ -54,11 +54,37 @@ public struct ServerConfiguration: Sendable {
     /// limit, so that the store and outbound calls always find descriptors.
     public var maxConnections = ServerConfiguration.defaultMaxConnections
 
-    /// The process's open-file limit less room for the store, the journal and outbound connections.
+    /// Descriptors kept from connections for the store, its journal and outbound calls.
+    public static let reservedDescriptors = 256
+
+    /// The process's open-file limit less room for the store, the journal and outbound connections:
+    /// the default cap, and the largest one allowed. Past it `accept` fails with EMFILE, which
+    /// spun a core and starved `/healthz` (and once in a few runs crashed the process).
     public static var defaultMaxConnections: Int {
+        guard let limit = Self.openFileLimit() else { return 1_000 }
+        return max(16, min(limit - Self.reservedDescriptors, 100_000))
+    }
+
+    /// The soft open-file limit, or nil when it cannot be read.
+    public static func openFileLimit() -> Int? {
         var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_000 }
-        return max(16, min(Int(clamping: limit.rlim_cur) - 256, 100_000))
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    /// Raises the soft open-file limit to the hard one, as a server that holds a descriptor per
+    /// connection should (Go's runtime does the same): a shell's default soft 1,024 is no cap to
+    /// serve under. Returns the limit now in force.
+    @discardableResult
+    public static func raiseOpenFileLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = min(limit.rlim_max, 1 << 20)
+            if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// Days an unsold ping is kept; sold ones stay with their sales.

@@ -83,10 +83,11 @@ public final class StorageHealth: Sendable {
         if let change { self.report(change) }
     }
 
+    /// Called after every write: a lock and a comparison while the store is healthy.
     public func writeSucceeded() {
-        let now = self.clock.nowMilliseconds()
         let change = self.state.withLock { state -> Change? in
             guard state.failing != nil else { return nil }
+            let now = self.clock.nowMilliseconds()
             state.failing = nil
             guard state.episodeReported else { return nil }
             return .recovered(failures: state.failuresInEpisode, milliseconds: now - state.failingSince)

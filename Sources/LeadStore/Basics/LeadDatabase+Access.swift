@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import LeadEngine
 
@@ -32,10 +31,7 @@ extension LeadDatabase {
     /// they work again (pings are refused meanwhile, so no other write may come to tell).
     public func probeWrite() async throws {
         try await self.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO storage_probe (id, written_at, filler) VALUES (1, ?, zeroblob(65536))",
-                arguments: [Int64(Date().timeIntervalSince1970 * 1000)]
-            )
+            try db.execute(sql: "INSERT OR REPLACE INTO storage_probe (id, filler) VALUES (1, zeroblob(65536))")
         }
     }
 

@@ -523,7 +523,6 @@ enum LeadSchema {
             try db.execute(sql: """
                 CREATE TABLE storage_probe (
                     id INTEGER PRIMARY KEY CHECK (id = 1),
-                    written_at INTEGER NOT NULL,
                     filler BLOB NOT NULL
                 );
                 """)
