@@ -359,6 +359,12 @@ struct LeadAPITests {
             )
             let third = try await Self.call(.post, "/api/v1/leads/\(leads[0])/accept", key: server.tenant.apiKey, client: client, expect: .ok)
             #expect(third["billing_event_id"] as? String == first["billing_event_id"] as? String)
+            #expect(third["status"] as? String == "accepted", "the same answer, though the lead was worked on since")
+            // Found by the fuzzer (.ci/fuzz-api): accepting a lead converted since answered status converted.
+            _ = try await Self.call(.patch, "/api/v1/leads/\(leads[0])", body: #"{"status": "converted"}"#, key: server.tenant.apiKey, client: client, expect: .ok)
+            let fourth = try await Self.call(.post, "/api/v1/leads/\(leads[0])/accept", key: server.tenant.apiKey, client: client, expect: .ok)
+            #expect(fourth["status"] as? String == "accepted")
+            #expect(fourth["accepted_at"] as? String == first["accepted_at"] as? String)
             let unsold = try #require(try await Self.send(Self.inbound(phone: Self.phone(900), email: "x@example.org", extra: #", "campaign_type": "solar""#), server: server, client: client)["id"] as? String)
             _ = try await Self.call(.post, "/api/v1/leads/\(unsold)/accept", key: server.tenant.apiKey, client: client, expect: .conflict, code: "not_acceptable")
             _ = try await Self.call(.post, "/api/v1/leads/\(leads[0])/accept", key: server.otherTenant.apiKey, client: client, expect: .notFound)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LeadEngine
 import Testing
 
@@ -44,6 +45,40 @@ struct SQLiteSendingDomainRepositoryTests {
             #expect(try await repository.domain(id: "dom_1", tenantID: "ten_a") == nil)
             // The name is free again in that tenant.
             #expect(try await repository.insert(Self.domain("dom_5", tenant: "ten_a"), privateKeyPEM: "PEM5"))
+        }
+    }
+
+    /// Counts the keys made; a fixed pair, since the count is the point.
+    final class CountingKeys: DKIMKeySource {
+        let made = Mutex(0)
+        func makeKey() throws -> DKIMKeyPair {
+            self.made.withLock { $0 += 1 }
+            return DKIMKeyPair(privateKeyPEM: "PEM", publicKey: "MIIBkey")
+        }
+    }
+
+    struct NoRecords: TXTResolver {
+        func txtRecords(at name: String) async -> TXTLookup { .nonexistent }
+    }
+
+    @Test("a name the tenant already has is refused before a key is made: a key costs the better part of a second of CPU")
+    func duplicateMakesNoKey() async throws {
+        try await withTemporaryDatabase { database in
+            try await Fixtures.insertTenants(["ten_a", "ten_b"], into: database)
+            let repository = SQLiteSendingDomainRepository(database: database)
+            let keys = CountingKeys()
+            let registry = DomainRegistry(
+                repository: repository, verifier: DomainVerifier(resolver: NoRecords(), suffixes: .defaultRuleOnly, spfInclude: nil),
+                spfInclude: nil, keys: keys, clock: ManualClock()
+            )
+            _ = try await registry.register("mail.acme.com", tenantID: "ten_a")
+            #expect(try await repository.isRegistered(DomainName(ascii: "mail.acme.com"), tenantID: "ten_a"))
+            #expect(try await !repository.isRegistered(DomainName(ascii: "mail.acme.com"), tenantID: "ten_b"))
+            let error = await #expect(throws: ConflictError.self) { try await registry.register("MAIL.acme.com", tenantID: "ten_a") }
+            #expect(error?.code == "domain_exists")
+            #expect(keys.made.withLock { $0 } == 1)
+            _ = try await registry.register("mail.acme.com", tenantID: "ten_b")
+            #expect(keys.made.withLock { $0 } == 2)
         }
     }
 }

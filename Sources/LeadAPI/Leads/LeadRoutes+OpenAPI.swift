@@ -151,7 +151,8 @@ extension LeadRoutes {
         id: "acceptLead", tag: tag, summary: "Accept a purchased lead",
         description: "The buyer accepts a lead it bought (status sold, delivered or contacted): the lead becomes accepted, "
             + "its charge is final under a new billing_event_id, and it can no longer be returned. Accepting an accepted "
-            + "lead answers the same again, with no second event. Any other lead answers 409 not_acceptable.",
+            + "lead answers the same again, with no second event, also when it was worked on since (status stays accepted "
+            + "in this answer; GET /api/v1/leads/{id} shows where the lead is now). Any other lead answers 409 not_acceptable.",
         responses: [
             "200": OpenAPIPart.jsonAnswer("The accepted lead.", schema: OpenAPIPart.ref("AcceptedLead")),
             "409": OpenAPIPart.problemAnswer(

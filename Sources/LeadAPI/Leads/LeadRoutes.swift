@@ -155,8 +155,10 @@ struct LeadRoutes {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
         let lead = try await self.desk.accept(id: id, tenantID: principal.tenantID, actorKeyID: principal.keyID)
+        // The acceptance's answer, the same every time: a lead worked on since (contacted, converted,
+        // closed) was still accepted, and GET /leads/{id} shows where it is now.
         return JSONResponse([
-            "id": .string(lead.id), "status": .string(lead.status.rawValue),
+            "id": .string(lead.id), "status": .string(LeadStatus.accepted.rawValue),
             "accepted_at": lead.acceptedAt.map(JSONValue.timestamp) ?? .null, "billing_event_id": .optional(lead.billingEventID),
             "buyer_id": .optional(lead.buyerID), "amount_cents": .optional(lead.soldPriceCents),
         ])

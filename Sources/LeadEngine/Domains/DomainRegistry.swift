@@ -28,14 +28,18 @@ public struct DomainRegistry: Sendable {
         if try await self.repository.isVerified(name, byTenantOtherThan: tenantID) {
             throw ConflictError(code: "domain_claimed", detail: "\(name) is verified by another account; only one account may send from a domain.")
         }
+        // A key takes the better part of a second of CPU to make: not for a name the insert would refuse.
+        if try await self.repository.isRegistered(name, tenantID: tenantID) { throw Self.exists(name) }
         let key = try self.keys.makeKey()
         let domain = SendingDomain(
             id: self.identifiers.make(.domain), tenantID: tenantID, name: name, dkimPublicKey: key.publicKey, createdAt: self.clock.now()
         )
-        guard try await self.repository.insert(domain, privateKeyPEM: key.privateKeyPEM) else {
-            throw ConflictError(code: "domain_exists", detail: "\(name) is already registered in this account.")
-        }
+        guard try await self.repository.insert(domain, privateKeyPEM: key.privateKeyPEM) else { throw Self.exists(name) }
         return domain
+    }
+
+    static func exists(_ name: DomainName) -> ConflictError {
+        ConflictError(code: "domain_exists", detail: "\(name) is already registered in this account.")
     }
 
     /// The tenant's domain; a 404 when it has none.

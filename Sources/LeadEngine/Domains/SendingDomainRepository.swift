@@ -7,6 +7,8 @@ public protocol SendingDomainRepository: Sendable {
     func domain(id: String, tenantID: String) async throws -> SendingDomain?
     func domains(tenantID: String, page: PageRequest) async throws -> Page<SendingDomain>
     /// Whether a tenant other than `tenantID` holds `name` verified.
+    /// Whether the tenant already has this domain (checked before a key is made; the insert decides).
+    func isRegistered(_ name: DomainName, tenantID: String) async throws -> Bool
     func isVerified(_ name: DomainName, byTenantOtherThan tenantID: String) async throws -> Bool
     /// Writes what a check found (status, validity, checks, times); false when the domain is gone.
     func recordCheck(_ domain: SendingDomain) async throws -> Bool

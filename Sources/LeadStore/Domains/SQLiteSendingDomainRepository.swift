@@ -36,6 +36,14 @@ public struct SQLiteSendingDomainRepository: SendingDomainRepository {
         }
     }
 
+    public func isRegistered(_ name: DomainName, tenantID: String) async throws -> Bool {
+        try await self.database.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM sending_domains WHERE tenant_id = ? AND domain = ?)", arguments: [tenantID, name.ascii]
+            ) ?? false
+        }
+    }
+
     public func isVerified(_ name: DomainName, byTenantOtherThan tenantID: String) async throws -> Bool {
         try await self.database.read { db in
             try Bool.fetchOne(
