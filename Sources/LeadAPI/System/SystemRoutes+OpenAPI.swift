@@ -60,7 +60,9 @@ extension SystemRoutes {
                     mediaType: "text/plain",
                     schema: ["type": "string"],
                     answer: "The metrics in Prometheus text format.",
-                    otherResponses: ["403": ["$ref": "#/components/responses/Forbidden"]]
+                    otherResponses: [
+                        "403": OpenAPIComponents.problem("A client not on this machine without the operator's --metrics-token as a Bearer token")
+                    ]
                 )
             ],
             "/api/v1/openapi.json": [
