@@ -112,16 +112,18 @@ struct HTTPBidRequesterTests {
         let requester = HTTPBidRequester(pool: pool)
         #expect(await Self.bid(requester, server.url("/bid/1")) == .bid(cents: 1, exclusivity: nil))
         #expect(await Self.bid(requester, server.url("/late/1000/2"), timeout: 50) == .failed(.timeout, detail: "no answer within 50 ms"))
-        // The connection is still waiting for the late answer: this one needs another.
+        // The connection is still waiting for the late answer: this one needs another. (On a loaded
+        // machine the 50 ms can run out before the request was even written; the connection is then
+        // clean and rightly reused, so one connection is an answer too — never the late one's answer.)
         #expect(await Self.bid(requester, server.url("/bid/3")) == .bid(cents: 3, exclusivity: nil))
-        #expect(server.connectionCount == 2)
+        #expect((1...2).contains(server.connectionCount))
         // Past the answer a second late (a loaded machine still asks the next one first), within the 2 s grace.
         try await Task.sleep(for: .milliseconds(1300))
         // The late answer came and was dropped; both connections are idle and nothing is stale.
         for index in 4...6 {
             #expect(await Self.bid(requester, server.url("/bid/\(index)")) == .bid(cents: Int64(index), exclusivity: nil))
         }
-        #expect(server.connectionCount == 2)
+        #expect((1...2).contains(server.connectionCount), "no connection was thrown away as stale")
         await pool.shutdown()
         await server.stop()
     }
