@@ -44,10 +44,14 @@ public func buildApplication(
         StorageProbeService(database: dependencies.database),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
-        InvoiceService(ledger: dependencies.ledger, logger: logger),
+        HourlyChore(done: "invoices created", failed: "closing months into invoices failed", logger: logger) {
+            try await dependencies.ledger.closeMonths()
+        },
         DoNotCallRefreshService(registry: dependencies.doNotCall, store: dependencies.doNotCallStore, logger: logger),
         IdempotencyPruneService(repository: dependencies.idempotencyKeys, clock: dependencies.clock, logger: logger),
-        PingRetentionService(retention: dependencies.pingRetention, logger: logger),
+        HourlyChore(done: "unsold pings pruned", failed: "pruning pings failed", failureLevel: .warning, logger: logger) {
+            try await dependencies.pingRetention.prune()
+        },
         DomainRecheckService(registry: dependencies.domains, interval: .seconds(configuration.domainRecheckHours * 3600), logger: logger),
         KeyRingRefreshService(
             refresher: dependencies.keyRingRefresher, intervalMilliseconds: configuration.keyRefreshIntervalMilliseconds, logger: logger

@@ -136,46 +136,29 @@ struct IdempotencyPruneService: Service {
     }
 }
 
-/// Prunes unsold pings past their retention, once at start and hourly. Stops on graceful shutdown.
-struct PingRetentionService: Service {
-    let retention: PingRetention
+/// Housekeeping that runs once at start and then hourly: closing finished months into invoices,
+/// pruning unsold pings past their retention. `work` returns how many things it did, logged when
+/// any. Stops on graceful shutdown.
+struct HourlyChore: Service {
+    let done: Logger.Message
+    let failed: Logger.Message
+    var failureLevel = Logger.Level.error
     let logger: Logger
+    let work: @Sendable () async throws -> Int
 
     func run() async throws {
-        await self.prune()
+        await self.runOnce()
         for await _ in AsyncTimerSequence(interval: .seconds(3600), clock: .continuous).cancelOnGracefulShutdown() {
-            await self.prune()
+            await self.runOnce()
         }
     }
 
-    private func prune() async {
+    private func runOnce() async {
         do {
-            let pruned = try await self.retention.prune()
-            if pruned > 0 { self.logger.info("unsold pings pruned", metadata: ["count": "\(pruned)"]) }
+            let count = try await self.work()
+            if count > 0 { self.logger.info(self.done, metadata: ["count": "\(count)"]) }
         } catch {
-            self.logger.failure("pruning pings failed", error, level: .warning)
-        }
-    }
-}
-
-/// Closes finished months into invoices, hourly and once at start. Stops on graceful shutdown.
-struct InvoiceService: Service {
-    let ledger: Ledger
-    let logger: Logger
-
-    func run() async throws {
-        await self.close()
-        for await _ in AsyncTimerSequence(interval: .seconds(3600), clock: .continuous).cancelOnGracefulShutdown() {
-            await self.close()
-        }
-    }
-
-    private func close() async {
-        do {
-            let created = try await self.ledger.closeMonths()
-            if created > 0 { self.logger.info("invoices created", metadata: ["count": "\(created)"]) }
-        } catch {
-            self.logger.failure("closing months into invoices failed", error)
+            self.logger.failure(self.failed, error, level: self.failureLevel)
         }
     }
 }

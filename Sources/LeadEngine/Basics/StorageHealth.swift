@@ -3,7 +3,7 @@ import Synchronization
 /// The store failed for a reason that time or an operator can fix (a full disk, an I/O error, a
 /// read-only file system, a lock another process held too long): the request may be retried later.
 public struct StorageUnavailable: Error, Sendable, Equatable {
-    public enum Reason: String, Sendable {
+    public enum Reason: String, Sendable, CaseIterable {
         case full = "the disk is full"
         case inputOutput = "the disk failed to read or write"
         case readOnly = "the database is read-only"
@@ -37,8 +37,8 @@ public final class StorageHealth: Sendable {
 
     public static let reportIntervalMilliseconds: Int64 = 60_000
 
+    /// The episode's bookkeeping, for the reports; whether writes fail is `failing`.
     struct State {
-        var failing: StorageUnavailable.Reason?
         var failingSince: Int64 = 0
         var failuresInEpisode = 0
         var failuresSinceReport = 0
@@ -47,6 +47,9 @@ public final class StorageHealth: Sendable {
     }
 
     private let state = Mutex(State())
+    /// 0 while writes succeed, else 1 + the index of the latest failure's reason: read without a
+    /// lock, as every ping and every write asks. Changed only under `state`'s lock.
+    private let failing = Atomic<Int>(0)
     private let clock: any EngineClock
     private let report: @Sendable (Change) -> Void
 
@@ -57,7 +60,8 @@ public final class StorageHealth: Sendable {
 
     /// Nil while writes succeed; otherwise why the latest one failed.
     public var failure: StorageUnavailable.Reason? {
-        self.state.withLock { $0.failing }
+        let code = self.failing.load(ordering: .acquiring)
+        return code == 0 ? nil : StorageUnavailable.Reason.allCases[code - 1]
     }
 
     public var isWritable: Bool { self.failure == nil }
@@ -66,12 +70,13 @@ public final class StorageHealth: Sendable {
         guard reason.meansNotWritable else { return }
         let now = self.clock.nowMilliseconds()
         let change = self.state.withLock { state -> Change? in
-            if state.failing == nil {
+            if self.failing.load(ordering: .relaxed) == 0 {
                 state.failingSince = now
                 state.failuresInEpisode = 0
                 state.episodeReported = false
             }
-            state.failing = reason
+            let code = 1 + (StorageUnavailable.Reason.allCases.firstIndex(of: reason) ?? 0)
+            self.failing.store(code, ordering: .releasing)
             state.failuresInEpisode += 1
             state.failuresSinceReport += 1
             if let last = state.lastReportAt, now - last < Self.reportIntervalMilliseconds { return nil }
@@ -83,12 +88,13 @@ public final class StorageHealth: Sendable {
         if let change { self.report(change) }
     }
 
-    /// Called after every write: a lock and a comparison while the store is healthy.
+    /// Called after every write: one atomic load while the store is healthy.
     public func writeSucceeded() {
+        guard self.failing.load(ordering: .acquiring) != 0 else { return }
         let change = self.state.withLock { state -> Change? in
-            guard state.failing != nil else { return nil }
+            guard self.failing.load(ordering: .relaxed) != 0 else { return nil }
             let now = self.clock.nowMilliseconds()
-            state.failing = nil
+            self.failing.store(0, ordering: .releasing)
             guard state.episodeReported else { return nil }
             return .recovered(failures: state.failuresInEpisode, milliseconds: now - state.failingSince)
         }
