@@ -27,7 +27,7 @@ struct GroupCommitTests {
             }
             let counter = CommitCounter()
             database.writer.add(transactionObserver: counter, extent: .observerLifetime)
-            let commits = GroupCommit<Entry>(writer: database.writer) { entry, db in
+            let commits = GroupCommit<Entry, Void>(writer: database.writer) { entry, db in
                 try db.execute(sql: "INSERT INTO entries (id, value) VALUES (?, ?)", arguments: [entry.id, entry.value])
             }
             // Entry 150 repeats entry 7's value: the UNIQUE constraint refuses it, and only it.
@@ -57,7 +57,7 @@ struct GroupCommitTests {
     func loneCommit() async throws {
         try await withTemporaryDatabase { database in
             try await database.writer.write { db in try db.execute(sql: "CREATE TABLE entries (id INTEGER PRIMARY KEY, value TEXT NOT NULL)") }
-            let commits = GroupCommit<Entry>(writer: database.writer) { entry, db in
+            let commits = GroupCommit<Entry, Void>(writer: database.writer) { entry, db in
                 try db.execute(sql: "INSERT INTO entries (id, value) VALUES (?, ?)", arguments: [entry.id, entry.value])
             }
             try await commits.commit(Entry(id: 1, value: "a"))

@@ -27,6 +27,8 @@ public struct AppDependencies: Sendable {
     public let settings: PingPostSettings
     public let auctioneer: Auctioneer
     public let salesDesk: SalesDesk
+    /// Fills the tables from the sale log; every read waits on it for the sales acknowledged before it.
+    public let saleLog: SaleMaterialiser
     public let courier: Courier
     public let consents: ConsentRegistry
     public let leads: LeadDesk
@@ -105,6 +107,17 @@ public struct AppDependencies: Sendable {
         let webhookTestConnections = OutboundConnectionPool(gate: targets, connector: connector)
         let saleRepository = SQLiteSaleRepository(database: database)
         let signingKey = try await saleRepository.signingKey(orMake: { CertificateSigningKey.generate() })
+        let saleLog = SaleMaterialiser(log: SQLiteSaleLog(database: database)) { [storageLogger] refused in
+            for sale in refused {
+                storageLogger.error(
+                    "a logged sale was refused by the tables and kept aside in sale_log_refused",
+                    metadata: ["position": "\(sale.position)", "lead_id": "\(sale.leadID ?? "?")", "reason": "\(sale.reason)"]
+                )
+            }
+        }
+        // Sales a crash left in the log first: balances, caps and budgets load from the tables.
+        let replayed = try await saleLog.catchUp()
+        if replayed > 0 { storageLogger.info("sales filled in from the sale log", metadata: ["count": "\(replayed)"]) }
         let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock)
         let auctioneer = Auctioneer(
             buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets, funds: funds,
@@ -118,7 +131,7 @@ public struct AppDependencies: Sendable {
         let doNotCallStore = SQLiteDoNotCallStore(database: database)
         let doNotCall = DoNotCallRegistry(internalList: doNotCallStore, rules: stateRules)
         let salesDesk = SalesDesk(
-            book: pingBook, pings: pings, repository: saleRepository, courier: courier, buyers: buyerIndex, dailySales: dailySales,
+            book: pingBook, pings: pings, repository: saleRepository, log: saleLog, courier: courier, buyers: buyerIndex, dailySales: dailySales,
             budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds, doNotCall: doNotCall
         )
         let consents = ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock)
@@ -172,6 +185,7 @@ public struct AppDependencies: Sendable {
             settings: PingPostSettings(floors: floorPrices, sharing: sharing, repository: pingRepository),
             auctioneer: auctioneer,
             salesDesk: salesDesk,
+            saleLog: saleLog,
             courier: courier,
             consents: consents,
             leads: LeadDesk(
@@ -227,6 +241,7 @@ public struct AppDependencies: Sendable {
     /// Releases what the services would release on graceful shutdown, for runs without them
     /// (router tests, commands that fail before serving). Safe to call after the services ran.
     public func shutdown() async {
+        _ = try? await self.saleLog.catchUp()
         _ = try? await self.pings.flushJournal()
         await self.bidConnections.shutdown()
         await self.deliveryConnections.shutdown()

@@ -33,19 +33,22 @@ public func buildApplication(
         eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton),
         logger: logger
     )
-    // Shut down in reverse: the server drains, the refresher and sweeper stop, the journal makes
-    // its last flush, the outbound connections close, then the store.
+    // Shut down in reverse: the server drains, the refresher and sweeper stop, the sale log is
+    // folded in, the journal makes its last flush, the outbound connections close, then the store.
     app.addServices(
         StoreShutdownService(database: dependencies.database, logger: logger),
         OutboundShutdownService(
             pools: [dependencies.bidConnections, dependencies.deliveryConnections, dependencies.outreachConnections, dependencies.webhookTestConnections]
         ),
         PingJournalService(pings: dependencies.pings, logger: logger),
+        SaleMaterialiserService(materialiser: dependencies.saleLog, logger: logger),
         StorageProbeService(database: dependencies.database),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
         HourlyChore(done: "invoices created", failed: "closing months into invoices failed", logger: logger) {
-            try await dependencies.ledger.closeMonths()
+            // A month closes with every sale acknowledged in it, logged ones included.
+            try await dependencies.saleLog.awaitAcknowledged()
+            return try await dependencies.ledger.closeMonths()
         },
         DoNotCallRefreshService(registry: dependencies.doNotCall, store: dependencies.doNotCallStore, logger: logger),
         IdempotencyPruneService(repository: dependencies.idempotencyKeys, clock: dependencies.clock, logger: logger),
@@ -74,6 +77,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     router.add(middleware: RouteMetricsMiddleware(recorders: dependencies.routeRecorders))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: DeclaredBodyMiddleware())
+    router.add(middleware: SaleVisibilityMiddleware(saleLog: dependencies.saleLog))
 
     let addressLimit = ClientAddressRateLimitMiddleware(
         policy: RateLimitPolicy(limitPerMinute: configuration.anonymousRateLimitPerMinute), rateLimiter: dependencies.rateLimiter

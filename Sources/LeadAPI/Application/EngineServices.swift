@@ -67,6 +67,25 @@ struct PingJournalService: Service {
     }
 }
 
+/// Fills the tables from the sale log as posts log sales. On graceful shutdown, which reaches it
+/// after the server has drained, it folds in what is left: a clean stop leaves the log empty.
+struct SaleMaterialiserService: Service {
+    let materialiser: SaleMaterialiser
+    let logger: Logger
+
+    func run() async throws {
+        let stopping = StopSignal()
+        await withGracefulShutdownHandler {
+            await self.materialiser.run(stopping: { stopping.isSet || Task.isCancelled }) { error in
+                self.logger.failure("filling sales in from the sale log failed; will retry", error)
+            }
+        } onGracefulShutdown: {
+            stopping.set()
+            self.materialiser.doorbell.ring()
+        }
+    }
+}
+
 /// While writes fail, tries one every second, so the store is found writable again when space
 /// returns even though nothing else writes meanwhile (pings are refused). Stops on graceful shutdown.
 struct StorageProbeService: Service {

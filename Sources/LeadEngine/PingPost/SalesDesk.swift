@@ -24,12 +24,15 @@ public struct PostReceipt: Sendable, Equatable {
     public var deliveryStatus: Delivery.Status
 }
 
-/// Turns posts into sales. The ping book serialises racing posts for one ping; the sale commits in
-/// one durable transaction before the answer; delivery is tried once inline, then by the courier.
+/// Turns posts into sales. The ping book serialises racing posts for one ping; a posted lead's
+/// sale is committed to the sale log, durably, before the answer, and filled into its tables
+/// behind it (an inbound lead's, already stored, commits straight to them); delivery is tried
+/// once inline, then by the courier.
 public struct SalesDesk: Sendable {
     let book: PingBook
     let pings: PingRecords
     let repository: any SaleRepository
+    let log: SaleMaterialiser
     let courier: Courier
     let buyers: BuyerIndex
     let dailySales: DailySales
@@ -42,7 +45,7 @@ public struct SalesDesk: Sendable {
     let doNotCall: any DoNotCallLookup
 
     public init(
-        book: PingBook, pings: PingRecords, repository: any SaleRepository, courier: Courier, buyers: BuyerIndex,
+        book: PingBook, pings: PingRecords, repository: any SaleRepository, log: SaleMaterialiser, courier: Courier, buyers: BuyerIndex,
         dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey,
         clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits(),
         funds: BuyerFunds = BuyerFunds(), doNotCall: any DoNotCallLookup
@@ -52,6 +55,7 @@ public struct SalesDesk: Sendable {
         self.book = book
         self.pings = pings
         self.repository = repository
+        self.log = log
         self.courier = courier
         self.buyers = buyers
         self.dailySales = dailySales
@@ -159,10 +163,13 @@ public struct SalesDesk: Sendable {
             let deliveryURL = campaignID.flatMap(self.budgets.deliveryWebhook(campaignID:)) ?? buyer?.webhookURL
             var sale = makeSale(ping, bid, now, deliveryURL)
             sale.campaignID = campaignID
-            try await self.repository.commit(sale)
+            // A new lead goes to the log; an inbound lead's sale must find it still qualified, which
+            // only its own transaction can check.
+            let position = sale.leadIsNew ? try await self.log.append(sale) : nil
+            if position == nil { try await self.repository.commit(sale) }
             self.funds.charge(buyerID: bid.buyerID, priceCents: bid.bidCents)
             var delivery = sale.delivery
-            if delivery.status == .pending {
+            if delivery.status == .pending, await self.rowsFilled(through: position) {
                 delivery = (try? await self.courier.attempt(delivery, timeoutMilliseconds: self.courier.inlineAttemptMilliseconds)) ?? delivery
             }
             return PostReceipt(
@@ -171,6 +178,19 @@ public struct SalesDesk: Sendable {
             )
         } catch {
             throw await abandon(error)
+        }
+    }
+
+    /// Whether the logged sale's rows are in the tables, waiting for them if not: the inline
+    /// attempt records itself on the delivery's row. If the store fails meanwhile, the attempt is
+    /// left to the courier, which finds the delivery pending once it is filled in.
+    private func rowsFilled(through position: Int64?) async -> Bool {
+        guard let position else { return true }
+        do {
+            try await self.log.waitUntilMaterialised(position)
+            return true
+        } catch {
+            return false
         }
     }
 

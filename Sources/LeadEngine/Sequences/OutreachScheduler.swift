@@ -17,13 +17,13 @@ public struct OutreachScheduler: Sendable {
     let identifiers: any IdentifierSource
     /// Steps of different enrollments sent at once, at most.
     let concurrency: Int
-    public let doorbell: SchedulerDoorbell
+    public let doorbell: Doorbell
     let running = EnrollmentsRunning()
 
     public init(
         repository: any SequenceRepository, leads: any LeadRepository, preflight: StepPreflight, templates: any StepTemplates,
         senders: [OutreachChannel: any OutreachSender], clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers(),
-        concurrency: Int = 32, doorbell: SchedulerDoorbell = SchedulerDoorbell()
+        concurrency: Int = 32, doorbell: Doorbell = Doorbell()
     ) {
         self.repository = repository
         self.leads = leads

@@ -7,22 +7,23 @@ import GRDB
 /// error alone and the others still commit. No background task: whichever waiting caller finds the
 /// writer idle writes everything queued, its own item included, so every caller is in at most
 /// the batch after the one being written when it arrived.
-actor GroupCommit<Item: Sendable> {
+actor GroupCommit<Item: Sendable, Output: Sendable> {
     private let writer: any DatabaseWriter
-    private let writeItem: @Sendable (Item, Database) throws -> Void
+    private let writeItem: @Sendable (Item, Database) throws -> Output
     private var queued: [(ticket: Int, item: Item)] = []
-    private var results: [Int: Result<Void, any Error>] = [:]
+    private var results: [Int: Result<Output, any Error>] = [:]
     private var nextTicket = 0
     private var writing = false
     /// Callers waiting for the batch being written to end.
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(writer: any DatabaseWriter, writeItem: @escaping @Sendable (Item, Database) throws -> Void) {
+    init(writer: any DatabaseWriter, writeItem: @escaping @Sendable (Item, Database) throws -> Output) {
         self.writer = writer
         self.writeItem = writeItem
     }
 
-    func commit(_ item: Item) async throws {
+    @discardableResult
+    func commit(_ item: Item) async throws -> Output {
         let ticket = self.nextTicket
         self.nextTicket += 1
         self.queued.append((ticket, item))
@@ -41,16 +42,19 @@ actor GroupCommit<Item: Sendable> {
         let batch = self.queued
         self.queued.removeAll(keepingCapacity: true)
         let writeItem = self.writeItem
-        let outcome: Result<[Result<Void, any Error>], any Error>
+        let outcome: Result<[Result<Output, any Error>], any Error>
         do {
             outcome = .success(
                 try await self.writer.write { db in
                     batch.map { entry in
                         Result {
+                            var output: Output?
                             try db.inSavepoint {
-                                try writeItem(entry.item, db)
+                                output = try writeItem(entry.item, db)
                                 return .commit
                             }
+                            // inSavepoint returned without throwing, so the item was written.
+                            return output!
                         }
                     }
                 }

@@ -528,6 +528,24 @@ enum LeadSchema {
                 """)
         }
 
+        migrator.registerMigration("2026-12-04 sale log") { db in
+            // Sales committed by posts and not yet filled into their tables (SQLiteSaleLog).
+            // AUTOINCREMENT: a position is never reused, even after the log empties, so the
+            // materialiser's watermarks only grow.
+            try db.execute(sql: """
+                CREATE TABLE sale_log (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    record BLOB NOT NULL
+                );
+                CREATE TABLE sale_log_refused (
+                    position INTEGER PRIMARY KEY,
+                    record BLOB NOT NULL,
+                    reason TEXT NOT NULL,
+                    refused_at INTEGER NOT NULL
+                );
+                """)
+        }
+
         return migrator
     }
 }

@@ -5,7 +5,7 @@ import LeadEngine
 public struct SQLiteSaleRepository: SaleRepository {
     let database: LeadDatabase
     /// Concurrent posts share transactions (and fsyncs); each sale still commits or fails alone.
-    private let sales: GroupCommit<SaleRecord>
+    private let sales: GroupCommit<SaleRecord, Void>
 
     public init(database: LeadDatabase) {
         self.database = database

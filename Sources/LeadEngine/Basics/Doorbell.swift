@@ -1,9 +1,9 @@
 import Synchronization
 
-/// Wakes the outreach scheduler early: a new enrollment or a resumed sequence may be due before
-/// the step it sleeps towards. One waiter (the scheduler's loop); a ring with nobody waiting is
-/// kept for the next wait, so none is lost.
-public final class SchedulerDoorbell: Sendable {
+/// Wakes a background loop early: the outreach scheduler when a new enrollment or a resumed
+/// sequence may be due before the step it sleeps towards, the sale materialiser when a sale was
+/// logged. One waiter (the loop); a ring with nobody waiting is kept for the next wait, so none is lost.
+public final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
