@@ -39,6 +39,7 @@ let package = Package(
         suite("WebhookSigning"),
         suite("DoNotCall"),
         suite("OutreachScheduler", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
+        suite("SaleLogReplay", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
         suite(
             "ReportExport",
             extraDependencies: [.product(name: "LeadStore", package: "ezleeds"), .product(name: "GRDB", package: "GRDB.swift")]

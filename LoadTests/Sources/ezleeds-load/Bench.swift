@@ -2,6 +2,7 @@
 import Atomics
 import Foundation
 import Histogram
+import NIOCore
 import NIOPosix
 
 struct Bench {
@@ -39,10 +40,39 @@ struct Bench {
             guard let before, let after, wall > 0 else { return nil }
             return (after - before) / wall
         }
-        return RunReport(
+        var report = RunReport(
             workload: workload, plan: plan, result: result,
             harnessCores: cores(harnessBefore, cpuSecondsOfHarness()),
             serverCores: cores(serverBefore, serverPID.flatMap(cpuSeconds(of:))))
+        if workload.postsAfterPing || workload.inboundAPIKey != nil {
+            (report.saleLogBacklog, report.backlogDrainMs) = await self.saleLogBacklog(workload)
+        }
+        return report
+    }
+
+    /// Sales the server acknowledged and had not filled into its tables when the run ended (its
+    /// `/metrics` gauge), and how long it then took to fill them in: work moved behind the answers
+    /// must keep up, so a backlog that takes over a second to clear fails a `--find-max` step.
+    /// Nil when the server publishes no such gauge.
+    private func saleLogBacklog(_ workload: Workload) async -> (Int?, Double?) {
+        let request = Workload.request(method: "GET", path: "/metrics", host: workload.host, port: workload.port)
+        func read() async -> Int? {
+            guard let answer = try? await call([request], host: workload.host, port: workload.port, group: group).first,
+                answer.status == 200, let body = answer.body
+            else { return nil }
+            let text = String(buffer: body)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ezleeds_sale_log_backlog ") }) else { return nil }
+            return Double(line.split(separator: " ").last ?? "").map { Int($0) }
+        }
+        let started = ContinuousClock.now
+        guard let atEnd = await read() else { return (nil, nil) }
+        var remaining = atEnd
+        while remaining > 0, ContinuousClock.now - started < .seconds(10) {
+            try? await Task.sleep(for: .milliseconds(10))
+            remaining = await read() ?? 0
+        }
+        let drained = remaining == 0 ? Double((ContinuousClock.now - started) / .milliseconds(1)) : .infinity
+        return (atEnd, atEnd == 0 ? 0 : drained)
     }
 
     /// One line a second on stderr, so a stall is visible while it happens.
@@ -76,10 +106,12 @@ struct Bench {
             for attempt in 0...ramp.retries {
                 let report = try await measure(workload, plan: load.plan(rate: rate, duration: ramp.stepDuration, warmup: ramp.stepWarmup), quiet: true)
                 let passed = report.errorCount == 0 && report.worstP99Ms <= ramp.p99BudgetMs && report.achievedRate >= 0.95 * rate
+                    && (report.backlogDrainMs ?? 0) <= 1_000
                 steps.append(report)
                 let verdict = passed ? "pass" : attempt < ramp.retries ? "fail, again" : "FAIL"
                 let line = String(format: "  step %9.0f/s  achieved %9.0f/s  p99 %8.2f ms  errors %d  ",
-                                  rate, report.achievedRate, report.worstP99Ms, report.errorCount) + verdict + "\n"
+                                  rate, report.achievedRate, report.worstP99Ms, report.errorCount)
+                    + (report.saleLogBacklog.map { String(format: "backlog %d (%.0f ms)  ", $0, report.backlogDrainMs ?? 0) } ?? "") + verdict + "\n"
                 FileHandle.standardError.write(Data(line.utf8))
                 // Let queues and connections settle before the next step.
                 try await Task.sleep(for: .milliseconds(500))
@@ -153,6 +185,10 @@ struct RunReport: Codable {
     var pingsWithoutBid: Int?
     var harnessCores: Double?
     var serverCores: Double?
+    /// Sales acknowledged but not yet in the server's tables when the run ended.
+    var saleLogBacklog: Int?
+    /// Milliseconds from the run's end until that backlog was filled in.
+    var backlogDrainMs: Double?
 
     init(workload: Workload, plan: RunPlan, result: RunResult, harnessCores: Double?, serverCores: Double?) {
         let tally = result.tally
@@ -204,9 +240,13 @@ struct RunReport: Codable {
         if let postsSold, let postsPerSecond {
             lines.append(String(format: "  posts sold: %d (%.1f/s); pings without a bid: %d", postsSold, postsPerSecond, pingsWithoutBid ?? 0))
         }
+        if let saleLogBacklog {
+            lines.append(String(format: "  sale log backlog at the end: %d sales, in the tables %.0f ms later", saleLogBacklog, backlogDrainMs ?? .infinity))
+        }
         if let harnessCores {
             let server = serverCores.map { String(format: ", server %.2f cores", $0) } ?? ""
-            lines.append(String(format: "  cpu: harness %.2f cores%@", harnessCores, server))
+            let perPost = serverCores.flatMap { cores in postsPerSecond.flatMap { $0 > 0 ? String(format: " (%.2f ms per ping and post)", cores * 1000 / $0) : nil } } ?? ""
+            lines.append(String(format: "  cpu: harness %.2f cores%@%@", harnessCores, server, perPost))
         }
         return lines.joined(separator: "\n")
     }

@@ -84,6 +84,7 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     )
     SystemRoutes(
         metrics: dependencies.metrics, metricsAccess: MetricsAccess(token: configuration.metricsToken), storage: dependencies.storage,
+        saleLog: dependencies.saleLog,
         addressLimit: addressLimit
     )
         .addRoutes(to: router)

@@ -10,6 +10,7 @@ struct SystemRoutes {
     let metrics: PrometheusCollectorRegistry
     let metricsAccess: MetricsAccess
     let storage: StorageHealth
+    let saleLog: SaleMaterialiser
     let addressLimit: ClientAddressRateLimitMiddleware
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -27,6 +28,9 @@ struct SystemRoutes {
             guard self.metricsAccess.allows(address: context.remoteAddress?.ipAddress, authorization: request.headers[.authorization]) else {
                 throw Problem.forbidden("Metrics are served to this machine's own clients, and to others with the operator's --metrics-token as a Bearer token.")
             }
+            // Taken at the scrape: work behind the answers that has not caught up shows here.
+            self.metrics.makeGauge(name: "ezleeds_sale_log_backlog", help: "Sales acknowledged and not yet filled into their tables.")
+                .set(self.saleLog.backlogEstimate)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.emitToBuffer()))
