@@ -174,7 +174,7 @@ struct SaleLogTests {
             try await materialiser.waitUntilMaterialised(third)
             #expect(reported.sales.map(\.leadID) == ["lead_2"])
             #expect(reported.sales.first?.reason.contains("FOREIGN KEY") == true)
-            let (sold, refused) = try await database.writer.read { db in
+            let (sold, refused) = try database.writer.read { db in
                 (
                     try String.fetchAll(db, sql: "SELECT lead_id FROM sales ORDER BY lead_id"),
                     try Row.fetchAll(db, sql: "SELECT * FROM sale_log_refused")
