@@ -13,7 +13,7 @@ struct LeadDatabaseTests {
         "2026-12-03 outreach sequences",
         "2026-12-03 message templates",
         "2026-12-04 sending domains",
-        "2026-12-04 outreach email", "2026-12-04 report indexes", "2026-12-04 storage probe", "2026-12-04 sale log",
+        "2026-12-04 outreach email", "2026-12-04 report indexes", "2026-12-04 storage probe", "2026-12-04 sale log", "2026-12-04 ping outcomes as records",
     ]
 
     @Test("a new file opens in WAL mode with every migration applied")

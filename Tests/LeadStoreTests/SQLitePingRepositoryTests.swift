@@ -44,7 +44,7 @@ struct SQLitePingRepositoryTests {
         }
     }
 
-    @Test("outcomes round-trip through the ping's JSON column: hostile names, details, response times, ranks")
+    @Test("outcomes round-trip through the ping's compact record: hostile names, details, response times, ranks")
     func outcomesRoundTrip() async throws {
         try await withTemporaryDatabase { database in
             try await Fixtures.insertTenants(["ten_1"], into: database)
@@ -55,8 +55,51 @@ struct SQLitePingRepositoryTests {
             let stored = try #require(try await repository.ping(id: ping.id, tenantID: "ten_1"))
             #expect(stored.outcomes == ping.outcomes)
             #expect(stored.bids == ping.bids)
-            let rows = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ping_outcomes") }
-            #expect(rows == 0)
+            let (legacyRows, json, record) = try await database.writer.read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM ping_outcomes"),
+                    try String.fetchOne(db, sql: "SELECT outcomes FROM pings"),
+                    try Data.fetchOne(db, sql: "SELECT outcomes_record FROM pings")
+                )
+            }
+            #expect(legacyRows == 0 && json == nil)
+            // Four buyers in about 40 bytes each, where the JSON took about 150.
+            #expect((record?.count ?? 999) < 200)
+        }
+    }
+
+    @Test("a ping written with its outcomes as JSON (before 2026-12-04) reads them as written; a sale's later write completes it compactly")
+    func jsonRows() async throws {
+        try await withTemporaryDatabase { database in
+            try await Fixtures.insertTenants(["ten_1"], into: database)
+            try await database.writer.write { db in
+                try db.execute(sql: #"""
+                    INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at,
+                        outcomes, outcomes_complete)
+                    VALUES ('ping_00json', 'ten_1', 'solar', 'TX', '75001', 's', 300, 0, 1776000000000, 1776000060000,
+                        '[{"buyer_id":"buyer_x","buyer_name":"X","bid_rank":1,"bid_cents":300,"exclusivity":"shared","bid_source":"static"},{"buyer_id":"buyer_y","buyer_name":"Y","response_ms":15,"bid_rank":0,"bid_cents":700,"exclusivity":"exclusive","bid_source":"real_time"},{"buyer_id":"buyer_z","buyer_name":"Z","no_bid_reason":"filtered_zip"}]', 1)
+                    """#)
+            }
+            let repository = SQLitePingRepository(database: database)
+            let stored = try #require(try await repository.ping(id: "ping_00json", tenantID: "ten_1"))
+            #expect(stored.bids.map(\.buyerID) == ["buyer_y", "buyer_x"])
+            #expect(stored.outcomes.map(\.buyerID) == ["buyer_x", "buyer_y", "buyer_z"])
+            #expect(stored.outcomes[1].responseMilliseconds == 15)
+            #expect(stored.outcomes[2].result == .noBid(.filteredZip, detail: nil))
+            // An auction's result never changes: a complete row is not rewritten.
+            try await repository.save([Self.ping()].map { var ping = $0; ping.id = "ping_00json"; return ping })
+            #expect(try await repository.ping(id: "ping_00json", tenantID: "ten_1")?.outcomes == stored.outcomes)
+        }
+    }
+
+    @Test("an unreadable outcome record is a named corrupt row, not a crash")
+    func corruptRecord() async throws {
+        try await withTemporaryDatabase { database in
+            try await Fixtures.insertTenants(["ten_1"], into: database)
+            let repository = SQLitePingRepository(database: database)
+            try await repository.save([Self.ping()])
+            try await database.writer.write { db in try db.execute(sql: "UPDATE pings SET outcomes_record = substr(outcomes_record, 1, 9)") }
+            await #expect(throws: CorruptRowError.self) { try await repository.ping(id: Self.ping().id, tenantID: "ten_1") }
         }
     }
 

@@ -9,6 +9,28 @@ extension LeadDatabase {
         try await self.guarded(writing: true) { try await self.writer.write(updates) }
     }
 
+    /// One write transaction committed without an fsync (`synchronous=NORMAL` for it alone), for
+    /// writes that acknowledge nothing by themselves: the ping journal's rows (written behind the
+    /// answers, which a crash of the process loses anyway while they wait in memory) and the sale
+    /// log's folds (whose records leave the log in the same transaction). WAL frames are durable in
+    /// order, so the next `FULL` commit or checkpoint makes this one durable too; a power loss
+    /// before that loses this transaction whole, never half of it.
+    func writeWithoutSync<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await self.guarded(writing: true) {
+            try await self.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    value = try updates(db)
+                    return .commit
+                }
+                // inTransaction returned without throwing, so updates ran and returned.
+                return value!
+            }
+        }
+    }
+
     func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
         try await self.guarded(writing: false) { try await self.writer.read(value) }
     }

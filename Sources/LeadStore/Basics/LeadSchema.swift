@@ -546,6 +546,12 @@ enum LeadSchema {
                 """)
         }
 
+        migrator.registerMigration("2026-12-04 ping outcomes as records") { db in
+            // New pings keep their outcomes in PingOutcomeRecord's compact form; rows written before
+            // keep their JSON (outcomes) and are read as they are.
+            try db.execute(sql: "ALTER TABLE pings ADD COLUMN outcomes_record BLOB")
+        }
+
         return migrator
     }
 }

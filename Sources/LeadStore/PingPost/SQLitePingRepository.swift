@@ -9,9 +9,11 @@ public struct SQLitePingRepository: PingRepository {
         self.database = database
     }
 
+    /// The journal's flush: not fsynced by itself (see `writeWithoutSync`), so the posts' durable
+    /// commits, which queue behind it on the one writer, do not wait for a second fsync.
     public func save(_ pings: [Ping]) async throws {
         guard !pings.isEmpty else { return }
-        try await self.database.write { db in
+        try await self.database.writeWithoutSync { db in
             for ping in pings { try Self.insert(ping, db) }
         }
     }
@@ -28,60 +30,20 @@ public struct SQLitePingRepository: PingRepository {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO pings (id, tenant_id, campaign_type, state, zip_code, source, tmax_ms, floor_price_cents, created_at, expires_at,
-                    outranked_static_buyers, outcomes, outcomes_complete)
+                    outranked_static_buyers, outcomes_record, outcomes_complete)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET outcomes = excluded.outcomes, outcomes_complete = 1
+                ON CONFLICT (id) DO UPDATE SET outcomes_record = excluded.outcomes_record, outcomes = NULL, outcomes_complete = 1
                     WHERE pings.outcomes_complete = 0 AND excluded.outcomes_complete = 1
                 """
         )
         try statement.execute(arguments: [
             ping.id, ping.tenantID, ping.request.campaignType.rawValue, ping.request.state, ping.request.zipCode, ping.request.source,
             ping.request.tmaxMilliseconds, ping.floorPriceCents, ping.createdAtMilliseconds, ping.expiresAtMilliseconds,
-            ping.outrankedStaticBuyers, Self.outcomesJSON(outcomes, ranks: ranks), complete,
+            ping.outrankedStaticBuyers, Data(PingOutcomeRecord.encode(outcomes, ranks: ranks)), complete,
         ])
     }
 
-    /// `[{"buyer_id", "buyer_name", "response_ms"?, "bid_rank"?, "bid_cents", "exclusivity", "bid_source"} | {…, "no_bid_reason", "detail"?}]`
-    static func outcomesJSON(_ outcomes: [BuyerOutcome], ranks: [String: Int]) -> String {
-        var writer = JSONWriter(capacity: 64 + outcomes.count * 160)
-        writer.beginArray()
-        for outcome in outcomes {
-            writer.beginObject()
-            writer.key("buyer_id")
-            writer.string(outcome.buyerID)
-            writer.key("buyer_name")
-            writer.string(outcome.buyerName)
-            if let milliseconds = outcome.responseMilliseconds {
-                writer.key("response_ms")
-                writer.integer(Int64(milliseconds))
-            }
-            switch outcome.result {
-            case .bid(let bid):
-                if let rank = ranks[outcome.buyerID] {
-                    writer.key("bid_rank")
-                    writer.integer(Int64(rank))
-                }
-                writer.key("bid_cents")
-                writer.integer(bid.bidCents)
-                writer.key("exclusivity")
-                writer.string(bid.exclusivity.rawValue)
-                writer.key("bid_source")
-                writer.string(bid.source.rawValue)
-            case .noBid(let reason, let detail):
-                writer.key("no_bid_reason")
-                writer.string(reason.rawValue)
-                if let detail {
-                    writer.key("detail")
-                    writer.string(detail)
-                }
-            }
-            writer.endObject()
-        }
-        writer.endArray()
-        return String(decoding: writer.bytes, as: UTF8.self)
-    }
-
-    /// Outcomes from the JSON column, each with its bid's rank.
+    /// Outcomes from the JSON column that rows written before 2026-12-04 keep, each with its bid's rank.
     static func outcomes(fromJSON text: String) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
         func corrupt() -> CorruptRowError { CorruptRowError(table: "pings", column: "outcomes", value: String(text.prefix(200))) }
         guard case .array(let items) = try? JSONParser.parse(text) else { throw corrupt() }
@@ -186,7 +148,13 @@ public struct SQLitePingRepository: PingRepository {
     static func ping(from row: Row, _ db: Database) throws -> Ping {
         let id: String = row["id"]
         let ranked: [(outcome: BuyerOutcome, rank: Int?)]
-        if let json = row["outcomes"] as String? {
+        if let record = row["outcomes_record"] as Data? {
+            do {
+                ranked = try PingOutcomeRecord.decode(Array(record))
+            } catch {
+                throw CorruptRowError(table: "pings", column: "outcomes_record", value: "\(record.count) bytes: \(error)")
+            }
+        } else if let json = row["outcomes"] as String? {
             ranked = try Self.outcomes(fromJSON: json)
         } else {
             ranked = try Self.legacyOutcomes(pingID: id, db)

@@ -28,18 +28,7 @@ public struct SQLiteSaleLog: SaleLog {
     }
 
     public func materialise(limit: Int) async throws -> SaleLogFold {
-        try await self.database.guarded(writing: true) {
-            try await self.database.writer.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                var fold = SaleLogFold(materialised: 0, through: nil)
-                try db.inTransaction(.immediate) {
-                    fold = try Self.fold(limit: limit, db)
-                    return .commit
-                }
-                return fold
-            }
-        }
+        try await self.database.writeWithoutSync { db in try Self.fold(limit: limit, db) }
     }
 
     public func backlog() async throws -> Int {

@@ -1,0 +1,53 @@
+import LeadEngine
+
+/// A ping's outcomes as its row keeps them: every buyer considered, in order, with its bid's rank,
+/// in `RecordCoding`'s compact form. The JSON it replaced spelled out seven field names per buyer,
+/// 1.5 KB of a ping's 2.2 KB among 1,000 buyers, written for every ping at the engine's full rate.
+enum PingOutcomeRecord {
+    static let version: Int64 = 1
+
+    static func encode(_ outcomes: [BuyerOutcome], ranks: [String: Int]) -> [UInt8] {
+        var writer = RecordWriter(capacity: 8 + outcomes.count * 64)
+        writer.integer(Self.version)
+        writer.array(outcomes) { writer, outcome in
+            writer.string(outcome.buyerID)
+            writer.string(outcome.buyerName)
+            writer.optional(outcome.responseMilliseconds) { $0.integer($1) }
+            switch outcome.result {
+            case .bid(let bid):
+                writer.bool(true)
+                writer.optional(ranks[outcome.buyerID]) { $0.integer($1) }
+                writer.integer(bid.bidCents)
+                writer.string(bid.exclusivity.rawValue)
+                writer.string(bid.source.rawValue)
+            case .noBid(let reason, let detail):
+                writer.bool(false)
+                writer.string(reason.rawValue)
+                writer.optional(detail) { $0.string($1) }
+            }
+        }
+        return writer.bytes
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
+        var reader = RecordReader(bytes)
+        guard try reader.integer() == Self.version else { throw CorruptRecord(at: 0) }
+        let outcomes = try reader.array { reader -> (outcome: BuyerOutcome, rank: Int?) in
+            let buyerID = try reader.string()
+            let buyerName = try reader.string()
+            let response = try reader.optional { try $0.int() }
+            guard try reader.bool() else {
+                let result = BuyerOutcome.Result.noBid(try reader.raw(NoBidReason.self), detail: try reader.optional { try $0.string() })
+                return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: result, responseMilliseconds: response), nil)
+            }
+            let rank = try reader.optional { try $0.int() }
+            let bid = Bid(
+                buyerID: buyerID, buyerName: buyerName, bidCents: try reader.integer(), exclusivity: try reader.raw(Exclusivity.self),
+                source: try reader.raw(BidSource.self), responseMilliseconds: response ?? 0
+            )
+            return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: response), rank)
+        }
+        guard reader.isAtEnd else { throw CorruptRecord(at: bytes.count) }
+        return outcomes
+    }
+}
