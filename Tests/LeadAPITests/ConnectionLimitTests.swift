@@ -32,6 +32,37 @@ struct ConnectionLimitTests {
         }
     }
 
+    @Test("a connection carrying only fast-lane pings stays open past the idle timeout while it pings, and closes once it stops")
+    func pingingConnectionIsNotIdle() async throws {
+        let server = try await TestServer.make(targets: { $0.idleTimeoutSeconds = 2 })
+        try await server.test(.live) { client in
+            let port = try #require(client.port)
+            let ping = RawHTTPConnection.request(
+                "POST", "/api/v1/pingpost/ping", headers: ["X-Compliance-API-Key": server.tenant.complianceKey], body: PingAPITests.ping
+            )
+            try await RawHTTPConnection.with(port: port) { connection in
+                // Three idle timeouts' worth of pings, 100 ms apart, on one connection. Hummingbird's
+                // idle handler, behind the fast lane, never saw them and closed it 2 s in.
+                let started = ContinuousClock.now
+                var lastAnswer = started
+                while ContinuousClock.now - started < .seconds(6) {
+                    do {
+                        try await connection.send(ping)
+                        #expect(try await connection.receive().status == 200)
+                        lastAnswer = ContinuousClock.now
+                    } catch {
+                        // Closed: only right if this machine stalled the client for a whole idle timeout.
+                        let quiet = ContinuousClock.now - lastAnswer
+                        #expect(quiet >= .seconds(2), "closed \(ContinuousClock.now - started) in, \(quiet) after the last answer: \(error)")
+                        return
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(try await connection.isClosedByServer(), "closed once idle")
+            }
+        }
+    }
+
     @Test("a head or a body sent a byte at a time is cut off: the head by the idle timeout, the body by the body timeout")
     func tricklesClosed() async throws {
         let server = try await TestServer.make(targets: {

@@ -18,12 +18,17 @@ public func buildApplication(
         ) : nil
     var app = Application(
         router: buildRouter(configuration, dependencies: dependencies),
-        // Per connection, after HTTP decoding: the body deadline, then the fast lane.
+        // Per connection, after HTTP decoding: the idle and body timeouts, then the fast lane.
+        // Hummingbird's own idle timeout stays off: its handler comes after the fast lane, so it
+        // would take a connection carrying only pings for an idle one.
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [BodyDeadlineHandler(limit: .seconds(Int64(configuration.bodyTimeoutSeconds)))]
-                    + (lane.map { [PingFastLaneHandler(lane: $0)] } ?? []),
-                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))
+                additionalChannelHandlers: [
+                    ConnectionTimeoutHandler(
+                        idle: .seconds(Int64(configuration.idleTimeoutSeconds)), body: .seconds(Int64(configuration.bodyTimeoutSeconds))
+                    )
+                ] + (lane.map { [PingFastLaneHandler(lane: $0)] } ?? []),
+                idleTimeout: nil
             )
         ),
         configuration: .init(
