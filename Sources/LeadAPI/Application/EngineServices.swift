@@ -245,9 +245,10 @@ struct OutreachSchedulerService: Service {
 
 extension Logger {
     /// A background step's failure. A storage failure is left to `StorageHealth`'s report, which
-    /// logs a failing disk twice a minute at most instead of once per step.
+    /// logs a failing disk twice a minute at most instead of once per step; a cancellation is the
+    /// server stopping, not a failure.
     func failure(_ message: Logger.Message, _ error: any Error, level: Logger.Level = .error) {
-        guard !(error is StorageUnavailable) else { return }
+        guard !(error is StorageUnavailable), !(error is CancellationError) else { return }
         self.log(level: level, message, metadata: ["error": "\(error)"])
     }
 }
