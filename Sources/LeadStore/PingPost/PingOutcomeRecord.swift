@@ -9,45 +9,51 @@ enum PingOutcomeRecord {
     static func encode(_ outcomes: [BuyerOutcome], ranks: [String: Int]) -> [UInt8] {
         var writer = RecordWriter(capacity: 8 + outcomes.count * 64)
         writer.integer(Self.version)
-        writer.array(outcomes) { writer, outcome in
-            writer.string(outcome.buyerID)
-            writer.string(outcome.buyerName)
-            writer.optional(outcome.responseMilliseconds) { $0.integer($1) }
-            switch outcome.result {
-            case .bid(let bid):
-                writer.bool(true)
-                writer.optional(ranks[outcome.buyerID]) { $0.integer($1) }
-                writer.integer(bid.bidCents)
-                writer.string(bid.exclusivity.rawValue)
-                writer.string(bid.source.rawValue)
-            case .noBid(let reason, let detail):
-                writer.bool(false)
-                writer.string(reason.rawValue)
-                writer.optional(detail) { $0.string($1) }
-            }
-        }
+        writer.array(outcomes) { Self.write($1, rank: ranks[$1.buyerID], to: &$0) }
         return writer.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
         var reader = RecordReader(bytes)
         guard try reader.integer() == Self.version else { throw CorruptRecord(at: 0) }
-        let outcomes = try reader.array { reader -> (outcome: BuyerOutcome, rank: Int?) in
-            let buyerID = try reader.string()
-            let buyerName = try reader.string()
-            let response = try reader.optional { try $0.int() }
-            guard try reader.bool() else {
-                let result = BuyerOutcome.Result.noBid(try reader.raw(NoBidReason.self), detail: try reader.optional { try $0.string() })
-                return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: result, responseMilliseconds: response), nil)
-            }
-            let rank = try reader.optional { try $0.int() }
-            let bid = Bid(
-                buyerID: buyerID, buyerName: buyerName, bidCents: try reader.integer(), exclusivity: try reader.raw(Exclusivity.self),
-                source: try reader.raw(BidSource.self), responseMilliseconds: response ?? 0
-            )
-            return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: response), rank)
-        }
+        let outcomes = try reader.array(Self.read)
         guard reader.isAtEnd else { throw CorruptRecord(at: bytes.count) }
         return outcomes
+    }
+
+    /// One buyer's outcome, and its bid's rank when it bid; the sale log writes a ping's outcomes
+    /// with this too. A bid's buyer and response time are the outcome's, written once.
+    static func write(_ outcome: BuyerOutcome, rank: Int?, to writer: inout RecordWriter) {
+        writer.string(outcome.buyerID)
+        writer.string(outcome.buyerName)
+        writer.optional(outcome.responseMilliseconds) { $0.integer($1) }
+        switch outcome.result {
+        case .bid(let bid):
+            writer.bool(true)
+            writer.optional(rank) { $0.integer($1) }
+            writer.integer(bid.bidCents)
+            writer.string(bid.exclusivity.rawValue)
+            writer.string(bid.source.rawValue)
+        case .noBid(let reason, let detail):
+            writer.bool(false)
+            writer.string(reason.rawValue)
+            writer.optional(detail) { $0.string($1) }
+        }
+    }
+
+    static func read(_ reader: inout RecordReader) throws -> (outcome: BuyerOutcome, rank: Int?) {
+        let buyerID = try reader.string()
+        let buyerName = try reader.string()
+        let response = try reader.optional { try $0.int() }
+        guard try reader.bool() else {
+            let result = BuyerOutcome.Result.noBid(try reader.raw(NoBidReason.self), detail: try reader.optional { try $0.string() })
+            return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: result, responseMilliseconds: response), nil)
+        }
+        let rank = try reader.optional { try $0.int() }
+        let bid = Bid(
+            buyerID: buyerID, buyerName: buyerName, bidCents: try reader.integer(), exclusivity: try reader.raw(Exclusivity.self),
+            source: try reader.raw(BidSource.self), responseMilliseconds: response ?? 0
+        )
+        return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: response), rank)
     }
 }

@@ -82,20 +82,7 @@ enum SaleLogRecord {
         writer.optional(ping.request.listedOnDoNotCall) { $0.bool($1) }
         writer.integer(ping.floorPriceCents)
         writer.array(ping.bids) { Self.write($1, &$0) }
-        writer.array(ping.outcomes) { writer, outcome in
-            writer.string(outcome.buyerID)
-            writer.string(outcome.buyerName)
-            writer.optional(outcome.responseMilliseconds) { $0.integer($1) }
-            switch outcome.result {
-            case .bid(let bid):
-                writer.bool(true)
-                Self.write(bid, &writer)
-            case .noBid(let reason, let detail):
-                writer.bool(false)
-                writer.string(reason.rawValue)
-                writer.optional(detail) { $0.string($1) }
-            }
-        }
+        writer.array(ping.outcomes) { PingOutcomeRecord.write($1, rank: nil, to: &$0) }
         writer.integer(ping.createdAtMilliseconds)
         writer.integer(ping.expiresAtMilliseconds)
         writer.array(ping.soldTo) { $0.string($1) }
@@ -111,16 +98,7 @@ enum SaleLogRecord {
         )
         let floorPriceCents = try reader.integer()
         let bids = try reader.array(Self.bid)
-        let outcomes = try reader.array { reader in
-            let buyerID = try reader.string()
-            let buyerName = try reader.string()
-            let responseMilliseconds = try reader.optional { try $0.int() }
-            let result: BuyerOutcome.Result =
-                try reader.bool()
-                ? .bid(try Self.bid(&reader))
-                : .noBid(try reader.raw(NoBidReason.self), detail: try reader.optional { try $0.string() })
-            return BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: result, responseMilliseconds: responseMilliseconds)
-        }
+        let outcomes = try reader.array(PingOutcomeRecord.read).map(\.outcome)
         let createdAt = try reader.integer()
         var ping = Ping(
             id: id, tenantID: tenantID, request: request, floorPriceCents: floorPriceCents, bids: bids, outcomes: outcomes, createdAtMilliseconds: createdAt
