@@ -73,7 +73,6 @@ let package = Package(
             name: "LeadAPI",
             dependencies: [
                 "LeadEngine",
-                "LeadStore",
                 "LeadOutbound",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -196,7 +196,7 @@ struct Serve: AsyncParsableCommand {
         // Before the store opens: a second server must not touch the files of the first.
         let lock = try await CommandOutput.reportingErrors { try DatabaseLock(databasePath: self.databasePath) }
         let isNew = !LeadDatabase.exists(at: self.databasePath)
-        let dependencies = try await AppDependencies.open(configuration)
+        let dependencies = try await AppDependencies.open(configuration, store: SQLiteStore.opener(path: self.databasePath))
         if isNew { CommandOutput.emit("Created a new database at \(LeadDatabase.absolutePath(self.databasePath))") }
         if let relaxed = self.relaxedTargetPolicy { logger.warning("outbound target policy relaxed: \(relaxed)") }
         logger.info(

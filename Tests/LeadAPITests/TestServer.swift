@@ -155,3 +155,23 @@ func create(_ path: String, body: String, key: String, client: some TestClientPr
         return try #require(try response.object()["id"] as? String)
     }
 }
+
+extension AppDependencies {
+    /// The composition root's open on the SQLite file the configuration names, as `ezleeds serve` does.
+    static func open(
+        _ configuration: ServerConfiguration, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
+        connector: any OutboundConnector = SocketConnector(), outreachSenders: [OutreachChannel: any OutreachSender]? = nil,
+        txtResolver: (any TXTResolver)? = nil, dkimKeys: any DKIMKeySource = GeneratedDKIMKeys(), mailTransport: (any MailTransport)? = nil
+    ) async throws -> AppDependencies {
+        try await open(
+            configuration, store: SQLiteStore.opener(path: configuration.databasePath), clock: clock, resolver: resolver, connector: connector,
+            outreachSenders: outreachSenders, txtResolver: txtResolver, dkimKeys: dkimKeys, mailTransport: mailTransport
+        )
+    }
+
+    /// The SQLite database under the server, for tests that break or inspect the store itself.
+    var database: LeadDatabase {
+        guard let database = self.store.connection as? LeadDatabase else { fatalError("the test server runs on SQLite") }
+        return database
+    }
+}

@@ -1,15 +1,14 @@
 import LeadEngine
 import LeadOutbound
-import LeadStore
 import Logging
 import NIOCore
 import NIOPosix
 import Prometheus
 
-/// The concrete parts of one running engine, chosen here and nowhere else: the SQLite store, the
-/// in-memory key ring, rate limiter and buyer index, and the use cases built on them.
+/// The parts of one running engine: the store it was given, the in-memory key ring, rate limiter
+/// and buyer index, and the use cases built on them.
 public struct AppDependencies: Sendable {
-    public let database: LeadDatabase
+    public let store: EngineStore
     /// Whether the store takes writes: readiness, and pings refused while it does not.
     public let storage: StorageHealth
     public let clock: any EngineClock
@@ -71,11 +70,11 @@ public struct AppDependencies: Sendable {
     /// The server's event loops; ping book shard `i` runs on loop `i`, so code on a loop reaches its shard without a hop.
     public let eventLoops: [any EventLoop]
 
-    /// Opens (and migrates) the store, then loads into memory what the hot paths read: keys,
-    /// buyers, floors, live pings, campaign budgets and today's sales per buyer.
+    /// Opens the store with `openStore` (which migrates it), then loads into memory what the hot
+    /// paths read: keys, buyers, floors, live pings, campaign budgets and today's sales per buyer.
     /// `resolver` and `connector` are the outbound target policy's look-ups and dials, injected by tests.
     public static func open(
-        _ configuration: ServerConfiguration, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
+        _ configuration: ServerConfiguration, store openStore: StoreOpener, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
         connector: any OutboundConnector = SocketConnector(), outreachSenders senders: [OutreachChannel: any OutreachSender]? = nil,
         txtResolver: (any TXTResolver)? = nil, dkimKeys: any DKIMKeySource = GeneratedDKIMKeys(), mailTransport: (any MailTransport)? = nil
     ) async throws -> AppDependencies {
@@ -84,13 +83,13 @@ public struct AppDependencies: Sendable {
         var storageLogger = Logger(label: "ezleeds")
         storageLogger.logLevel = configuration.logLevel
         let storage = StorageHealth(clock: clock, report: { [storageLogger] change in change.log(to: storageLogger) })
-        let database = try await LeadDatabase.open(path: configuration.databasePath, health: storage)
-        let domainRepository = SQLiteSendingDomainRepository(database: database)
-        let tenantRepository = SQLiteTenantRepository(database: database)
-        let buyerRepository = SQLiteBuyerRepository(database: database)
-        let salesFigures = SQLiteSalesFiguresRepository(database: database)
-        let campaignRepository = SQLiteCampaignRepository(database: database)
-        let pingRepository = SQLitePingRepository(database: database)
+        let store = try await openStore(storage)
+        let domainRepository = store.domains
+        let tenantRepository = store.tenants
+        let buyerRepository = store.buyers
+        let salesFigures = store.salesFigures
+        let campaignRepository = store.campaigns
+        let pingRepository = store.pings
         let keyRing = KeyRing()
         let buyerIndex = BuyerIndex()
         let eventLoops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
@@ -105,9 +104,9 @@ public struct AppDependencies: Sendable {
         let bidConnections = OutboundConnectionPool(gate: targets, connector: connector)
         let deliveryConnections = OutboundConnectionPool(gate: targets, connector: connector)
         let webhookTestConnections = OutboundConnectionPool(gate: targets, connector: connector)
-        let saleRepository = SQLiteSaleRepository(database: database)
+        let saleRepository = store.sales
         let signingKey = try await saleRepository.signingKey(orMake: { CertificateSigningKey.generate() })
-        let saleLog = SaleMaterialiser(log: SQLiteSaleLog(database: database)) { [storageLogger] refused in
+        let saleLog = SaleMaterialiser(log: store.saleLog) { [storageLogger] refused in
             for sale in refused {
                 storageLogger.error(
                     "a logged sale was refused by the tables and kept aside in sale_log_refused",
@@ -128,18 +127,18 @@ public struct AppDependencies: Sendable {
             inlineAttemptMilliseconds: configuration.inlineDeliveryMilliseconds
         )
         let stateRules = StateRuleBook.shipped
-        let doNotCallStore = SQLiteDoNotCallStore(database: database)
+        let doNotCallStore = store.doNotCall
         let doNotCall = DoNotCallRegistry(internalList: doNotCallStore, rules: stateRules)
         let salesDesk = SalesDesk(
             book: pingBook, pings: pings, repository: saleRepository, log: saleLog, courier: courier, buyers: buyerIndex, dailySales: dailySales,
             budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds, doNotCall: doNotCall
         )
-        let consents = ConsentRegistry(repository: SQLiteConsentRepository(database: database), signingKey: signingKey, clock: clock)
-        let leadRepository = SQLiteLeadRepository(database: database)
-        let sequenceRepository = SQLiteSequenceRepository(database: database)
+        let consents = ConsentRegistry(repository: store.consents, signingKey: signingKey, clock: clock)
+        let leadRepository = store.leads
+        let sequenceRepository = store.sequences
         let outreach = OutreachCheck(rules: stateRules, consents: consents, doNotCall: doNotCall, clock: clock, recordedContacts: sequenceRepository)
-        let templates = TemplateRegistry(repository: SQLiteTemplateRepository(database: database), sequences: sequenceRepository, clock: clock)
-        let emailOptOuts = SQLiteEmailOptOutStore(database: database)
+        let templates = TemplateRegistry(repository: store.templates, sequences: sequenceRepository, clock: clock)
+        let emailOptOuts = store.emailOptOuts
         let unsubscribeTokens = UnsubscribeTokens(secret: signingKey.rawPrivateKey)
         let outreachConnections = OutboundConnectionPool(
             gate: TargetGate(policy: OutboundTargetPolicy(allowsPrivateTargets: true), resolver: resolver), connector: connector
@@ -167,7 +166,7 @@ public struct AppDependencies: Sendable {
             spfInclude: configuration.spfInclude, keys: dkimKeys, clock: clock
         )
         let dependencies = AppDependencies(
-            database: database,
+            store: store,
             storage: storage,
             clock: clock,
             keyRing: keyRing,
@@ -193,10 +192,10 @@ public struct AppDependencies: Sendable {
                 funds: funds, doNotCall: doNotCall, signingKey: signingKey, clock: clock,
                 dedupWindowMilliseconds: Int64(configuration.dedupWindowDays) * 86_400_000
             ),
-            ledger: Ledger(repository: SQLiteLedgerRepository(database: database), sales: salesFigures, funds: funds, clock: clock),
+            ledger: Ledger(repository: store.ledger, sales: salesFigures, funds: funds, clock: clock),
             reports: SalesReports(figures: salesFigures, buyers: buyerRepository, campaigns: campaignRepository, clock: clock),
-            exports: ReportExports(repository: SQLiteExportRepository(database: database)),
-            idempotencyKeys: SQLiteIdempotencyRepository(database: database),
+            exports: ReportExports(repository: store.exports),
+            idempotencyKeys: store.idempotencyKeys,
             stateRules: stateRules,
             doNotCall: doNotCall,
             doNotCallStore: doNotCallStore,
@@ -210,7 +209,7 @@ public struct AppDependencies: Sendable {
             emailUnsubscribe: EmailUnsubscribe(store: emailOptOuts, tokens: unsubscribeTokens, clock: clock),
             outreachScheduler: outreachScheduler,
             consentWithdrawal: ConsentWithdrawal(
-                store: SQLiteConsentWithdrawalStore(database: database), consents: consents, leads: leadRepository, clock: clock
+                store: store.consentWithdrawals, consents: consents, leads: leadRepository, clock: clock
             ),
             targets: targets,
             bidConnections: bidConnections,

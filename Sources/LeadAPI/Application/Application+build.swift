@@ -41,13 +41,13 @@ public func buildApplication(
     // Shut down in reverse: the server drains, the refresher and sweeper stop, the sale log is
     // folded in, the journal makes its last flush, the outbound connections close, then the store.
     app.addServices(
-        StoreShutdownService(database: dependencies.database, logger: logger),
+        StoreShutdownService(store: dependencies.store.connection, logger: logger),
         OutboundShutdownService(
             pools: [dependencies.bidConnections, dependencies.deliveryConnections, dependencies.outreachConnections, dependencies.webhookTestConnections]
         ),
         PingJournalService(pings: dependencies.pings, logger: logger),
         SaleMaterialiserService(materialiser: dependencies.saleLog, logger: logger),
-        StorageProbeService(database: dependencies.database),
+        StorageProbeService(store: dependencies.store.connection),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
         HourlyChore(done: "invoices created", failed: "closing months into invoices failed", logger: logger) {
@@ -69,11 +69,6 @@ public func buildApplication(
         app.addServices(OutreachSchedulerService(scheduler: dependencies.outreachScheduler, clock: dependencies.clock, logger: logger))
     }
     return app
-}
-
-/// Opens the store named by the configuration and builds the server on it.
-public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
-    buildApplication(configuration, dependencies: try await AppDependencies.open(configuration))
 }
 
 func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependencies) -> Router<AppRequestContext> {

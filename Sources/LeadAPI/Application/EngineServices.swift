@@ -1,7 +1,6 @@
 import AsyncAlgorithms
 import LeadEngine
 import LeadOutbound
-import LeadStore
 import Logging
 import ServiceLifecycle
 
@@ -27,15 +26,15 @@ struct KeyRingRefreshService: Service {
 /// Closes the store once everything before it has stopped: the server drains first, so no
 /// request is cut off mid-transaction.
 struct StoreShutdownService: Service {
-    let database: LeadDatabase
+    let store: any StoreConnection
     let logger: Logger
 
     func run() async throws {
         // Returns on graceful shutdown, throws on cancellation; either way the store closes.
         try? await gracefulShutdown()
         do {
-            try self.database.close()
-            self.logger.info("store closed", metadata: ["path": "\(self.database.path)"])
+            try await self.store.close()
+            self.logger.info("store closed", metadata: ["store": "\(self.store.location)"])
         } catch {
             self.logger.error("store did not close cleanly", metadata: ["error": "\(error)"])
         }
@@ -89,12 +88,12 @@ struct SaleMaterialiserService: Service {
 /// While writes fail, tries one every second, so the store is found writable again when space
 /// returns even though nothing else writes meanwhile (pings are refused). Stops on graceful shutdown.
 struct StorageProbeService: Service {
-    let database: LeadDatabase
+    let store: any StoreConnection
 
     func run() async throws {
         for await _ in AsyncTimerSequence(interval: .seconds(1), clock: .continuous).cancelOnGracefulShutdown() {
             // The outcome reaches the store's health, which logs it.
-            if !self.database.health.isWritable { try? await self.database.probeWrite() }
+            if !self.store.health.isWritable { try? await self.store.probeWrite() }
         }
     }
 }

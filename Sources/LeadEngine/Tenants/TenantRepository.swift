@@ -1,7 +1,7 @@
 import Foundation
 
 /// Storage of tenants and their keys.
-public protocol TenantRepository: Sendable {
+public protocol TenantRepository: SenderIdentities {
     func insert(_ tenant: Tenant, keys: [APIKey]) async throws
     func insert(_ key: APIKey) async throws
     func tenant(id: String) async throws -> Tenant?

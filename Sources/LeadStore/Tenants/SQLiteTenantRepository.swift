@@ -118,7 +118,7 @@ public struct SQLiteTenantRepository: TenantRepository {
     }
 }
 
-extension SQLiteTenantRepository: SenderIdentities {
+extension SQLiteTenantRepository {
     public func identity(tenantID: String) async throws -> (name: String, postalAddress: String?)? {
         try await self.database.read { db in
             try Row.fetchOne(db, sql: "SELECT name, postal_address FROM tenants WHERE id = ?", arguments: [tenantID]).map {

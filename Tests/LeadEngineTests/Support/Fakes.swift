@@ -79,6 +79,10 @@ actor InMemoryTenantRepository: TenantRepository {
         return true
     }
 
+    func identity(tenantID: String) -> (name: String, postalAddress: String?)? {
+        self.tenants[tenantID].map { (name: $0.name, postalAddress: self.postalAddresses[tenantID]) }
+    }
+
     func keysChanged(after sequence: Int64) -> (keys: [APIKey], sequence: Int64) {
         let changed = self.changeSequenceByKeyID
             .filter { $0.value > sequence }

@@ -1,0 +1,46 @@
+import Foundation
+import LeadEngine
+
+/// The engine's store in one SQLite file: one node, nothing to install.
+public enum SQLiteStore {
+    /// Opens (and migrates) the database at `path`, created when missing unless `createIfMissing` is false.
+    public static func open(path: String, createIfMissing: Bool = true, health: StorageHealth = StorageHealth()) async throws -> EngineStore {
+        repositories(on: try await LeadDatabase.open(path: path, createIfMissing: createIfMissing, health: health))
+    }
+
+    /// The opener of the database at `path`, for the composition root.
+    public static func opener(path: String) -> StoreOpener {
+        { health in try await open(path: path, health: health) }
+    }
+
+    public static func repositories(on database: LeadDatabase) -> EngineStore {
+        EngineStore(
+            connection: database,
+            tenants: SQLiteTenantRepository(database: database),
+            buyers: SQLiteBuyerRepository(database: database),
+            campaigns: SQLiteCampaignRepository(database: database),
+            pings: SQLitePingRepository(database: database),
+            sales: SQLiteSaleRepository(database: database),
+            saleLog: SQLiteSaleLog(database: database),
+            leads: SQLiteLeadRepository(database: database),
+            ledger: SQLiteLedgerRepository(database: database),
+            salesFigures: SQLiteSalesFiguresRepository(database: database),
+            exports: SQLiteExportRepository(database: database),
+            idempotencyKeys: SQLiteIdempotencyRepository(database: database),
+            consents: SQLiteConsentRepository(database: database),
+            doNotCall: SQLiteDoNotCallStore(database: database),
+            consentWithdrawals: SQLiteConsentWithdrawalStore(database: database),
+            emailOptOuts: SQLiteEmailOptOutStore(database: database),
+            sequences: SQLiteSequenceRepository(database: database),
+            templates: SQLiteTemplateRepository(database: database),
+            domains: SQLiteSendingDomainRepository(database: database)
+        )
+    }
+}
+
+extension LeadDatabase: StoreConnection {
+    public var location: String { self.path }
+
+    /// SQLite runs in the process: nothing to keep running.
+    public func run() async throws {}
+}
