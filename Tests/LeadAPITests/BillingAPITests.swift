@@ -204,7 +204,7 @@ struct BillingAPITests {
             let invoiced = try await create("/api/v1/buyers", body: PingAPITests.buyer("Invoiced", price: 20000), key: server.tenant.apiKey, client: client)
             let sold = try await LeadAPITests.send(LeadAPITests.inbound(phone: LeadAPITests.phone(77), email: "z@example.com"), server: server, client: client)
             #expect(sold["buyer_id"] as? String == invoiced)
-            await #expect(throws: ConflictError.self) { try await Self.prepaid(invoiced, server: server) }
+            await #expect(throws: StoreRefusal.balanceBelowFloor) { try await Self.prepaid(invoiced, server: server) }
             #expect(try await server.dependencies.ledger.verify().mismatches.isEmpty)
         }
     }

@@ -105,6 +105,8 @@ public struct Problem: Error, Sendable, Equatable {
             return .invalidFields(error.fields)
         case let error as NotFoundError:
             return .notFound("No \(error.entity) \(error.id) in this account.")
+        case let refusal as StoreRefusal:
+            return .from(refusal.conflict, logger: logger)
         case let error as ConflictError:
             var extensions = error.related.mapValues { JSONValue.array($0.map(JSONValue.string)) }
             if !error.reasons.isEmpty { extensions["reasons"] = .array(error.reasons.map(JSONValue.string)) }

@@ -118,13 +118,47 @@ public struct Ledger: Sendable {
     }
 
     /// Invoices every month that has ended (in UTC) and has none yet; all tenants when nil.
+    /// Returns how many invoices it made. The policy is `MonthClosing`'s; the store only sums and stores.
     @discardableResult
     public func closeMonths(tenantID: String? = nil) async throws -> Int {
         let now = self.clock.nowMilliseconds()
-        let identifiers = self.identifiers
-        return try await self.repository.closeMonths(
-            tenantID: tenantID, before: BillingPeriod(containingMilliseconds: now), nowMilliseconds: now, makeID: { identifiers.make(.invoice) }
-        )
+        let current = BillingPeriod(containingMilliseconds: now)
+        let tenants = if let tenantID { [tenantID] } else { try await self.repository.tenantsWithBuyerEntries() }
+        var created = 0
+        for tenant in tenants {
+            created += try await self.invoiceFinishedMonths(tenantID: tenant, before: current, nowMilliseconds: now)
+            try await self.markPaidInvoices(tenantID: tenant, nowMilliseconds: now)
+        }
+        return created
+    }
+
+    private func invoiceFinishedMonths(tenantID: String, before current: BillingPeriod, nowMilliseconds: Int64) async throws -> Int {
+        let from = try await self.repository.lastInvoicedPeriod(tenantID: tenantID)?.next.startMilliseconds ?? Int64.min
+        guard
+            let first = try await self.repository.firstBuyerEntry(tenantID: tenantID, fromMilliseconds: from, toMilliseconds: current.startMilliseconds)
+        else { return 0 }
+        var invoices: [Invoice] = []
+        for month in MonthClosing.months(from: first, before: current) {
+            let activity = try await self.repository.buyerActivity(
+                tenantID: tenantID, fromMilliseconds: month.startMilliseconds, toMilliseconds: month.endMilliseconds
+            )
+            invoices += MonthClosing.invoices(
+                tenantID: tenantID, period: month, activity: activity, nowMilliseconds: nowMilliseconds, makeID: { self.identifiers.make(.invoice) }
+            )
+        }
+        return invoices.isEmpty ? 0 : try await self.repository.insertInvoices(invoices)
+    }
+
+    private func markPaidInvoices(tenantID: String, nowMilliseconds: Int64) async throws {
+        let open = try await self.repository.openInvoices(tenantID: tenantID)
+        var paid: Set<String> = []
+        for invoice in open {
+            guard let buyerID = invoice.buyerID else { continue }
+            let standing = try await self.repository.standing(buyerID: buyerID, beforeMilliseconds: invoice.period.endMilliseconds)
+            if MonthClosing.isPaid(by: standing) { paid.insert(invoice.id) }
+        }
+        paid.formUnion(MonthClosing.paidTenantInvoices(open: open, paidNow: paid).map(\.id))
+        if !paid.isEmpty { try await self.repository.markPaid(invoiceIDs: paid.sorted(), atMilliseconds: nowMilliseconds) }
     }
 
     public func verify() async throws -> LedgerVerification {

@@ -130,11 +130,22 @@ public protocol LedgerRepository: Sendable {
     func creditsRemaining(tenantID: String) async throws -> Int64
     /// Every buyer's terms and balance, to load `BuyerFunds` at start.
     func buyerAccounts() async throws -> [(buyerID: String, terms: BillingTerms, balanceCents: Int64)]
-    /// Creates the invoices of every month before `current` that has entries and no invoice yet
-    /// (all tenants when `tenantID` is nil), and marks paid the invoices whose amounts the
-    /// buyers' credits now cover. Returns how many invoices it created.
-    @discardableResult
-    func closeMonths(tenantID: String?, before current: BillingPeriod, nowMilliseconds: Int64, makeID: @Sendable () -> String) async throws -> Int
+    /// Tenants with charges or refunds of buyers, for closing every tenant's months.
+    func tenantsWithBuyerEntries() async throws -> [String]
+    /// The newest period of the tenant's own invoices; nil when it has none.
+    func lastInvoicedPeriod(tenantID: String) async throws -> BillingPeriod?
+    /// When the earliest charge or refund of a buyer of the tenant dated in `[from, to)` was made; nil when none was.
+    func firstBuyerEntry(tenantID: String, fromMilliseconds: Int64, toMilliseconds: Int64) async throws -> Int64?
+    /// Each buyer's charges and refunds dated in `[from, to)`, with its billing mode; buyers with neither are left out.
+    func buyerActivity(tenantID: String, fromMilliseconds: Int64, toMilliseconds: Int64) async throws -> [BuyerBillingActivity]
+    /// Stores the invoices the store does not hold yet (it keeps one per tenant, buyer and period); returns how many it stored.
+    func insertInvoices(_ invoices: [Invoice]) async throws -> Int
+    /// The tenant's open invoices, oldest period first.
+    func openInvoices(tenantID: String) async throws -> [Invoice]
+    /// The buyer's credits, and its charges less refunds dated before `beforeMilliseconds`.
+    func standing(buyerID: String, beforeMilliseconds: Int64) async throws -> BuyerStanding
+    /// Marks the invoices paid, those still open.
+    func markPaid(invoiceIDs: [String], atMilliseconds: Int64) async throws
     func invoices(tenantID: String, buyerID: String?, page: PageRequest) async throws -> Page<Invoice>
     /// Checks that every balance equals the sum of its entries.
     func verify() async throws -> LedgerVerification

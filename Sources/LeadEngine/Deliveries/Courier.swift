@@ -72,7 +72,7 @@ public struct Courier: Sendable {
             updated.status = .failed
             updated.nextAttemptAtMilliseconds = nil
         }
-        try await self.repository.recordAttempt(attempt, of: updated)
+        try await self.repository.recordAttempt(DeliveryAttemptWrites(attempt, of: updated))
         return updated
     }
 

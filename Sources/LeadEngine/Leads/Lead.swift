@@ -70,3 +70,11 @@ public struct Lead: Sendable, Equatable {
         self.updatedAt = updatedAt ?? createdAt
     }
 }
+
+extension Lead {
+    /// How the sale row, which keeps the status buyer metrics count, follows this lead when it is
+    /// written: a delivered sale becomes accepted or returned with its lead; nil leaves it be.
+    public var saleStatusChange: (from: LeadStatus, to: LeadStatus)? {
+        self.status == .accepted || self.status == .returned ? (from: .delivered, to: self.status) : nil
+    }
+}

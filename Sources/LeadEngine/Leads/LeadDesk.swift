@@ -162,10 +162,10 @@ public struct LeadDesk: Sendable {
                 return InboundReceipt(lead: sold, pingID: ping.id)
             } catch let rejection as PostRejection {
                 refusals.append(["buyer_id": .string(bid.buyerID), "reason": .string("\(rejection)")])
-            } catch let conflict as ConflictError {
+            } catch let refusal as StoreRefusal {
                 // The store refused the sale (the buyer's balance, or the lead moved on): try the next bid.
-                refusals.append(["buyer_id": .string(bid.buyerID), "reason": .string(conflict.code)])
-                if conflict.code == "lead_not_for_sale" { break }
+                refusals.append(["buyer_id": .string(bid.buyerID), "reason": .string(refusal.conflict.code)])
+                if case .leadMovedOn = refusal { break }
             }
         }
         try await self.repository.appendEvents(

@@ -44,8 +44,8 @@ public struct SaleRecord: Sendable {
 public protocol SaleRepository: Sendable {
     /// Commits the whole sale in one durable transaction, or nothing.
     func commit(_ sale: SaleRecord) async throws
-    /// Records an attempt and the delivery's new state; a delivered lead is marked delivered.
-    func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws
+    /// Records an attempt, and the delivery's new state with what follows from it, as `writes` plans, in one transaction.
+    func recordAttempt(_ writes: DeliveryAttemptWrites) async throws
     /// Pending deliveries whose next attempt is due, oldest first.
     func dueDeliveries(nowMilliseconds: Int64, limit: Int) async throws -> [Delivery]
     /// Sales of each buyer since its own instant (the start of its day), to restore daily-cap counts at start.

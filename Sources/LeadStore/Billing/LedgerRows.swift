@@ -36,7 +36,7 @@ enum LedgerRows {
                 ]
             )
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && entry.kind == .refund {
-            throw ConflictError(code: "already_refunded", detail: "This lead's charge was already refunded (by a return or an earlier refund).")
+            throw StoreRefusal.alreadyRefunded(leadID: entry.leadID ?? "")
         }
         return entry
     }
@@ -67,7 +67,8 @@ enum LedgerRows {
     }
 }
 
-/// Turns the store's refusal of a balance below its floor into the conflict the API answers.
+/// Turns SQLite's refusal of a balance below its floor (the trigger's message, or the tenant's
+/// CHECK) into the refusal every store reports.
 enum LedgerFloor {
     static func translate<T>(_ write: () throws -> T) throws -> T {
         do {
@@ -76,10 +77,7 @@ enum LedgerFloor {
             where error.resultCode == .SQLITE_CONSTRAINT && (error.message?.contains("balance below its floor") ?? false)
                 || error.extendedResultCode == .SQLITE_CONSTRAINT_CHECK && (error.message?.contains("balance_cents") ?? false)
         {
-            throw ConflictError(
-                code: "insufficient_funds",
-                detail: "The account's balance would fall below what its terms allow (zero when prepaid, the credit limit when invoiced)."
-            )
+            throw StoreRefusal.balanceBelowFloor
         }
     }
 }

@@ -85,117 +85,104 @@ public struct SQLiteLedgerRepository: LedgerRepository {
         }
     }
 
-    public func closeMonths(
-        tenantID: String?, before current: BillingPeriod, nowMilliseconds: Int64, makeID: @Sendable () -> String
-    ) async throws -> Int {
-        try await self.database.write { db in
-            let tenants =
-                if let tenantID { [tenantID] } else { try String.fetchAll(db, sql: "SELECT DISTINCT tenant_id FROM ledger_entries") }
-            var created = 0
-            for tenant in tenants {
-                created += try Self.invoiceFinishedMonths(tenantID: tenant, before: current, now: nowMilliseconds, makeID: makeID, db)
-                try Self.markPaidInvoices(tenantID: tenant, now: nowMilliseconds, db)
-            }
-            return created
+    public func tenantsWithBuyerEntries() async throws -> [String] {
+        try await self.database.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT tenant_id FROM ledger_entries WHERE kind IN ('charge', 'refund') AND buyer_id IS NOT NULL")
         }
     }
 
-    /// One invoice per buyer with charges or refunds in a finished month, and one for the tenant
-    /// summing them. A prepaid buyer's invoice is a statement of what its balance already paid.
-    private static func invoiceFinishedMonths(
-        tenantID: String, before current: BillingPeriod, now: Int64, makeID: () -> String, _ db: Database
-    ) throws -> Int {
-        // Months with charges or refunds, from the newest already invoiced (or the first entry) on.
-        let lastInvoiced = try String.fetchOne(
-            db, sql: "SELECT max(period) FROM invoices WHERE tenant_id = ? AND buyer_id IS NULL", arguments: [tenantID]
-        ).flatMap(BillingPeriod.init)
-        let from = lastInvoiced?.next.startMilliseconds ?? Int64.min
-        let months = try String.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT strftime('%Y-%m', created_at / 1000, 'unixepoch') FROM ledger_entries
-                WHERE tenant_id = ? AND kind IN ('charge', 'refund') AND buyer_id IS NOT NULL AND created_at >= ? AND created_at < ?
-                """,
-            arguments: [tenantID, from, current.startMilliseconds]
-        ).compactMap(BillingPeriod.init).sorted()
-        var created = 0
-        for period in months {
-            let rows = try Row.fetchAll(
+    public func lastInvoicedPeriod(tenantID: String) async throws -> BillingPeriod? {
+        try await self.database.read { db in
+            try String.fetchOne(db, sql: "SELECT max(period) FROM invoices WHERE tenant_id = ? AND buyer_id IS NULL", arguments: [tenantID])
+                .flatMap(BillingPeriod.init)
+        }
+    }
+
+    public func firstBuyerEntry(tenantID: String, fromMilliseconds: Int64, toMilliseconds: Int64) async throws -> Int64? {
+        try await self.database.read { db in
+            try Int64.fetchOne(
                 db,
                 sql: """
-                    SELECT e.buyer_id, b.billing_mode,
-                        coalesce(sum(CASE WHEN e.kind = 'charge' THEN e.amount_cents ELSE -e.amount_cents END), 0) AS amount,
-                        coalesce(sum(e.kind = 'charge'), 0) AS leads
+                    SELECT min(created_at) FROM ledger_entries
+                    WHERE tenant_id = ? AND kind IN ('charge', 'refund') AND buyer_id IS NOT NULL AND created_at >= ? AND created_at < ?
+                    """,
+                arguments: [tenantID, fromMilliseconds, toMilliseconds]
+            )
+        }
+    }
+
+    public func buyerActivity(tenantID: String, fromMilliseconds: Int64, toMilliseconds: Int64) async throws -> [BuyerBillingActivity] {
+        try await self.database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.buyer_id, b.billing_mode, count(*) FILTER (WHERE e.kind = 'charge') AS charges,
+                        coalesce(sum(e.amount_cents) FILTER (WHERE e.kind = 'charge'), 0) AS charged,
+                        coalesce(sum(e.amount_cents) FILTER (WHERE e.kind = 'refund'), 0) AS refunded
                     FROM ledger_entries e JOIN buyers b ON b.id = e.buyer_id
                     WHERE e.tenant_id = ? AND e.kind IN ('charge', 'refund') AND e.created_at >= ? AND e.created_at < ?
-                    GROUP BY e.buyer_id ORDER BY e.buyer_id
+                    GROUP BY e.buyer_id
                     """,
-                arguments: [tenantID, period.startMilliseconds, period.endMilliseconds]
-            )
-            var total: Int64 = 0
-            var leads = 0
-            for row in rows {
-                let amount: Int64 = row["amount"]
-                let prepaid = (row["billing_mode"] as String) == BillingMode.prepaid.rawValue
-                total += amount
-                leads += row["leads"] as Int
+                arguments: [tenantID, fromMilliseconds, toMilliseconds]
+            ).map { row in
+                BuyerBillingActivity(
+                    buyerID: row["buyer_id"], mode: try row.required(BillingMode.self, "billing_mode", table: "buyers"), charges: row["charges"],
+                    chargedCents: row["charged"], refundedCents: row["refunded"]
+                )
+            }
+        }
+    }
+
+    public func insertInvoices(_ invoices: [Invoice]) async throws -> Int {
+        try await self.database.write { db in
+            var inserted = 0
+            for invoice in invoices {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO invoices (id, tenant_id, buyer_id, period, amount_cents, leads, status, created_at, paid_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        makeID(), tenantID, row["buyer_id"] as String, period.description, amount, row["leads"] as Int,
-                        prepaid || amount <= 0 ? "paid" : "open", now, prepaid || amount <= 0 ? now : nil,
+                        invoice.id, invoice.tenantID, invoice.buyerID, invoice.period.description, invoice.amountCents, invoice.leads,
+                        invoice.status.rawValue, invoice.createdAt.epochMilliseconds, invoice.paidAt?.epochMilliseconds,
                     ]
                 )
-                created += db.changesCount
+                inserted += db.changesCount
             }
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO invoices (id, tenant_id, buyer_id, period, amount_cents, leads, status, created_at, paid_at)
-                    VALUES (?, ?, NULL, ?, ?, ?, 'open', ?, NULL)
-                    """,
-                arguments: [makeID(), tenantID, period.description, total, leads, now]
-            )
-            created += db.changesCount
+            return inserted
         }
-        return created
     }
 
-    /// An invoiced buyer's invoice is paid once its credits (payments) cover everything it was
-    /// charged, less refunds, up to the end of that month. The tenant's invoice for a month is
-    /// paid once every buyer invoice of that month is.
-    private static func markPaidInvoices(tenantID: String, now: Int64, _ db: Database) throws {
-        let open = try Row.fetchAll(
-            db, sql: "SELECT id, buyer_id, period FROM invoices WHERE tenant_id = ? AND status = 'open' AND buyer_id IS NOT NULL ORDER BY period",
-            arguments: [tenantID]
-        )
-        for invoice in open {
-            guard let period = BillingPeriod(invoice["period"] as String) else { continue }
-            let covered = try Bool.fetchOne(
+    public func openInvoices(tenantID: String) async throws -> [Invoice] {
+        try await self.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM invoices WHERE tenant_id = ? AND status = 'open' ORDER BY period, id", arguments: [tenantID])
+                .map(Self.invoice(from:))
+        }
+    }
+
+    public func standing(buyerID: String, beforeMilliseconds: Int64) async throws -> BuyerStanding {
+        try await self.database.read { db in
+            let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT coalesce(sum(CASE WHEN kind = 'credit' THEN amount_cents ELSE 0 END), 0)
-                        >= coalesce(sum(CASE WHEN kind = 'charge' AND created_at < ? THEN amount_cents
-                                             WHEN kind = 'refund' AND created_at < ? THEN -amount_cents ELSE 0 END), 0)
+                    SELECT coalesce(sum(amount_cents) FILTER (WHERE kind = 'credit'), 0) AS credited,
+                        coalesce(sum(amount_cents) FILTER (WHERE kind = 'charge' AND created_at < ?), 0) AS charged,
+                        coalesce(sum(amount_cents) FILTER (WHERE kind = 'refund' AND created_at < ?), 0) AS refunded
                     FROM ledger_entries WHERE buyer_id = ?
                     """,
-                arguments: [period.endMilliseconds, period.endMilliseconds, invoice["buyer_id"] as String]
-            ) ?? false
-            if covered {
-                try db.execute(sql: "UPDATE invoices SET status = 'paid', paid_at = ? WHERE id = ?", arguments: [now, invoice["id"] as String])
+                arguments: [beforeMilliseconds, beforeMilliseconds, buyerID]
+            )
+            guard let row else { return BuyerStanding(creditedCents: 0, owedCents: 0) }
+            return BuyerStanding(creditedCents: row["credited"], owedCents: (row["charged"] as Int64) - (row["refunded"] as Int64))
+        }
+    }
+
+    public func markPaid(invoiceIDs: [String], atMilliseconds: Int64) async throws {
+        try await self.database.write { db in
+            for id in invoiceIDs {
+                try db.execute(sql: "UPDATE invoices SET status = 'paid', paid_at = ? WHERE id = ? AND status = 'open'", arguments: [atMilliseconds, id])
             }
         }
-        try db.execute(
-            sql: """
-                UPDATE invoices SET status = 'paid', paid_at = ?
-                WHERE tenant_id = ? AND buyer_id IS NULL AND status = 'open'
-                    AND NOT EXISTS (SELECT 1 FROM invoices b WHERE b.tenant_id = invoices.tenant_id AND b.period = invoices.period
-                                    AND b.buyer_id IS NOT NULL AND b.status = 'open')
-                """,
-            arguments: [now, tenantID]
-        )
     }
 
     public func invoices(tenantID: String, buyerID: String?, page: PageRequest) async throws -> Page<Invoice> {
@@ -203,19 +190,18 @@ public struct SQLiteLedgerRepository: LedgerRepository {
             var query = PagedQuery(table: "invoices", tenantID: tenantID)
             if let buyerID { query.filter("buyer_id = ?", buyerID) } else { query.conditions.append("buyer_id IS NULL") }
             let result = try query.fetch(db, page: page)
-            return Page(
-                items: try result.rows.map { row in
-                    let raw: String = row["period"]
-                    guard let period = BillingPeriod(raw) else { throw CorruptRowError(table: "invoices", column: "period", value: raw) }
-                    return Invoice(
-                        id: row["id"], tenantID: row["tenant_id"], buyerID: row["buyer_id"], period: period, amountCents: row["amount_cents"],
-                        leads: row["leads"], status: try row.required(Invoice.Status.self, "status", table: "invoices"),
-                        createdAt: ColumnCoding.date(row["created_at"]), paidAt: (row["paid_at"] as Int64?).map(ColumnCoding.date)
-                    )
-                },
-                total: result.total, request: page
-            )
+            return Page(items: try result.rows.map(Self.invoice(from:)), total: result.total, request: page)
         }
+    }
+
+    private static func invoice(from row: Row) throws -> Invoice {
+        let raw: String = row["period"]
+        guard let period = BillingPeriod(raw) else { throw CorruptRowError(table: "invoices", column: "period", value: raw) }
+        return Invoice(
+            id: row["id"], tenantID: row["tenant_id"], buyerID: row["buyer_id"], period: period, amountCents: row["amount_cents"],
+            leads: row["leads"], status: try row.required(Invoice.Status.self, "status", table: "invoices"),
+            createdAt: ColumnCoding.date(row["created_at"]), paidAt: (row["paid_at"] as Int64?).map(ColumnCoding.date)
+        )
     }
 
     public func verify() async throws -> LedgerVerification {

@@ -30,10 +30,9 @@ enum LeadRows {
                 """,
             arguments: StatementArguments(Self.mutableValues(lead) + [lead.pingID, lead.buyerID, lead.id, lead.tenantID])
         )
-        // The sale row keeps the status buyer metrics count.
-        if lead.status == .accepted || lead.status == .returned {
+        if let change = lead.saleStatusChange {
             try db.executeCached(
-                sql: "UPDATE sales SET status = ? WHERE lead_id = ? AND status = 'delivered'", arguments: [lead.status.rawValue, lead.id]
+                sql: "UPDATE sales SET status = ? WHERE lead_id = ? AND status = ?", arguments: [change.to.rawValue, lead.id, change.from.rawValue]
             )
         }
     }

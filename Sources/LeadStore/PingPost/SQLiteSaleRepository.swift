@@ -18,76 +18,40 @@ public struct SQLiteSaleRepository: SaleRepository {
 
     /// Every row of one sale: the ping (if the journal has not written it yet), lead, certificate,
     /// sale, charge and delivery.
-    static func insert(_ sale: SaleRecord, _ db: Database) throws {
-        let lead = sale.lead
-        let now = (lead.soldAt ?? lead.createdAt).epochMilliseconds
-        // The journal may not have written the ping yet; the sale needs it now.
-        try SQLitePingRepository.insert(sale.ping, db)
-        let at = lead.createdAt
-        if sale.leadIsNew {
+    static func insert(_ record: SaleRecord, _ db: Database) throws {
+        let writes = SaleWrites(record)
+        try SQLitePingRepository.insert(writes.ping, db)
+        if let lead = writes.newLead {
             try LeadRows.insert(lead, db)
-            if let certificate = sale.certificate { try Self.insert(certificate, db) }
-            var events = [
-                LeadEvent(.received, detail: ["origin": "post", "ping_id": .string(sale.ping.id)], at: at),
-                LeadEvent(.consentCertified, detail: ["certificate_id": .optional(lead.consentCertificateID)], at: at),
-            ]
-            if let match = sale.doNotCall { events.append(.doNotCallChecked(match, at: at)) }
-            if let scored = sale.scored { events.append(scored) }
-            try LeadRows.insert(events, leadID: lead.id, db)
-        } else {
-            // An inbound lead stored at intake: it sells only if nothing moved it on meanwhile.
+        }
+        if let sold = writes.leadSold {
             try db.executeCached(
                 sql: """
-                    UPDATE leads SET ping_id = ?, buyer_id = ?, status = 'sold', sold_price_cents = ?, sold_at = ?, updated_at = ?
-                    WHERE id = ? AND tenant_id = ? AND status = 'qualified'
+                    UPDATE leads SET ping_id = ?, buyer_id = ?, status = ?, sold_price_cents = ?, sold_at = ?, updated_at = ?, delivered_at = ?
+                    WHERE id = ? AND tenant_id = ? AND status = ?
                     """,
-                arguments: [sale.ping.id, lead.buyerID, sale.priceCents, now, now, lead.id, lead.tenantID]
+                arguments: [
+                    sold.pingID, sold.buyerID, sold.to.rawValue, sold.priceCents, sold.soldAtMilliseconds, sold.soldAtMilliseconds,
+                    sold.deliveredAtMilliseconds, sold.leadID, sold.tenantID, sold.from.rawValue,
+                ]
             )
-            guard db.changesCount == 1 else {
-                throw ConflictError(code: "lead_not_for_sale", detail: "The lead is no longer qualified and unsold.")
-            }
+            guard db.changesCount == 1 else { throw StoreRefusal.leadMovedOn(leadID: sold.leadID) }
         }
+        if let certificate = writes.certificate { try Self.insert(certificate, db) }
+        let sale = writes.sale
         try db.executeCached(
             sql: """
                 INSERT INTO sales (id, tenant_id, buyer_id, campaign_id, lead_id, price_cents, status, response_time_ms, sold_at, ping_id)
-                VALUES (?, ?, ?, ?, ?, ?, 'delivered', ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                sale.saleID, lead.tenantID, lead.buyerID, sale.campaignID, lead.id, sale.priceCents, sale.responseMilliseconds, now, sale.ping.id,
+                sale.id, sale.tenantID, sale.buyerID, sale.campaignID, sale.leadID, sale.priceCents, sale.status.rawValue, sale.responseMilliseconds,
+                sale.soldAtMilliseconds, sale.pingID,
             ]
         )
-        if sale.delivery.status == .notConfigured {
-            // No webhook: the buyer reads its leads from the API, so the lead counts as delivered
-            // now, and its return window runs from the sale.
-            try db.executeCached(
-                sql: "UPDATE leads SET status = 'delivered', delivered_at = ? WHERE id = ? AND status = 'sold'", arguments: [now, lead.id]
-            )
-        }
-        var chargeID: String?
-        if sale.priceCents > 0 {
-            let charge = try LedgerRows.append(
-                LedgerEntry(
-                    id: sale.chargeID, tenantID: lead.tenantID, buyerID: lead.buyerID, leadID: lead.id, kind: .charge, amountCents: sale.priceCents,
-                    description: "Lead #\(lead.id.prefix(8)) delivered", createdAt: Date(epochMilliseconds: now)
-                ),
-                db
-            )
-            chargeID = charge.id
-        }
-        try LeadRows.insert(
-            [
-                LeadEvent(
-                    .sold,
-                    detail: [
-                        "buyer_id": .optional(lead.buyerID), "price_cents": .integer(sale.priceCents), "ping_id": .string(sale.ping.id),
-                        "charge_id": .optional(chargeID), "campaign_id": .optional(sale.campaignID),
-                    ],
-                    at: Date(epochMilliseconds: now)
-                )
-            ],
-            leadID: lead.id, db
-        )
-        let delivery = sale.delivery
+        if let charge = writes.charge { _ = try LedgerRows.append(charge, db) }
+        try LeadRows.insert(writes.events, leadID: sale.leadID, db)
+        let delivery = writes.delivery
         try db.executeCached(
             sql: """
                 INSERT INTO deliveries (id, tenant_id, lead_id, buyer_id, url, payload, status, attempts, next_attempt_at, created_at, updated_at)
@@ -95,13 +59,15 @@ public struct SQLiteSaleRepository: SaleRepository {
                 """,
             arguments: [
                 delivery.id, delivery.tenantID, delivery.leadID, delivery.buyerID, delivery.url, Data(delivery.payload),
-                delivery.status.rawValue, delivery.nextAttemptAtMilliseconds, delivery.createdAtMilliseconds, now,
+                delivery.status.rawValue, delivery.nextAttemptAtMilliseconds, delivery.createdAtMilliseconds, sale.soldAtMilliseconds,
             ]
         )
     }
 
-    public func recordAttempt(_ attempt: DeliveryAttempt, of delivery: Delivery) async throws {
+    public func recordAttempt(_ writes: DeliveryAttemptWrites) async throws {
         try await self.database.write { db in
+            let attempt = writes.attempt
+            let delivery = writes.delivery
             try db.execute(
                 sql: """
                     INSERT INTO delivery_attempts (delivery_id, attempted_at, status_code, reason, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)
@@ -112,32 +78,19 @@ public struct SQLiteSaleRepository: SaleRepository {
                 ]
             )
             try db.execute(
-                // Only a pending delivery changes: a late failure never undoes a success.
-                sql: "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                sql: "UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = ?",
                 arguments: [
                     delivery.status.rawValue, delivery.attempts, delivery.nextAttemptAtMilliseconds, attempt.attemptedAtMilliseconds, delivery.id,
+                    writes.expectedStatus.rawValue,
                 ]
             )
-            if delivery.status == .delivered && db.changesCount == 1 {
-                // The return window runs from here; a lead people already moved on keeps its status.
-                try db.execute(
-                    sql: """
-                        UPDATE leads SET status = CASE status WHEN 'sold' THEN 'delivered' ELSE status END,
-                            delivered_at = coalesce(delivered_at, ?), updated_at = ?
-                        WHERE id = ?
-                        """,
-                    arguments: [attempt.attemptedAtMilliseconds, attempt.attemptedAtMilliseconds, delivery.leadID]
-                )
-                try LeadRows.insert(
-                    [
-                        LeadEvent(
-                            .delivered, detail: ["delivery_id": .string(delivery.id), "status_code": .optional(attempt.statusCode)],
-                            at: Date(epochMilliseconds: attempt.attemptedAtMilliseconds)
-                        )
-                    ],
-                    leadID: delivery.leadID, db
-                )
-            }
+            guard db.changesCount == 1, let delivered = writes.leadDelivered else { return }
+            let at = delivered.deliveredAtMilliseconds
+            try db.execute(sql: "UPDATE leads SET status = ? WHERE id = ? AND status = ?", arguments: [delivered.to.rawValue, delivered.leadID, delivered.from.rawValue])
+            try db.execute(
+                sql: "UPDATE leads SET delivered_at = coalesce(delivered_at, ?), updated_at = ? WHERE id = ?", arguments: [at, at, delivered.leadID]
+            )
+            try LeadRows.insert([delivered.event], leadID: delivered.leadID, db)
         }
     }
 
