@@ -14,6 +14,10 @@ public struct AppDependencies: Sendable {
     public let clock: any EngineClock
     public let keyRing: KeyRing
     public let keyRingRefresher: KeyRingRefresher
+    /// What this node keeps in memory of the store, read again when another node changes it.
+    public var mirror: StoreMirror {
+        StoreMirror(buyers: self.buyers, campaigns: self.campaigns, keys: self.keyRingRefresher, settings: self.settings)
+    }
     public let rateLimiter: RateLimiter
     public let tenants: TenantProvisioning
     public let buyers: BuyerRegistry

@@ -48,6 +48,7 @@ public func buildApplication(
         PingJournalService(pings: dependencies.pings, logger: logger),
         SaleMaterialiserService(materialiser: dependencies.saleLog, logger: logger),
         StorageProbeService(store: dependencies.store.connection),
+        StoreChangeService(connection: dependencies.store.connection, mirror: dependencies.mirror, logger: logger),
         DeliveryService(courier: dependencies.courier, logger: logger),
         PingExpiryService(book: dependencies.pingBook, clock: dependencies.clock),
         HourlyChore(done: "invoices created", failed: "closing months into invoices failed", logger: logger) {

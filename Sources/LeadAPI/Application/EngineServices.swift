@@ -251,3 +251,27 @@ extension Logger {
         self.log(level: level, message, metadata: ["error": "\(error)"])
     }
 }
+
+/// Reads again what this node keeps in memory when another node sharing the store changes it
+/// (PostgreSQL's LISTEN/NOTIFY); everything, each time the feed reconnects. Nothing to do on a
+/// store one node owns. Stops on graceful shutdown.
+struct StoreChangeService: Service {
+    let connection: any StoreConnection
+    let mirror: StoreMirror
+    let logger: Logger
+
+    func run() async throws {
+        guard let changes = self.connection.changes() else {
+            try? await gracefulShutdown()
+            return
+        }
+        for await notice in changes.cancelOnGracefulShutdown() {
+            do {
+                try await self.mirror.apply(notice)
+            } catch {
+                // The next notice, or the next reconnect, reads it again.
+                self.logger.failure("reading a change made by another node failed", error, level: .warning)
+            }
+        }
+    }
+}

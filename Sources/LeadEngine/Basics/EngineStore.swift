@@ -68,6 +68,13 @@ public protocol StoreConnection: Sendable {
     func run() async throws
     /// Closes the store after the server has drained; later calls fail.
     func close() async throws
+    /// The changes other nodes make to what every node keeps in memory (buyers, campaigns, keys,
+    /// ping settings), for a store several nodes share; nil for a store one node owns.
+    func changes() -> AsyncStream<StoreChangeNotice>?
+}
+
+extension StoreConnection {
+    public func changes() -> AsyncStream<StoreChangeNotice>? { nil }
 }
 
 /// Opens the store the engine will run on, reporting its writes to `health`.

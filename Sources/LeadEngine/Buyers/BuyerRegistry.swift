@@ -34,9 +34,12 @@ public struct BuyerRegistry: Sendable {
         self.identifiers = identifiers
     }
 
-    /// Loads every stored buyer into the index; called once at start.
+    /// Loads every stored buyer into the index, with its billing terms: at start, and when another node changed buyers.
     public func loadIndex() async throws {
-        for buyer in try await self.repository.allBuyers() { self.index.upsert(buyer) }
+        for buyer in try await self.repository.allBuyers() {
+            self.index.upsert(buyer)
+            self.funds.setTerms(buyerID: buyer.id, terms: buyer.billing)
+        }
     }
 
     public func create(_ draft: BuyerDraft, tenantID: String) async throws -> Buyer {

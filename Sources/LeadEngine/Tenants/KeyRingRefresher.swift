@@ -18,4 +18,13 @@ public struct KeyRingRefresher: Sendable {
         }
         return changes.keys.count
     }
+
+    /// Reads every key again: after notices of changes may have been lost, a sequence number
+    /// alone could skip a change another node committed late with a lower one.
+    @discardableResult
+    public func reloadAll() async throws -> Int {
+        let all = try await self.repository.keysChanged(after: 0)
+        self.keyRing.apply(all.keys, changeSequence: all.sequence)
+        return all.keys.count
+    }
 }

@@ -13,9 +13,10 @@ public enum SQLiteStore {
         { health in try await open(path: path, health: health) }
     }
 
-    public static func repositories(on database: LeadDatabase) -> EngineStore {
+    /// The repositories on an open database; `connection` stands for the store as a whole (the database itself unless a test wraps it).
+    public static func repositories(on database: LeadDatabase, connection: (any StoreConnection)? = nil) -> EngineStore {
         EngineStore(
-            connection: database,
+            connection: connection ?? database,
             tenants: SQLiteTenantRepository(database: database),
             buyers: SQLiteBuyerRepository(database: database),
             campaigns: SQLiteCampaignRepository(database: database),
