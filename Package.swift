@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "LeadEngine", targets: ["LeadEngine"]),
         .library(name: "LeadStore", targets: ["LeadStore"]),
+        .library(name: "LeadStorePostgres", targets: ["LeadStorePostgres"]),
         .library(name: "LeadOutbound", targets: ["LeadOutbound"]),
         .library(name: "LeadAPI", targets: ["LeadAPI"]),
         .executable(name: "ezleeds", targets: ["ezleeds"]),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Domain core: no HTTP, NIO or database imports.
@@ -52,6 +54,16 @@ let package = Package(
             dependencies: [
                 "LeadEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The shared store of several nodes: the same store protocols as LeadStore, on PostgreSQL.
+        .target(
+            name: "LeadStorePostgres",
+            dependencies: [
+                "LeadEngine",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -121,6 +133,13 @@ let package = Package(
         .testTarget(
             name: "LeadStoreTests",
             dependencies: ["LeadStore", "LeadEngine"],
+            swiftSettings: swiftSettings
+        ),
+        // One suite over the store protocols, run against SQLite always and against PostgreSQL when
+        // EZLEEDS_TEST_POSTGRES_URL names a throw-away database.
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: ["LeadStore", "LeadStorePostgres", "LeadEngine"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

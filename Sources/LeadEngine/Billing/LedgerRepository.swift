@@ -119,7 +119,7 @@ public protocol LedgerRepository: Sendable {
     func addCredit(_ entry: LedgerEntry) async throws -> LedgerEntry
     /// Refunds a lead's charge once, as `plan` decides from the stored lead and its charge in the
     /// ledger (nil: never charged); nil when the tenant has no such lead. A second refund of a
-    /// lead throws `ConflictError` (`already_refunded`).
+    /// lead throws `StoreRefusal.alreadyRefunded`.
     func refund(leadID: String, tenantID: String, _ plan: @Sendable (Lead, LedgerEntry?) throws -> RefundPlan) async throws -> LedgerEntry?
     func entries(tenantID: String, filter: LedgerFilter, page: PageRequest) async throws -> Page<LedgerEntry>
     /// Totals of entries dated in `[from, to)`, for one buyer or (nil) the whole tenant.

@@ -113,7 +113,9 @@ public protocol LeadRepository: Sendable {
     func details(id: String, tenantID: String) async throws -> LeadDetails?
     func leads(tenantID: String, filter: LeadFilter, page: PageRequest) async throws -> Page<Lead>
     /// Reads, changes and writes the lead in one transaction, with the events `change` returns;
-    /// nil when the tenant has no such lead. Whatever `change` throws aborts the transaction.
+    /// nil when the tenant has no such lead. Whatever `change` throws aborts the transaction. A
+    /// change that returns no events changed nothing worth recording: nothing is written, and
+    /// the lead is returned as `change` left it (repeating an accept answers the same again).
     func update(id: String, tenantID: String, _ change: @Sendable (inout Lead) throws -> [LeadEvent]) async throws -> Lead?
     /// Records a buyer's return as `decide` plans it from what the store holds, in one transaction
     /// with the refund, the buyer's new balance and the sale's status.

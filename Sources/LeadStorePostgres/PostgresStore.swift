@@ -1,0 +1,2 @@
+import LeadEngine
+import PostgresNIO

@@ -1,0 +1,90 @@
+import Foundation
+import LeadEngine
+import Testing
+
+@Suite("Store contract: the sale log")
+struct SaleLogContractTests {
+    @Test("appended sales get growing positions and are in no table until materialised; the fold fills them all and empties the log", arguments: StoreUnderTest.all)
+    func appendAndMaterialise(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            try await Fixtures.seed(s)
+            let key = try await SaleFixtures.signingKey(s)
+            let first = try await s.saleLog.append(SaleFixtures.sale(1, key: key))
+            let second = try await s.saleLog.append(SaleFixtures.sale(2, key: key))
+            #expect(second > first)
+            #expect(try await s.saleLog.backlog() == 2)
+            #expect(try await s.leads.lead(id: "lead_1", tenantID: "ten_1") == nil)
+            #expect(try await s.ledger.balance(tenantID: "ten_1", buyerID: "b1") == 0)
+
+            #expect(try await s.saleLog.materialise(limit: 64) == SaleLogFold(materialised: 2, through: second))
+            #expect(try await s.saleLog.backlog() == 0)
+            for n in 1...2 {
+                let record = SaleFixtures.sale(n, key: key)
+                let details = try #require(try await s.leads.details(id: "lead_\(n)", tenantID: "ten_1"))
+                #expect(details.lead == SaleWrites(record).newLead)
+                #expect(details.events == SaleWrites(record).events)
+                #expect(details.consentRecords == [try #require(record.certificate)])
+                #expect(details.deliveries.map(\.delivery) == [record.delivery])
+            }
+            #expect(try await s.ledger.balance(tenantID: "ten_1", buyerID: "b1") == -5_000)
+            #expect(try await s.ledger.verify().mismatches.isEmpty)
+            #expect(try await s.saleLog.materialise(limit: 64) == SaleLogFold(materialised: 0, through: nil), "nothing is folded twice")
+            #expect(try await s.saleLog.append(SaleFixtures.sale(3, key: key)) > second, "positions never go back, even once the log is empty")
+        }
+    }
+
+    @Test("a fold takes at most its limit, oldest first", arguments: StoreUnderTest.all)
+    func limitOldestFirst(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            try await Fixtures.seed(s)
+            var positions: [Int64] = []
+            for n in 1...3 { positions.append(try await s.saleLog.append(SaleFixtures.sale(n))) }
+            #expect(try await s.saleLog.materialise(limit: 2) == SaleLogFold(materialised: 2, through: positions[1]))
+            #expect(try await s.leads.lead(id: "lead_2", tenantID: "ten_1") != nil)
+            #expect(try await s.leads.lead(id: "lead_3", tenantID: "ten_1") == nil)
+            #expect(try await s.saleLog.backlog() == 1)
+            #expect(try await s.saleLog.materialise(limit: 2) == SaleLogFold(materialised: 1, through: positions[2]))
+            #expect(try await s.sales.salesCount(sinceByBuyer: ["b1": 0]) == ["b1": 3])
+        }
+    }
+
+    @Test("a logged sale the tables refuse is set aside with its reason, never dropped or retried; the others are filled in", arguments: StoreUnderTest.all)
+    func refusedSetAside(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            try await Fixtures.seed(s)
+            _ = try await s.saleLog.append(SaleFixtures.sale(1))
+            let refused = try await s.saleLog.append(SaleFixtures.sale(2, buyerID: "b_unknown"))
+            let third = try await s.saleLog.append(SaleFixtures.sale(3))
+            let fold = try await s.saleLog.materialise(limit: 64)
+            #expect(fold.materialised == 2 && fold.through == third)
+            #expect(fold.refused.map(\.position) == [refused])
+            #expect(fold.refused.map(\.leadID) == ["lead_2"])
+            #expect(fold.refused.first.map { !$0.reason.isEmpty } == true)
+            #expect(try await s.saleLog.backlog() == 0)
+            #expect(try await s.leads.lead(id: "lead_2", tenantID: "ten_1") == nil)
+            #expect(try await s.leads.lead(id: "lead_3", tenantID: "ten_1") != nil)
+            #expect(try await s.saleLog.materialise(limit: 64) == SaleLogFold(materialised: 0, through: nil))
+            #expect(try await s.ledger.verify().mismatches.isEmpty)
+        }
+    }
+
+    @Test("100 concurrent appends and folds: every sale lands once", arguments: StoreUnderTest.all)
+    func concurrentAppendsAndFolds(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            try await Fixtures.seed(s)
+            let positions = try await withThrowingTaskGroup(of: Int64?.self) { group in
+                for n in 1...100 {
+                    group.addTask { try await s.saleLog.append(SaleFixtures.sale(n, priceCents: 100)) }
+                    if n % 10 == 0 { group.addTask { _ = try await s.saleLog.materialise(limit: 16); return nil } }
+                }
+                return try await group.reduce(into: [Int64]()) { if let position = $1 { $0.append(position) } }
+            }
+            #expect(Set(positions).count == 100, "every append has a position of its own")
+            _ = try await s.saleLog.materialise(limit: 1_000)
+            #expect(try await s.saleLog.backlog() == 0)
+            #expect(try await s.sales.salesCount(sinceByBuyer: ["b1": 0]) == ["b1": 100])
+            #expect(try await s.ledger.balance(tenantID: "ten_1", buyerID: "b1") == -10_000)
+            #expect(try await s.ledger.verify().mismatches.isEmpty)
+        }
+    }
+}

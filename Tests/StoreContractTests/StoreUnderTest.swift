@@ -1,0 +1,123 @@
+import Foundation
+import LeadEngine
+import LeadStore
+import Testing
+
+/// One store the contract suite runs against: SQLite always, PostgreSQL when
+/// `EZLEEDS_TEST_POSTGRES_URL` names a throw-away database.
+///
+/// Every test opens a fresh, empty store of its own (`run`), so tests run in parallel and never
+/// see each other's rows.
+struct StoreUnderTest: Sendable, CustomTestStringConvertible {
+    /// A freshly opened, empty store, and how to remove everything it left behind.
+    typealias Opened = (store: EngineStore, cleanup: @Sendable () async -> Void)
+
+    let name: String
+    /// Opens a new, empty store (migrated) at a location of its own.
+    let open: @Sendable () async throws -> Opened
+    /// Opens another store on the location of one already open (`connection.location`): what a
+    /// restart, or a second node, does. It must migrate nothing twice and see the same data.
+    let reopen: @Sendable (_ location: String) async throws -> EngineStore
+
+    var testDescription: String { self.name }
+
+    /// The stores this test run has.
+    static var all: [StoreUnderTest] {
+        var stores = [StoreUnderTest.sqlite]
+        if let url = ProcessInfo.processInfo.environment["EZLEEDS_TEST_POSTGRES_URL"], !url.isEmpty {
+            stores.append(.postgres(url: url))
+        }
+        return stores
+    }
+
+    /// Opens a fresh store, runs `body` while the store's `run()` runs beside it, then closes the
+    /// store and removes it, whatever `body` did.
+    func run(_ body: @Sendable (EngineStore) async throws -> Void) async throws {
+        let (store, cleanup) = try await self.open()
+        do {
+            try await Self.running(store, body)
+        } catch {
+            await cleanup()
+            throw error
+        }
+        await cleanup()
+    }
+
+    /// Runs `body` with `store.connection.run()` in a child task (a pool needs it), then closes the
+    /// store and cancels that task. `body` runs in this task, not in the group, so a `run()` that
+    /// returns at once (SQLite's) ends nothing early. A `run()` that fails is reported.
+    @discardableResult
+    static func running<T: Sendable>(_ store: EngineStore, _ body: @Sendable (EngineStore) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask {
+                do {
+                    try await store.connection.run()
+                } catch is CancellationError {
+                    // Cancelled once the store is closed: the normal end.
+                }
+            }
+            let result: T
+            do {
+                result = try await body(store)
+            } catch {
+                try? await store.connection.close()
+                group.cancelAll()
+                throw error
+            }
+            try await store.connection.close()
+            group.cancelAll()
+            try await group.waitForAll()
+            return result
+        }
+    }
+}
+
+// MARK: - SQLite
+
+extension StoreUnderTest {
+    /// A new database file under the temporary directory, removed (with its WAL, shared-memory and
+    /// lock files) afterwards.
+    static let sqlite = StoreUnderTest(
+        name: "SQLite",
+        open: {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("ezleeds-contract-\(UUID().uuidString).sqlite").path
+            let store = try await SQLiteStore.open(path: path)
+            return (store, { Self.removeSQLiteFiles(at: path) })
+        },
+        reopen: { location in try await SQLiteStore.open(path: location, createIfMissing: false) }
+    )
+
+    static func removeSQLiteFiles(at path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal", ".lock"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+}
+
+// MARK: - PostgreSQL
+
+/// The PostgreSQL store cannot be opened yet: every test against it fails, loudly.
+struct PostgresStoreNotBuilt: Error, CustomStringConvertible {
+    var description: String {
+        "PostgreSQL store not built yet: EZLEEDS_TEST_POSTGRES_URL is set, but StoreUnderTest.postgres "
+            + "(Tests/StoreContractTests/StoreUnderTest.swift, PLUG-IN: PostgreSQL) opens nothing yet"
+    }
+}
+
+extension StoreUnderTest {
+    // PLUG-IN: PostgreSQL
+    // Replace the two closures below once `LeadStorePostgres` can open a store:
+    // - `open` makes a fresh, empty, migrated store the test owns alone (a database or schema of
+    //   its own on the server `url` names, created here), and returns a cleanup that drops it.
+    //   Tests run in parallel: two calls must never share rows.
+    // - `reopen(location)` opens a second store on the database `location` names (the opened
+    //   store's `connection.location`, a URL without its password), with the credentials of `url`.
+    // Do not skip: with the variable set, a test that cannot reach PostgreSQL must fail.
+    static func postgres(url: String) -> StoreUnderTest {
+        StoreUnderTest(
+            name: "PostgreSQL",
+            open: { throw PostgresStoreNotBuilt() },
+            reopen: { _ in throw PostgresStoreNotBuilt() }
+        )
+    }
+}
