@@ -49,10 +49,17 @@ let package = Package(
             resources: [.copy("Compliance/Resources/state-rules.json")],
             swiftSettings: swiftSettings
         ),
+        // Compact binary records both stores write whole and read back whole (ping outcomes, logged sales).
+        .target(
+            name: "LeadStoreRecords",
+            dependencies: ["LeadEngine"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "LeadStore",
             dependencies: [
                 "LeadEngine",
+                "LeadStoreRecords",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -63,6 +70,7 @@ let package = Package(
             name: "LeadStorePostgres",
             dependencies: [
                 "LeadEngine",
+                "LeadStoreRecords",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadStoreTests",
-            dependencies: ["LeadStore", "LeadEngine"],
+            dependencies: ["LeadStore", "LeadStoreRecords", "LeadEngine"],
             swiftSettings: swiftSettings
         ),
         // One suite over the store protocols, run against SQLite always and against PostgreSQL when

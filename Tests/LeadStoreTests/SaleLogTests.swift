@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LeadEngine
+import LeadStoreRecords
 import Synchronization
 import Testing
 

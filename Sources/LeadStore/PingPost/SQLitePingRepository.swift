@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LeadEngine
+import LeadStoreRecords
 
 public struct SQLitePingRepository: PingRepository {
     let database: LeadDatabase

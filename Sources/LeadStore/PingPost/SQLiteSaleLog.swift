@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LeadEngine
+import LeadStoreRecords
 
 /// The sale log in SQLite: a post's commit appends one row to `sale_log` (a B-tree append: a
 /// batch of grouped sales shares a few pages and one fsync), and a fold fills the lead,

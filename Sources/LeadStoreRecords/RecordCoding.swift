@@ -3,15 +3,15 @@ import LeadEngine
 /// A compact binary form for records the store writes whole and reads back whole (the sale log):
 /// integers as zig-zag varints, text and blobs with a varint length, optionals with a flag byte.
 /// No field names and no schema in the bytes; the record's own code fixes the order.
-struct RecordWriter {
-    private(set) var bytes: [UInt8]
+package struct RecordWriter {
+    package private(set) var bytes: [UInt8]
 
-    init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         self.bytes = []
         self.bytes.reserveCapacity(capacity)
     }
 
-    mutating func integer(_ value: Int64) {
+    package mutating func integer(_ value: Int64) {
         var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
         while zigzag >= 0x80 {
             self.bytes.append(UInt8(truncatingIfNeeded: zigzag) | 0x80)
@@ -20,11 +20,11 @@ struct RecordWriter {
         self.bytes.append(UInt8(zigzag))
     }
 
-    mutating func integer(_ value: Int) { self.integer(Int64(value)) }
+    package mutating func integer(_ value: Int) { self.integer(Int64(value)) }
 
-    mutating func bool(_ value: Bool) { self.bytes.append(value ? 1 : 0) }
+    package mutating func bool(_ value: Bool) { self.bytes.append(value ? 1 : 0) }
 
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             self.integer(utf8.count)
@@ -32,35 +32,35 @@ struct RecordWriter {
         }
     }
 
-    mutating func blob(_ value: [UInt8]) {
+    package mutating func blob(_ value: [UInt8]) {
         self.integer(value.count)
         self.bytes.append(contentsOf: value)
     }
 
-    mutating func optional<T>(_ value: T?, _ write: (inout RecordWriter, T) -> Void) {
+    package mutating func optional<T>(_ value: T?, _ write: (inout RecordWriter, T) -> Void) {
         guard let value else { return self.bytes.append(0) }
         self.bytes.append(1)
         write(&self, value)
     }
 
-    mutating func array<T>(_ values: [T], _ write: (inout RecordWriter, T) -> Void) {
+    package mutating func array<T>(_ values: [T], _ write: (inout RecordWriter, T) -> Void) {
         self.integer(values.count)
         for value in values { write(&self, value) }
     }
 }
 
 /// Reads what `RecordWriter` wrote, in the same order; anything else is a `CorruptRecord`.
-struct RecordReader {
+package struct RecordReader {
     private let bytes: [UInt8]
     private var offset = 0
 
-    init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    var isAtEnd: Bool { self.offset == self.bytes.count }
+    package var isAtEnd: Bool { self.offset == self.bytes.count }
 
-    mutating func integer() throws(CorruptRecord) -> Int64 {
+    package mutating func integer() throws(CorruptRecord) -> Int64 {
         var zigzag: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -74,13 +74,13 @@ struct RecordReader {
         return Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
     }
 
-    mutating func int() throws(CorruptRecord) -> Int {
+    package mutating func int() throws(CorruptRecord) -> Int {
         let value = try self.integer()
         guard let int = Int(exactly: value) else { throw CorruptRecord(at: self.offset) }
         return int
     }
 
-    mutating func bool() throws(CorruptRecord) -> Bool {
+    package mutating func bool() throws(CorruptRecord) -> Bool {
         switch try self.byte() {
         case 0: false
         case 1: true
@@ -88,22 +88,22 @@ struct RecordReader {
         }
     }
 
-    mutating func string() throws(CorruptRecord) -> String {
+    package mutating func string() throws(CorruptRecord) -> String {
         String(decoding: try self.blob(), as: UTF8.self)
     }
 
-    mutating func blob() throws(CorruptRecord) -> [UInt8] {
+    package mutating func blob() throws(CorruptRecord) -> [UInt8] {
         let count = try self.int()
         guard count >= 0, count <= self.bytes.count - self.offset else { throw CorruptRecord(at: self.offset) }
         defer { self.offset += count }
         return Array(self.bytes[self.offset..<self.offset + count])
     }
 
-    mutating func optional<T>(_ read: (inout RecordReader) throws -> T) throws -> T? {
+    package mutating func optional<T>(_ read: (inout RecordReader) throws -> T) throws -> T? {
         try self.bool() ? read(&self) : nil
     }
 
-    mutating func array<T>(_ read: (inout RecordReader) throws -> T) throws -> [T] {
+    package mutating func array<T>(_ read: (inout RecordReader) throws -> T) throws -> [T] {
         let count = try self.int()
         // Each element takes at least a byte: a count past what is left is corrupt, not a huge allocation.
         guard count >= 0, count <= self.bytes.count - self.offset else { throw CorruptRecord(at: self.offset) }
@@ -114,7 +114,7 @@ struct RecordReader {
     }
 
     /// A raw value of `T` stored as text; an unknown one is corrupt.
-    mutating func raw<T: RawRepresentable>(_ type: T.Type) throws -> T where T.RawValue == String {
+    package mutating func raw<T: RawRepresentable>(_ type: T.Type) throws -> T where T.RawValue == String {
         let text = try self.string()
         guard let value = T(rawValue: text) else { throw CorruptRecord(at: self.offset) }
         return value
@@ -128,7 +128,7 @@ struct RecordReader {
 }
 
 /// A stored record that does not read back as written.
-struct CorruptRecord: Error, CustomStringConvertible {
-    let at: Int
-    var description: String { "corrupt record at byte \(self.at)" }
+package struct CorruptRecord: Error, CustomStringConvertible {
+    package let at: Int
+    package var description: String { "corrupt record at byte \(self.at)" }
 }

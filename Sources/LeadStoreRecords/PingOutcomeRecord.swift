@@ -3,17 +3,17 @@ import LeadEngine
 /// A ping's outcomes as its row keeps them: every buyer considered, in order, with its bid's rank,
 /// in `RecordCoding`'s compact form. The JSON it replaced spelled out seven field names per buyer,
 /// 1.5 KB of a ping's 2.2 KB among 1,000 buyers, written for every ping at the engine's full rate.
-enum PingOutcomeRecord {
+package enum PingOutcomeRecord {
     static let version: Int64 = 1
 
-    static func encode(_ outcomes: [BuyerOutcome], ranks: [String: Int]) -> [UInt8] {
+    package static func encode(_ outcomes: [BuyerOutcome], ranks: [String: Int]) -> [UInt8] {
         var writer = RecordWriter(capacity: 8 + outcomes.count * 64)
         writer.integer(Self.version)
         writer.array(outcomes) { Self.write($1, rank: ranks[$1.buyerID], to: &$0) }
         return writer.bytes
     }
 
-    static func decode(_ bytes: [UInt8]) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
+    package static func decode(_ bytes: [UInt8]) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
         var reader = RecordReader(bytes)
         guard try reader.integer() == Self.version else { throw CorruptRecord(at: 0) }
         let outcomes = try reader.array(Self.read)
@@ -23,7 +23,7 @@ enum PingOutcomeRecord {
 
     /// One buyer's outcome, and its bid's rank when it bid; the sale log writes a ping's outcomes
     /// with this too. A bid's buyer and response time are the outcome's, written once.
-    static func write(_ outcome: BuyerOutcome, rank: Int?, to writer: inout RecordWriter) {
+    package static func write(_ outcome: BuyerOutcome, rank: Int?, to writer: inout RecordWriter) {
         writer.string(outcome.buyerID)
         writer.string(outcome.buyerName)
         writer.optional(outcome.responseMilliseconds) { $0.integer($1) }
@@ -41,7 +41,7 @@ enum PingOutcomeRecord {
         }
     }
 
-    static func read(_ reader: inout RecordReader) throws -> (outcome: BuyerOutcome, rank: Int?) {
+    package static func read(_ reader: inout RecordReader) throws -> (outcome: BuyerOutcome, rank: Int?) {
         let buyerID = try reader.string()
         let buyerName = try reader.string()
         let response = try reader.optional { try $0.int() }

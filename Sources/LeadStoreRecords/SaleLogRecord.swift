@@ -4,11 +4,11 @@ import LeadEngine
 /// A sale as the sale log keeps it: every field the tables are filled from, in `RecordCoding`'s
 /// compact form, so that a logged sale reads back exactly as it was committed. The delivery's
 /// payload is kept as sent (it is the webhook body, and its bytes are signed), not rebuilt.
-enum SaleLogRecord {
+package enum SaleLogRecord {
     /// The layout's version, first in every record: a record of another layout is refused, never misread.
     static let version: Int64 = 1
 
-    static func encode(_ sale: SaleRecord) -> [UInt8] {
+    package static func encode(_ sale: SaleRecord) -> [UInt8] {
         var writer = RecordWriter(capacity: 1536 + sale.delivery.payload.count)
         writer.integer(Self.version)
         Self.write(sale.ping, &writer)
@@ -36,7 +36,7 @@ enum SaleLogRecord {
         return writer.bytes
     }
 
-    static func decode(_ bytes: [UInt8]) throws -> SaleRecord {
+    package static func decode(_ bytes: [UInt8]) throws -> SaleRecord {
         var reader = RecordReader(bytes)
         let version = try reader.integer()
         guard version == Self.version else { throw CorruptRecord(at: 0) }
