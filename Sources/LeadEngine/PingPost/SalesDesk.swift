@@ -108,20 +108,27 @@ public struct SalesDesk: Sendable {
         makeSale: (_ ping: Ping, _ bid: Bid, _ now: Int64, _ deliveryURL: String?) -> SaleRecord
     ) async throws -> PostReceipt {
         let now = self.clock.nowMilliseconds()
-        let claim = await self.book.claim(
-            pingID: pingID, tenantID: tenantID, buyerID: buyerID, state: contact.state,
-            zipCode: contact.zipCode, nowMilliseconds: now, maxSharedBuyers: self.sharing.maxSharedBuyers(tenantID: tenantID)
-        )
+        func claim() async -> Result<(ping: Ping, bid: Bid), PostRejection> {
+            await self.book.claim(
+                pingID: pingID, tenantID: tenantID, buyerID: buyerID, state: contact.state,
+                zipCode: contact.zipCode, nowMilliseconds: now, maxSharedBuyers: self.sharing.maxSharedBuyers(tenantID: tenantID)
+            )
+        }
+        var claimed = await claim()
+        if case .failure(.unknownPing) = claimed {
+            // Not in this node's book: swept (the store tells an expired ping from one that never
+            // existed), or answered by another node sharing the store, whose seller's posts reach
+            // this node now that it went away. A live one is served from the store: its sales so
+            // far come with it, and the store refuses a sale past the ping's limit across nodes.
+            guard let stored = try await self.pings.find(id: pingID, tenantID: tenantID) else { throw PostRejection.unknownPing }
+            guard stored.live else { throw PostRejection.expired(atMilliseconds: stored.ping.expiresAtMilliseconds) }
+            try? await self.book.insert(stored.ping)
+            claimed = await claim()
+        }
         let (ping, bid): (Ping, Bid)
-        switch claim {
-        case .success(let claimed):
-            (ping, bid) = claimed
-        case .failure(.unknownPing):
-            // Swept from the book: the store tells an expired ping from one that never existed.
-            if let stored = try await self.pings.find(id: pingID, tenantID: tenantID), !stored.live {
-                throw PostRejection.expired(atMilliseconds: stored.ping.expiresAtMilliseconds)
-            }
-            throw PostRejection.unknownPing
+        switch claimed {
+        case .success(let pair):
+            (ping, bid) = pair
         case .failure(let rejection):
             throw rejection
         }
