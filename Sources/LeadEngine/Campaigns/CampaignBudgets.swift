@@ -108,6 +108,18 @@ public final class CampaignBudgets: Sendable {
         }
     }
 
+    /// What a store several nodes share holds a sale this campaign pays to (`SaleLimits`).
+    public func limit(campaignID: String, nowMilliseconds: Int64) -> SaleLimits.Campaign? {
+        self.state.withLock { state in
+            state.fundings[campaignID].map {
+                SaleLimits.Campaign(
+                    id: campaignID, budgetCents: $0.campaign.budgetCents, maxLeadsPerDay: $0.campaign.maxLeadsPerDay,
+                    dayStartMilliseconds: DailySales.startOfDay(milliseconds: nowMilliseconds)
+                )
+            }
+        }
+    }
+
     /// Where the campaign sends the leads it funds, when not to the buyer's `webhook_url`.
     public func deliveryWebhook(campaignID: String) -> String? {
         self.state.withLock { $0.fundings[campaignID]?.campaign.deliveryWebhook }

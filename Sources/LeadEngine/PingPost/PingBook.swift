@@ -330,15 +330,8 @@ extension PingShard {
         let mismatched = [("lead.state", state == ping.request.state), ("lead.zip_code", zipCode == ping.request.zipCode)]
             .filter { !$0.1 }.map(\.0)
         if !mismatched.isEmpty { return .failure(.pingMismatch(fields: mismatched)) }
-        if ping.soldTo.contains(buyerID) { return .failure(.alreadySold("this buyer has already bought this lead")) }
-        if !ping.soldTo.isEmpty {
-            let soldExclusively = ping.bids.contains { ping.soldTo.contains($0.buyerID) && $0.exclusivity == .exclusive }
-            if soldExclusively || bid.exclusivity == .exclusive {
-                return .failure(.alreadySold("an exclusive lead sells once; this one is sold"))
-            }
-            if ping.soldTo.count >= maxSharedBuyers {
-                return .failure(.alreadySold("a shared lead sells to at most \(maxSharedBuyers) buyers; this one has"))
-            }
+        if let reason = PingSales.refusal(bids: ping.bids, soldTo: ping.soldTo, buyerID: buyerID, maxSharedBuyers: maxSharedBuyers) {
+            return .failure(.alreadySold(reason))
         }
         ping.soldTo.append(buyerID)
         self.changeSoldTo(at: offset) { $0 = ping.soldTo }

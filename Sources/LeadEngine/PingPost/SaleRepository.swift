@@ -22,6 +22,9 @@ public struct SaleRecord: Sendable {
     public var doNotCall: DoNotCallMatch?
     /// How a new lead was scored, recorded with it (an inbound lead's was recorded at intake).
     public var scored: LeadEvent?
+    /// What a store several nodes share checks when the sale commits; nil for none (a sale read
+    /// back from SQLite's log, whose node checked it in memory before logging it).
+    public var limits: SaleLimits?
 
     public init(
         ping: Ping, lead: Lead, certificate: ConsentCertificate?, saleID: String, campaignID: String? = nil, priceCents: Int64,

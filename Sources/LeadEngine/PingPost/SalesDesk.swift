@@ -170,6 +170,11 @@ public struct SalesDesk: Sendable {
             let deliveryURL = campaignID.flatMap(self.budgets.deliveryWebhook(campaignID:)) ?? buyer?.webhookURL
             var sale = makeSale(ping, bid, now, deliveryURL)
             sale.campaignID = campaignID
+            sale.limits = SaleLimits(
+                maxSharedBuyers: self.sharing.maxSharedBuyers(tenantID: tenantID), dailyCap: buyer?.dailyCap,
+                dayStartMilliseconds: LocalDay(containing: now, timeZone: buyer?.timeZone ?? "UTC").startMilliseconds,
+                campaign: campaignID.flatMap { self.budgets.limit(campaignID: $0, nowMilliseconds: now) }
+            )
             // A new lead goes to the log; an inbound lead's sale must find it still qualified, which
             // only its own transaction can check.
             let position = sale.leadIsNew ? try await self.log.append(sale) : nil
@@ -183,6 +188,9 @@ public struct SalesDesk: Sendable {
                 leadID: sale.lead.id, buyerID: bid.buyerID, priceCents: bid.bidCents, consentCertificateID: sale.lead.consentCertificateID ?? "",
                 deliveryStatus: delivery.status
             )
+        } catch let refusal as StoreRefusal {
+            // A store several nodes share refused a limit another node's sales reached.
+            throw await abandon(refusal.postRejection ?? refusal)
         } catch {
             throw await abandon(error)
         }
