@@ -16,7 +16,9 @@ struct FeedConnection: StoreConnection {
     func probeWrite() async throws { try await self.inner.probeWrite() }
     func run() async throws { try await self.inner.run() }
     func close() async throws { try await self.inner.close() }
-    func changes() -> AsyncStream<StoreChangeNotice>? { self.feed }
+    func followChanges(_ apply: @escaping @Sendable (StoreChangeNotice) async -> Void) async throws {
+        for await notice in self.feed { await apply(notice) }
+    }
 }
 
 @Suite("Changes another node makes reach this node's memory")

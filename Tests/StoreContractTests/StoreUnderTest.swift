@@ -1,6 +1,7 @@
 import Foundation
 import LeadEngine
 import LeadStore
+import LeadStorePostgres
 import Testing
 
 /// One store the contract suite runs against: SQLite always, PostgreSQL when
@@ -96,28 +97,53 @@ extension StoreUnderTest {
 
 // MARK: - PostgreSQL
 
-/// The PostgreSQL store cannot be opened yet: every test against it fails, loudly.
-struct PostgresStoreNotBuilt: Error, CustomStringConvertible {
-    var description: String {
-        "PostgreSQL store not built yet: EZLEEDS_TEST_POSTGRES_URL is set, but StoreUnderTest.postgres "
-            + "(Tests/StoreContractTests/StoreUnderTest.swift, PLUG-IN: PostgreSQL) opens nothing yet"
-    }
-}
-
 extension StoreUnderTest {
-    // PLUG-IN: PostgreSQL
-    // Replace the two closures below once `LeadStorePostgres` can open a store:
-    // - `open` makes a fresh, empty, migrated store the test owns alone (a database or schema of
-    //   its own on the server `url` names, created here), and returns a cleanup that drops it.
-    //   Tests run in parallel: two calls must never share rows.
-    // - `reopen(location)` opens a second store on the database `location` names (the opened
-    //   store's `connection.location`, a URL without its password), with the credentials of `url`.
-    // Do not skip: with the variable set, a test that cannot reach PostgreSQL must fail.
+    /// A database of the test's own on the server `url` names (created here, dropped after), so
+    /// tests run in parallel without sharing rows; `reopen` connects to the same database again
+    /// with `url`'s credentials (the location carries no password).
     static func postgres(url: String) -> StoreUnderTest {
         StoreUnderTest(
             name: "PostgreSQL",
-            open: { throw PostgresStoreNotBuilt() },
-            reopen: { _ in throw PostgresStoreNotBuilt() }
+            open: {
+                let server = try PostgresURL(url)
+                // A small pool per test: tests run in parallel against one server.
+                var location = server.with(database: "ezleeds_contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
+                location.poolSize = 4
+                let database = location.database
+                try await PostgresDatabaseAdmin.create(database: database, on: server)
+                let store = try await PostgresStore.open(url: location)
+                return (Self.repositories(on: store), { try? await PostgresDatabaseAdmin.drop(database: database, on: server) })
+            },
+            reopen: { location in
+                var reopened = try PostgresURL(location)
+                reopened.password = try PostgresURL(url).password
+                return Self.repositories(on: try await PostgresStore.open(url: reopened))
+            }
+        )
+    }
+
+    /// The PostgreSQL repositories; those not written yet stand in as `Unbuilt…`, which fail every call.
+    static func repositories(on store: PostgresStore) -> EngineStore {
+        EngineStore(
+            connection: store,
+            tenants: PostgresTenantRepository(store: store),
+            buyers: UnbuiltBuyerRepository(),
+            campaigns: UnbuiltCampaignRepository(),
+            pings: UnbuiltPingRepository(),
+            sales: UnbuiltSaleRepository(),
+            saleLog: UnbuiltSaleLog(),
+            leads: UnbuiltLeadRepository(),
+            ledger: UnbuiltLedgerRepository(),
+            salesFigures: UnbuiltSalesFiguresRepository(),
+            exports: UnbuiltExportRepository(),
+            idempotencyKeys: PostgresIdempotencyRepository(store: store),
+            consents: UnbuiltConsentRepository(),
+            doNotCall: UnbuiltDoNotCallStore(),
+            consentWithdrawals: UnbuiltConsentWithdrawalStore(),
+            emailOptOuts: UnbuiltEmailOptOutStore(),
+            sequences: UnbuiltSequenceRepository(),
+            templates: UnbuiltTemplateRepository(),
+            domains: UnbuiltSendingDomainRepository()
         )
     }
 }

@@ -261,17 +261,17 @@ struct StoreChangeService: Service {
     let logger: Logger
 
     func run() async throws {
-        guard let changes = self.connection.changes() else {
-            try? await gracefulShutdown()
-            return
-        }
-        for await notice in changes.cancelOnGracefulShutdown() {
-            do {
-                try await self.mirror.apply(notice)
-            } catch {
-                // The next notice, or the next reconnect, reads it again.
-                self.logger.failure("reading a change made by another node failed", error, level: .warning)
+        try await cancelWhenGracefulShutdown {
+            try await self.connection.followChanges { notice in
+                do {
+                    try await self.mirror.apply(notice)
+                } catch {
+                    // The next notice, or the next reconnect, reads it again.
+                    self.logger.failure("reading a change made by another node failed", error, level: .warning)
+                }
             }
         }
+        // A store one node owns has nothing to follow: wait for the end like the other services.
+        try? await gracefulShutdown()
     }
 }

@@ -68,13 +68,14 @@ public protocol StoreConnection: Sendable {
     func run() async throws
     /// Closes the store after the server has drained; later calls fail.
     func close() async throws
-    /// The changes other nodes make to what every node keeps in memory (buyers, campaigns, keys,
-    /// ping settings), for a store several nodes share; nil for a store one node owns.
-    func changes() -> AsyncStream<StoreChangeNotice>?
+    /// Follows the changes other nodes make to what every node keeps in memory (buyers,
+    /// campaigns, keys, ping settings), calling `apply` for each notice, until cancelled; for a
+    /// store several nodes share. A store one node owns has nothing to follow and returns at once.
+    func followChanges(_ apply: @escaping @Sendable (StoreChangeNotice) async -> Void) async throws
 }
 
 extension StoreConnection {
-    public func changes() -> AsyncStream<StoreChangeNotice>? { nil }
+    public func followChanges(_ apply: @escaping @Sendable (StoreChangeNotice) async -> Void) async throws {}
 }
 
 /// Opens the store the engine will run on, reporting its writes to `health`.

@@ -1,2 +1,0 @@
-import LeadEngine
-import PostgresNIO
