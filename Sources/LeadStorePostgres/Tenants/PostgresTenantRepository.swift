@@ -138,8 +138,11 @@ public struct PostgresTenantRepository: TenantRepository {
     }
 
     /// Serialises the writers of `change_seq` until this transaction ends.
+    /// Every write of a key starts here: the numbering lock, and the notice the other nodes'
+    /// key rings act on once the write commits.
     private func lockKeyChanges(_ connection: PostgresConnection) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.keyChanges.rawValue))", logger: self.store.logger)
+        try await PostgresChangeFeed.announce(.keys, on: connection, logger: self.store.logger)
     }
 
     /// Inserts `key` as the next change; the caller holds the key-changes lock.
