@@ -196,39 +196,50 @@ struct Serve: AsyncParsableCommand {
         // Before the store opens: a second server must not touch the files of the first.
         let lock = try await CommandOutput.reportingErrors { try DatabaseLock(databasePath: self.databasePath) }
         let isNew = !LeadDatabase.exists(at: self.databasePath)
-        let dependencies = try await AppDependencies.open(configuration, store: SQLiteStore.opener(path: self.databasePath))
+        let store = try await SQLiteStore.open(path: self.databasePath, health: AppDependencies.storageHealth(configuration))
         if isNew { CommandOutput.emit("Created a new database at \(LeadDatabase.absolutePath(self.databasePath))") }
-        if let relaxed = self.relaxedTargetPolicy { logger.warning("outbound target policy relaxed: \(relaxed)") }
-        logger.info(
-            "outreach channels",
-            metadata: [
-                "sms": "\(configuration.sms.map { "\($0.apiURL) as \($0.from)" } ?? "not configured: sms steps are skipped")",
-                "call": "\(configuration.dialer.map(\.url) ?? "not configured: call steps are skipped")",
-                "email": "\(configuration.smtpURL.flatMap { try? SMTPRelay.parse($0).get().description } ?? "not configured: email steps are skipped")",
-            ]
-        )
-        if configuration.smtpURL != nil, configuration.publicBaseURL?.hasPrefix("https://") != true {
-            logger.warning(
-                "one-click unsubscribe (RFC 8058) needs an https link: set EZLEEDS_PUBLIC_BASE_URL to the server's public https address",
-                metadata: ["links_now": "\(configuration.publicBaseURL ?? "http://\(configuration.host):\(configuration.port)")/api/v1/unsubscribe/…"]
-            )
-        }
-        if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
-            try await dependencies.keyRingRefresher.refresh()
-            CommandOutput.emit(
-                """
-                Created tenant "\(provisioned.tenant.name)" (\(provisioned.tenant.id)). Its keys are shown only now; keep them:
-                  X-API-Key (standard):              \(provisioned.apiKey)
-                  X-API-Key (admin):                 \(provisioned.adminKey)
-                  X-Compliance-API-Key (compliance): \(provisioned.complianceKey)
-                \(try CommandOutput.json(TenantCreated(provisioned)))
-                """
-            )
-        }
-        let app = buildApplication(configuration, dependencies: dependencies)
-        try await app.runService()
+        try await self.serve(configuration, on: store, logger: logger)
         // Held until the store has closed.
         withExtendedLifetime(lock) {}
+    }
+
+    /// Builds the engine on `store` and serves until the server stops, with the store's own
+    /// `run()` (PostgreSQL's pool) beside it from before the engine loads until after it closed.
+    private func serve(_ configuration: ServerConfiguration, on store: EngineStore, logger: Logger) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.connection.run() }
+            defer { group.cancelAll() }
+            let dependencies = try await AppDependencies.open(configuration, store: store)
+            if let relaxed = self.relaxedTargetPolicy { logger.warning("outbound target policy relaxed: \(relaxed)") }
+            logger.info(
+                "outreach channels",
+                metadata: [
+                    "sms": "\(configuration.sms.map { "\($0.apiURL) as \($0.from)" } ?? "not configured: sms steps are skipped")",
+                    "call": "\(configuration.dialer.map(\.url) ?? "not configured: call steps are skipped")",
+                    "email": "\(configuration.smtpURL.flatMap { try? SMTPRelay.parse($0).get().description } ?? "not configured: email steps are skipped")",
+                ]
+            )
+            if configuration.smtpURL != nil, configuration.publicBaseURL?.hasPrefix("https://") != true {
+                logger.warning(
+                    "one-click unsubscribe (RFC 8058) needs an https link: set EZLEEDS_PUBLIC_BASE_URL to the server's public https address",
+                    metadata: ["links_now": "\(configuration.publicBaseURL ?? "http://\(configuration.host):\(configuration.port)")/api/v1/unsubscribe/…"]
+                )
+            }
+            if let provisioned = try await dependencies.tenants.provisionDefaultTenantIfEmpty() {
+                try await dependencies.keyRingRefresher.refresh()
+                CommandOutput.emit(
+                    """
+                    Created tenant "\(provisioned.tenant.name)" (\(provisioned.tenant.id)). Its keys are shown only now; keep them:
+                      X-API-Key (standard):              \(provisioned.apiKey)
+                      X-API-Key (admin):                 \(provisioned.adminKey)
+                      X-Compliance-API-Key (compliance): \(provisioned.complianceKey)
+                    \(try CommandOutput.json(TenantCreated(provisioned)))
+                    """
+                )
+            }
+            let app = buildApplication(configuration, dependencies: dependencies)
+            try await app.runService()
+        }
     }
 
     /// How the outbound target policy is loosened, if it is; said once at start so nobody runs it so by accident.

@@ -28,15 +28,15 @@ struct StoreChangeTests {
         let server = try await TestServer.make()
         let (feed, notify) = AsyncStream.makeStream(of: StoreChangeNotice.self)
         // The same file as a second node, whose only news of the first node's writes is the feed.
+        let database = try await LeadDatabase.open(path: server.configuration.databasePath)
         // Keys reach it only by notice: its polling of the key ring is slowed to an hour.
         var configuration = server.configuration
         configuration.keyRefreshIntervalMilliseconds = 3_600_000
         let node = try await AppDependencies.open(
             configuration,
-            store: { health in
-                let database = try await LeadDatabase.open(path: server.configuration.databasePath, health: health)
-                return SQLiteStore.repositories(on: database, connection: FeedConnection(inner: database, feed: feed))
-            },
+            store: SQLiteStore.repositories(
+                on: database, connection: FeedConnection(inner: database, feed: feed)
+            ),
             clock: server.clock
         )
         let tenantID = server.tenant.tenant.id

@@ -163,8 +163,9 @@ extension AppDependencies {
         connector: any OutboundConnector = SocketConnector(), outreachSenders: [OutreachChannel: any OutreachSender]? = nil,
         txtResolver: (any TXTResolver)? = nil, dkimKeys: any DKIMKeySource = GeneratedDKIMKeys(), mailTransport: (any MailTransport)? = nil
     ) async throws -> AppDependencies {
-        try await open(
-            configuration, store: SQLiteStore.opener(path: configuration.databasePath), clock: clock, resolver: resolver, connector: connector,
+        let store = try await SQLiteStore.open(path: configuration.databasePath, health: Self.storageHealth(configuration, clock: clock))
+        return try await open(
+            configuration, store: store, clock: clock, resolver: resolver, connector: connector,
             outreachSenders: outreachSenders, txtResolver: txtResolver, dkimKeys: dkimKeys, mailTransport: mailTransport
         )
     }

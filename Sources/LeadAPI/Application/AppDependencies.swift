@@ -74,11 +74,19 @@ public struct AppDependencies: Sendable {
     /// The server's event loops; ping book shard `i` runs on loop `i`, so code on a loop reaches its shard without a hop.
     public let eventLoops: [any EventLoop]
 
-    /// Opens the store with `openStore` (which migrates it), then loads into memory what the hot
-    /// paths read: keys, buyers, floors, live pings, campaign budgets and today's sales per buyer.
+    /// What the store's writes say about it, logged as it changes; give it to the store when opening it.
+    public static func storageHealth(_ configuration: ServerConfiguration, clock: any EngineClock = SystemClock()) -> StorageHealth {
+        var logger = Logger(label: "ezleeds")
+        logger.logLevel = configuration.logLevel
+        return StorageHealth(clock: clock, report: { [logger] change in change.log(to: logger) })
+    }
+
+    /// Builds the engine on an open store (whose `run()` its opener runs around this and the
+    /// server), then loads into memory what the hot paths read: keys, buyers, floors, live pings,
+    /// campaign budgets and today's sales per buyer.
     /// `resolver` and `connector` are the outbound target policy's look-ups and dials, injected by tests.
     public static func open(
-        _ configuration: ServerConfiguration, store openStore: StoreOpener, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
+        _ configuration: ServerConfiguration, store: EngineStore, clock: any EngineClock = SystemClock(), resolver: any TargetResolver = SystemTargetResolver(),
         connector: any OutboundConnector = SocketConnector(), outreachSenders senders: [OutreachChannel: any OutreachSender]? = nil,
         txtResolver: (any TXTResolver)? = nil, dkimKeys: any DKIMKeySource = GeneratedDKIMKeys(), mailTransport: (any MailTransport)? = nil
     ) async throws -> AppDependencies {
@@ -86,8 +94,7 @@ public struct AppDependencies: Sendable {
         let domainResolver = try txtResolver ?? DomainLookups.resolver(configuration)
         var storageLogger = Logger(label: "ezleeds")
         storageLogger.logLevel = configuration.logLevel
-        let storage = StorageHealth(clock: clock, report: { [storageLogger] change in change.log(to: storageLogger) })
-        let store = try await openStore(storage)
+        let storage = store.connection.health
         let domainRepository = store.domains
         let tenantRepository = store.tenants
         let buyerRepository = store.buyers

@@ -77,6 +77,3 @@ public protocol StoreConnection: Sendable {
 extension StoreConnection {
     public func followChanges(_ apply: @escaping @Sendable (StoreChangeNotice) async -> Void) async throws {}
 }
-
-/// Opens the store the engine will run on, reporting its writes to `health`.
-public typealias StoreOpener = @Sendable (_ health: StorageHealth) async throws -> EngineStore

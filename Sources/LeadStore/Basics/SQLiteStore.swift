@@ -8,11 +8,6 @@ public enum SQLiteStore {
         repositories(on: try await LeadDatabase.open(path: path, createIfMissing: createIfMissing, health: health))
     }
 
-    /// The opener of the database at `path`, for the composition root.
-    public static func opener(path: String) -> StoreOpener {
-        { health in try await open(path: path, health: health) }
-    }
-
     /// The repositories on an open database; `connection` stands for the store as a whole (the database itself unless a test wraps it).
     public static func repositories(on database: LeadDatabase, connection: (any StoreConnection)? = nil) -> EngineStore {
         EngineStore(
