@@ -147,7 +147,11 @@ let package = Package(
         // EZLEEDS_TEST_POSTGRES_URL names a throw-away database.
         .testTarget(
             name: "StoreContractTests",
-            dependencies: ["LeadStore", "LeadStorePostgres", "LeadEngine"],
+            dependencies: [
+                "LeadStore", "LeadStorePostgres", "LeadEngine",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

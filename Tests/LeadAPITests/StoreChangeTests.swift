@@ -12,6 +12,7 @@ struct FeedConnection: StoreConnection {
     let feed: AsyncStream<StoreChangeNotice>
 
     var location: String { self.inner.location }
+    var isShared: Bool { true }
     var health: StorageHealth { self.inner.health }
     func probeWrite() async throws { try await self.inner.probeWrite() }
     func run() async throws { try await self.inner.run() }

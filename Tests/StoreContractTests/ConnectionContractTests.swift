@@ -35,12 +35,15 @@ struct ConnectionContractTests {
                     #expect(try await s.tenants.keys(tenantID: "ten_1").map(\.id) == ["key_1"])
                     #expect(try await SaleFixtures.signingKey(s).rawPrivateKey == key.rawPrivateKey, "the signing key survives: certificates stay verifiable")
                     #expect(try await s.leads.lead(id: "lead_1", tenantID: "ten_1") == SaleWrites(SaleFixtures.sale(1, key: key)).newLead)
-                    #expect(try await s.ledger.balance(tenantID: "ten_1", buyerID: "b1") == -2_500)
-                    #expect(try await s.saleLog.backlog() == 1, "a logged sale survives a restart")
+                    // A store that defers the tables still holds the logged sale; one that commits at the append has it in them.
+                    let logged = try await s.saleLog.backlog()
+                    #expect(logged == 1 || (logged == 0 && s.connection.isShared), "a logged sale survives a restart")
                 }
             }
             try await StoreUnderTest.running(try await store.reopen(location)) { s async throws in
-                #expect(try await s.saleLog.materialise(limit: 10).materialised == 1)
+                _ = try await SaleLogContractTests.drain(s)
+                #expect(try await s.leads.lead(id: "lead_2", tenantID: "ten_1") == SaleWrites(SaleFixtures.sale(2, key: key)).newLead)
+                #expect(try await s.ledger.balance(tenantID: "ten_1", buyerID: "b1") == -5_000)
                 #expect(try await s.ledger.verify().mismatches.isEmpty)
             }
         }

@@ -80,10 +80,11 @@ struct DeliveryContractTests {
             let times: [Int64] = [300, 100, 200, 900]
             for (index, offset) in times.enumerated() { try await s.sales.commit(SaleFixtures.sale(index + 1, at: Times.base + offset)) }
             try await s.sales.commit(SaleFixtures.sale(5, webhook: false, at: Times.base + 50))
-            let due = try await s.sales.dueDeliveries(nowMilliseconds: Times.base + 300, limit: 10)
-            #expect(due.map(\.id) == ["msg_2", "msg_3", "msg_1"])
-            #expect(try await s.sales.dueDeliveries(nowMilliseconds: Times.base + 300, limit: 2).map(\.id) == ["msg_2", "msg_3"])
             #expect(try await s.sales.dueDeliveries(nowMilliseconds: Times.base + 99, limit: 10).isEmpty)
+            #expect(try await s.sales.dueDeliveries(nowMilliseconds: Times.base + 300, limit: 2).map(\.id) == ["msg_2", "msg_3"])
+            // A shared store handed those two to this caller; one node's store hands them out again.
+            let rest = try await s.sales.dueDeliveries(nowMilliseconds: Times.base + 300, limit: 10).map(\.id)
+            #expect(rest == (s.connection.isShared ? ["msg_1"] : ["msg_2", "msg_3", "msg_1"]))
         }
     }
 

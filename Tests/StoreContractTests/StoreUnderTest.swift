@@ -2,6 +2,8 @@ import Foundation
 import LeadEngine
 import LeadStore
 import LeadStorePostgres
+import Logging
+import PostgresNIO
 import Testing
 
 /// One store the contract suite runs against: SQLite always, PostgreSQL when
@@ -110,7 +112,9 @@ extension StoreUnderTest {
                 var location = server.with(database: "ezleeds_contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
                 location.poolSize = 4
                 let database = location.database
-                try await PostgresDatabaseAdmin.create(database: database, on: server)
+                // A copy of a database migrated once: migrating each test's own would load the
+                // machine the timing tests share.
+                try await PostgresDatabaseAdmin.create(database: database, template: try await MigratedTemplate.shared.name(on: server), on: server)
                 let store = try await PostgresStore.open(url: location)
                 return (Self.repositories(on: store), { try? await PostgresDatabaseAdmin.drop(database: database, on: server) })
             },
@@ -122,28 +126,37 @@ extension StoreUnderTest {
         )
     }
 
-    /// The PostgreSQL repositories; those not written yet stand in as `Unbuilt…`, which fail every call.
     static func repositories(on store: PostgresStore) -> EngineStore {
-        EngineStore(
-            connection: store,
-            tenants: PostgresTenantRepository(store: store),
-            buyers: UnbuiltBuyerRepository(),
-            campaigns: UnbuiltCampaignRepository(),
-            pings: UnbuiltPingRepository(),
-            sales: UnbuiltSaleRepository(),
-            saleLog: UnbuiltSaleLog(),
-            leads: UnbuiltLeadRepository(),
-            ledger: UnbuiltLedgerRepository(),
-            salesFigures: UnbuiltSalesFiguresRepository(),
-            exports: UnbuiltExportRepository(),
-            idempotencyKeys: PostgresIdempotencyRepository(store: store),
-            consents: UnbuiltConsentRepository(),
-            doNotCall: UnbuiltDoNotCallStore(),
-            consentWithdrawals: UnbuiltConsentWithdrawalStore(),
-            emailOptOuts: UnbuiltEmailOptOutStore(),
-            sequences: UnbuiltSequenceRepository(),
-            templates: UnbuiltTemplateRepository(),
-            domains: UnbuiltSendingDomainRepository()
-        )
+        store.repositories
+    }
+}
+
+/// One database per test run migrated to the current schema, copied for every test.
+actor MigratedTemplate {
+    static let shared = MigratedTemplate()
+    /// The one making of it, which every test awaits (the actor lets others in while it runs).
+    private var making: Task<String, any Error>?
+
+    func name(on server: PostgresURL) async throws -> String {
+        if let making { return try await making.value }
+        let making = Task {
+            let prefix = "ezleeds_contract_template_"
+            let name = prefix + "\(ProcessInfo.processInfo.processIdentifier)"
+            // Templates of earlier runs whose process has gone (an interrupted run leaves one).
+            let earlier = try await PostgresStore.withConnection(to: server) { connection in
+                var names: [String] = []
+                let rows = try await connection.query("SELECT datname FROM pg_database WHERE starts_with(datname, \(prefix))", logger: Logger(label: "test"))
+                for try await found in rows.decode(String.self) { names.append(found) }
+                return names
+            }
+            for stale in earlier where stale == name || Int32(stale.dropFirst(prefix.count)).map({ kill($0, 0) != 0 && errno == ESRCH }) == true {
+                try await PostgresDatabaseAdmin.drop(database: stale, on: server)
+            }
+            try await PostgresDatabaseAdmin.create(database: name, on: server)
+            _ = try await PostgresStore.migrate(url: server.with(database: name))
+            return name
+        }
+        self.making = making
+        return try await making.value
     }
 }

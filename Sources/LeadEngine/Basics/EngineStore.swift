@@ -58,6 +58,9 @@ public struct EngineStore: Sendable {
 public protocol StoreConnection: Sendable {
     /// Where the store is, for logs: a file path, or a URL without its password.
     var location: String { get }
+    /// Whether several nodes may share the store: it then holds the limits no node's memory sees
+    /// whole (`SaleLimits`), and hands out background work to one node at a time.
+    var isShared: Bool { get }
     /// What the latest writes said about the store; shared with whoever answers for it.
     var health: StorageHealth { get }
     /// Tries one small write, so a store that failed is found writable again although nothing

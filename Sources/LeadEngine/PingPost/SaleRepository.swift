@@ -49,7 +49,9 @@ public protocol SaleRepository: Sendable {
     func commit(_ sale: SaleRecord) async throws
     /// Records an attempt, and the delivery's new state with what follows from it, as `writes` plans, in one transaction.
     func recordAttempt(_ writes: DeliveryAttemptWrites) async throws
-    /// Pending deliveries whose next attempt is due, oldest first.
+    /// Pending deliveries whose next attempt is due, oldest first. A store several nodes share
+    /// (`StoreConnection.isShared`) hands each to one caller until its claim lapses (when the
+    /// caller's node died before recording an attempt), so two nodes never attempt one at once.
     func dueDeliveries(nowMilliseconds: Int64, limit: Int) async throws -> [Delivery]
     /// Sales of each buyer since its own instant (the start of its day), to restore daily-cap counts at start.
     func salesCount(sinceByBuyer: [String: Int64]) async throws -> [String: Int]

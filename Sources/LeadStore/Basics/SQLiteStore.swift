@@ -37,6 +37,9 @@ public enum SQLiteStore {
 extension LeadDatabase: StoreConnection {
     public var location: String { self.path }
 
+    /// One server at a time holds the file (`DatabaseLock`).
+    public var isShared: Bool { false }
+
     /// SQLite runs in the process: nothing to keep running.
     public func run() async throws {}
 }

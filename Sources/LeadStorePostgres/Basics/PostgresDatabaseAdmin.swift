@@ -4,12 +4,16 @@ import PostgresNIO
 /// Creating and dropping whole databases on a server: a database of its own for each test, a
 /// load run or a new deployment. Names are checked, since an identifier cannot be a bind parameter.
 public enum PostgresDatabaseAdmin {
-    /// Creates the empty database `name` on the server `server` names (any database of it serves
-    /// to connect). Throws `PostgresDatabaseNameError` for a name that is not a plain identifier.
-    public static func create(database name: String, on server: PostgresURL, logger: Logger = Logger(label: "ezleeds.postgres")) async throws {
+    /// Creates the database `name` on the server `server` names (any database of it serves to
+    /// connect): empty, or a copy of `template` (a file copy, no statements replayed). Throws
+    /// `PostgresDatabaseNameError` for a name that is not a plain identifier.
+    public static func create(
+        database name: String, template: String? = nil, on server: PostgresURL, logger: Logger = Logger(label: "ezleeds.postgres")
+    ) async throws {
         let identifier = try Self.identifier(name)
+        let copied = try template.map { " TEMPLATE \(try Self.identifier($0))" } ?? ""
         try await PostgresStore.withConnection(to: server, logger: logger) { connection in
-            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(identifier)"), logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(identifier)\(copied)"), logger: logger)
         }
     }
 

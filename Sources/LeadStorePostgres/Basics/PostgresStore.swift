@@ -123,6 +123,9 @@ extension PostgresStore: StoreConnection {
     /// The URL without its password.
     public var location: String { self.url.description }
 
+    /// Any number of nodes may run on one PostgreSQL database.
+    public var isShared: Bool { true }
+
     /// Rewrites one 64 KiB row: while writes fail, the probe that finds out when they work again.
     public func probeWrite() async throws {
         let filler = ByteBuffer(repeating: 0, count: 65_536)
