@@ -113,6 +113,7 @@ let package = Package(
             dependencies: [
                 "LeadAPI",
                 "LeadStore",
+                "LeadStorePostgres",
                 "LeadEngine",
                 "LeadOutbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -22,8 +22,14 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         let started = ContinuousClock.now
         let report = try await CommandOutput.reportingErrors {
+            guard case .sqlite(let path) = self.store.location else {
+                throw CommandOutput.failure(
+                    "a PostgreSQL store is backed up with PostgreSQL's own tools: pg_dump --format=custom --file=\(self.target) '<the --store URL>' "
+                        + "(consistent while nodes run), restored with pg_restore; then `ezleeds ledger verify --store …`"
+                )
+            }
             try self.store.requireExisting()
-            return try await DatabaseBackup.make(from: self.store.databasePath, to: self.target, replacing: self.force)
+            return try await DatabaseBackup.make(from: path, to: self.target, replacing: self.force)
         }
         let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
         CommandOutput.emit(try CommandOutput.json(BackupOutput(report, milliseconds: milliseconds)))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LeadEngine
 import LeadStore
+import LeadStorePostgres
 
 /// What the commands print: one JSON object on stdout; errors as one line on stderr and exit 1.
 enum CommandOutput {
@@ -34,11 +35,15 @@ enum CommandOutput {
             throw Self.failure("\(error)")
         } catch let error as DatabaseBackup.TargetExists {
             throw Self.failure("\(error)")
+        } catch let error as PostgresOpenError {
+            throw Self.failure("\(error)")
+        } catch let error as PostgresURLError {
+            throw Self.failure("\(error)")
         }
     }
 
     /// Says what went wrong on stderr; the exit code argument-parser then exits with.
-    private static func failure(_ message: String) -> ExitCode {
+    static func failure(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         return ExitCode.failure
     }

@@ -51,10 +51,11 @@ struct DoNotCallCommand: AsyncParsableCommand {
             if buildsAsItStreams { builder.insert(contentsOf: parser.takeNumbers().additions) }
             let list = buildsAsItStreams ? builder.build() : nil
             let report = try await CommandOutput.reportingErrors {
-                let database = try await self.store.openExisting()
-                let importer = DoNotCallImport(store: SQLiteDoNotCallStore(database: database), clock: SystemClock())
-                if let list { return try await importer.replace(target, with: list, parse: parser.report) }
-                return try await importer.apply(&parser, to: target, changes: self.changes)
+                try await self.store.withStore { store in
+                    let importer = DoNotCallImport(store: store.doNotCall, clock: SystemClock())
+                    if let list { return try await importer.replace(target, with: list, parse: parser.report) }
+                    return try await importer.apply(&parser, to: target, changes: self.changes)
+                }
             }
             let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
             CommandOutput.emit(try CommandOutput.json(ImportOutput(report, milliseconds: milliseconds)))

@@ -21,9 +21,7 @@ struct KeyCommand: AsyncParsableCommand {
                 throw ArgumentParser.ValidationError("--role must be standard, admin or compliance")
             }
             let issued = try await CommandOutput.reportingErrors {
-                try await Tenancy(path: self.store.databasePath).provisioning.createKey(
-                    tenantID: self.tenant, role: role, rateLimitPerMinute: self.rateLimitPerMinute
-                )
+                try await self.store.withTenancy { try await $0.createKey(tenantID: self.tenant, role: role, rateLimitPerMinute: self.rateLimitPerMinute) }
             }
             CommandOutput.emit(try CommandOutput.json(KeyCreated(issued)))
         }
@@ -37,7 +35,7 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let key = try await CommandOutput.reportingErrors {
-                try await Tenancy(path: self.store.databasePath).provisioning.revokeKey(id: self.keyID)
+                try await self.store.withTenancy { try await $0.revokeKey(id: self.keyID) }
             }
             CommandOutput.emit(try CommandOutput.json(KeyListing(key)))
         }
@@ -51,7 +49,7 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await CommandOutput.reportingErrors {
-                try await Tenancy(path: self.store.databasePath).provisioning.keys(tenantID: self.tenant)
+                try await self.store.withTenancy { try await $0.keys(tenantID: self.tenant) }
             }
             CommandOutput.emit(try CommandOutput.json(["items": keys.map(KeyListing.init)]))
         }

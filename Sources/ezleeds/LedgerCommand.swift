@@ -15,7 +15,7 @@ struct LedgerCommand: AsyncParsableCommand {
 
         func run() async throws {
             let verification = try await CommandOutput.reportingErrors {
-                try await SQLiteLedgerRepository(database: try await self.store.openExisting()).verify()
+                try await self.store.withStore { try await $0.ledger.verify() }
             }
             CommandOutput.emit(try CommandOutput.json(LedgerReport(verification)))
             if !verification.mismatches.isEmpty { throw ExitCode(1) }

@@ -20,6 +20,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ServeSettings.help("port", "Port to listen on (0 picks a free one).")) var port: Int = 8080
     @Option(name: .customLong("db"), help: ServeSettings.help("db", "Path of the SQLite database file; created on the first start."))
     var databasePath: String = "./ezleeds.sqlite"
+    @Option(
+        name: .customLong("store"),
+        help: ServeSettings.help(
+            "store", "A PostgreSQL store several nodes share instead of --db: postgres://user:password@host:port/database[?pool=N]",
+            valueName: "url"
+        )
+    )
+    var storeURL: String?
     @Option(help: ServeSettings.help("log-level", "Lowest level logged, to stderr.")) var logLevel: LogLevelArgument = .info
     @Flag(inversion: .prefixedNo, help: ServeSettings.help("access-log", "Log a line per request at info (otherwise at debug)."))
     var accessLog = false
@@ -193,11 +201,20 @@ struct Serve: AsyncParsableCommand {
         configuration.spfInclude = self.spfInclude.map { $0.lowercased() }
         configuration.domainRecheckHours = self.domainRecheckHours
         configuration.publicSuffixListPath = self.publicSuffixList
+        let location = StoreLocation(databasePath: self.databasePath, storeURL: self.storeURL)
+        guard case .sqlite(let path) = location else {
+            // Several nodes share the database: no file lock, and the schema migrates under an advisory lock.
+            let store = try await CommandOutput.reportingErrors {
+                try await location.open(createIfMissing: true, health: AppDependencies.storageHealth(configuration))
+            }
+            logger.info("store", metadata: ["postgresql": "\(store.connection.location)"])
+            return try await self.serve(configuration, on: store, logger: logger)
+        }
         // Before the store opens: a second server must not touch the files of the first.
-        let lock = try await CommandOutput.reportingErrors { try DatabaseLock(databasePath: self.databasePath) }
-        let isNew = !LeadDatabase.exists(at: self.databasePath)
-        let store = try await SQLiteStore.open(path: self.databasePath, health: AppDependencies.storageHealth(configuration))
-        if isNew { CommandOutput.emit("Created a new database at \(LeadDatabase.absolutePath(self.databasePath))") }
+        let lock = try await CommandOutput.reportingErrors { try DatabaseLock(databasePath: path) }
+        let isNew = !LeadDatabase.exists(at: path)
+        let store = try await location.open(createIfMissing: true, health: AppDependencies.storageHealth(configuration))
+        if isNew { CommandOutput.emit("Created a new database at \(LeadDatabase.absolutePath(path))") }
         try await self.serve(configuration, on: store, logger: logger)
         // Held until the store has closed.
         withExtendedLifetime(lock) {}

@@ -66,6 +66,7 @@ enum ServeSettings {
         ServeSetting("host"),
         ServeSetting("port"),
         ServeSetting("db"),
+        ServeSetting("store", environment: "EZLEEDS_STORE_URL"),
         ServeSetting("log-level"),
         ServeSetting("access-log", .flag),
         ServeSetting("fast-lane", .flag),
@@ -95,7 +96,7 @@ enum ServeSettings {
         ServeSetting("public-suffix-list"),
     ]
 
-    /// The commands besides `serve` that open the database: `EZLEEDS_DB` names it for them too.
+    /// The commands besides `serve` that open the store: `EZLEEDS_DB` and `EZLEEDS_STORE_URL` name it for them too.
     static let storeCommands: [[String]] = [
         ["tenant", "create"], ["tenant", "list"], ["key", "create"], ["key", "revoke"], ["key", "list"], ["ledger", "verify"],
         ["dnc", "import"], ["backup"],
@@ -115,7 +116,7 @@ enum ServeSettings {
         if arguments.first == "serve" {
             settings = Self.all
         } else if Self.storeCommands.contains(where: { arguments.starts(with: $0) }) {
-            settings = Self.all.filter { $0.flag == "db" }
+            settings = Self.all.filter { $0.flag == "db" || $0.flag == "store" }
         } else {
             return arguments
         }

@@ -14,7 +14,7 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             let provisioned = try await CommandOutput.reportingErrors {
-                try await Tenancy(path: self.store.databasePath, createIfMissing: true).provisioning.createTenant(name: self.name)
+                try await self.store.withTenancy(createIfMissing: true) { try await $0.createTenant(name: self.name) }
             }
             CommandOutput.emit(try CommandOutput.json(TenantCreated(provisioned)))
         }
@@ -31,7 +31,7 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandOutput.reportingErrors {
-                try await Tenancy(path: self.store.databasePath).provisioning.setPostalAddress(self.address, tenantID: self.tenant)
+                try await self.store.withTenancy { try await $0.setPostalAddress(self.address, tenantID: self.tenant) }
             }
             CommandOutput.emit(try CommandOutput.json(["tenant_id": self.tenant, "postal_address": self.address.trimmingCharacters(in: .whitespacesAndNewlines)]))
         }
@@ -44,7 +44,7 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tenants = try await CommandOutput.reportingErrors {
-                try await Tenancy(path: self.store.databasePath).provisioning.tenants()
+                try await self.store.withTenancy { try await $0.tenants() }
             }
             CommandOutput.emit(try CommandOutput.json(["items": tenants.map(TenantListing.init)]))
         }

@@ -16,7 +16,7 @@ public struct AppDependencies: Sendable {
     public let keyRingRefresher: KeyRingRefresher
     /// What this node keeps in memory of the store, read again when another node changes it.
     public var mirror: StoreMirror {
-        StoreMirror(buyers: self.buyers, campaigns: self.campaigns, keys: self.keyRingRefresher, settings: self.settings)
+        StoreMirror(buyers: self.buyers, campaigns: self.campaigns, keys: self.keyRingRefresher, settings: self.settings, ledger: self.ledger)
     }
     public let rateLimiter: RateLimiter
     public let tenants: TenantProvisioning

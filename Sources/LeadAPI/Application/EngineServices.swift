@@ -261,15 +261,19 @@ struct StoreChangeService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await self.connection.followChanges { notice in
-                do {
-                    try await self.mirror.apply(notice)
-                } catch {
-                    // The next notice, or the next reconnect, reads it again.
-                    self.logger.failure("reading a change made by another node failed", error, level: .warning)
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.connection.followChanges { notice in
+                    do {
+                        try await self.mirror.apply(notice)
+                    } catch {
+                        // The next notice, or the next reconnect, reads it again.
+                        self.logger.failure("reading a change made by another node failed", error, level: .warning)
+                    }
                 }
             }
+        } catch is CancellationError {
+            // Stopped following at the graceful shutdown: the normal end.
         }
         // A store one node owns has nothing to follow: wait for the end like the other services.
         try? await gracefulShutdown()

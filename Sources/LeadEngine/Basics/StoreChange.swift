@@ -5,6 +5,8 @@ public enum StoreChange: String, Sendable, CaseIterable {
     case keys
     /// Floor prices and the tenants' shared-sale limits.
     case pingSettings = "ping_settings"
+    /// Buyers' balances, raised by a credit.
+    case funds
 }
 
 /// What a store's change feed says.

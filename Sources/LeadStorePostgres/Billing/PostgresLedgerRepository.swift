@@ -18,7 +18,12 @@ public struct PostgresLedgerRepository: LedgerRepository {
     }
 
     public func addCredit(_ entry: LedgerEntry) async throws -> LedgerEntry {
-        try await self.store.write { connection in try await PostgresLedgerRows.append(entry, on: connection, logger: self.store.logger) }
+        try await self.store.write { connection in
+            // Other nodes read balances again: a credit raises what their buyers may spend. (Their
+            // charges are not announced: a node that misses one only lets the store refuse a post.)
+            try await PostgresChangeFeed.announce(.funds, on: connection, logger: self.store.logger)
+            return try await PostgresLedgerRows.append(entry, on: connection, logger: self.store.logger)
+        }
     }
 
     /// Locks the lead's row first, so two refunds of one lead (or a refund and a return) queue;
@@ -241,7 +246,7 @@ public struct PostgresLedgerRepository: LedgerRepository {
     public func markPaid(invoiceIDs: [String], atMilliseconds: Int64) async throws {
         guard !invoiceIDs.isEmpty else { return }
         try await self.store.write { connection in
-            try await connection.query(
+            _ = try await connection.query(
                 "UPDATE invoices SET status = 'paid', paid_at = \(atMilliseconds) WHERE id = ANY(\(invoiceIDs)) AND status = 'open'",
                 logger: self.store.logger
             )

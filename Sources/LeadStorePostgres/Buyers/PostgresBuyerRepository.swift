@@ -17,6 +17,8 @@ public struct PostgresBuyerRepository: BuyerRepository {
 
     public func insert(_ buyer: Buyer) async throws {
         try await self.store.write { connection in
+            // Every node's buyers in memory are read again once this commits.
+            try await PostgresChangeFeed.announce(.buyers, on: connection, logger: self.store.logger)
             let columns = PostgresBuyerRows.Columns(buyer)
             try await connection.query(
                 """
@@ -38,6 +40,8 @@ public struct PostgresBuyerRepository: BuyerRepository {
         id: String, tenantID: String, _ transform: @Sendable (inout Buyer) throws -> Void
     ) async throws -> Buyer? {
         try await self.store.write { connection -> Buyer? in
+            // Every node's buyers in memory are read again once this commits.
+            try await PostgresChangeFeed.announce(.buyers, on: connection, logger: self.store.logger)
             let rows = try await connection.query(
                 "SELECT \(unescaped: PostgresBuyerRows.columns) FROM buyers WHERE id = \(id) AND tenant_id = \(tenantID) FOR UPDATE",
                 logger: self.store.logger
@@ -45,7 +49,7 @@ public struct PostgresBuyerRepository: BuyerRepository {
             guard var buyer = try await PostgresBuyerRows.buyers(from: rows).first else { return nil }
             try transform(&buyer)
             let columns = PostgresBuyerRows.Columns(buyer)
-            try await PostgresLedgerFloor.translate {
+            _ = try await PostgresLedgerFloor.translate {
                 try await connection.query(
                     """
                     UPDATE buyers SET name = \(buyer.name), campaign_types = \(columns.campaignTypes), states = \(columns.states),

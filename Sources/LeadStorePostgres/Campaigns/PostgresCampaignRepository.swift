@@ -18,7 +18,9 @@ public struct PostgresCampaignRepository: CampaignRepository {
 
     public func insert(_ campaign: Campaign) async throws {
         try await self.store.write { connection in
-            try await connection.query(
+            // Every node's campaigns in memory are read again once this commits.
+            try await PostgresChangeFeed.announce(.campaigns, on: connection, logger: self.store.logger)
+            _ = try await connection.query(
                 """
                 INSERT INTO campaigns (id, tenant_id, name, campaign_type, states, budget_cents, max_leads_per_day,
                     delivery_webhook, buyer_id, status, created_at, updated_at, require_dnc_clear)
@@ -36,6 +38,8 @@ public struct PostgresCampaignRepository: CampaignRepository {
         id: String, tenantID: String, _ transform: @Sendable (inout Campaign) throws -> Void
     ) async throws -> Campaign? {
         try await self.store.write { connection -> Campaign? in
+            // Every node's campaigns in memory are read again once this commits.
+            try await PostgresChangeFeed.announce(.campaigns, on: connection, logger: self.store.logger)
             let rows = try await connection.query(
                 "SELECT \(unescaped: Self.columns) FROM campaigns WHERE id = \(id) AND tenant_id = \(tenantID) FOR UPDATE", logger: self.store.logger
             )

@@ -94,6 +94,7 @@ public struct PostgresPingRepository: PingRepository {
 
     public func saveFloorPrice(_ floor: FloorPrice) async throws {
         try await self.store.write { connection in
+            try await PostgresChangeFeed.announce(.pingSettings, on: connection, logger: self.store.logger)
             _ = try await connection.query(
                 """
                 INSERT INTO floor_prices (tenant_id, campaign_type, floor_price_cents)
@@ -116,6 +117,7 @@ public struct PostgresPingRepository: PingRepository {
 
     public func saveMaxSharedBuyers(_ value: Int, tenantID: String) async throws {
         try await self.store.write { connection in
+            try await PostgresChangeFeed.announce(.pingSettings, on: connection, logger: self.store.logger)
             _ = try await connection.query(
                 """
                 INSERT INTO pingpost_settings (tenant_id, max_shared_buyers) VALUES (\(tenantID), \(value))
@@ -159,6 +161,8 @@ extension PostgresPingRepository {
                 rows.append(row)
             }
         }
+        // In id order, so two transactions upserting the same pings lock them in one order.
+        rows.sort { $0.ping.id < $1.ping.id }
         // 13 parameters a row, well under PostgreSQL's 65,535 a statement.
         let chunk = 1_000
         for start in stride(from: 0, to: rows.count, by: chunk) {

@@ -31,6 +31,7 @@ public struct PostgresSaleRepository: SaleRepository {
     static func insert(_ record: SaleRecord, on connection: PostgresConnection, logger: Logger) async throws {
         let writes = SaleWrites(record)
         try await PostgresPingRepository.insert([writes.ping], on: connection, logger: logger)
+        try await PostgresSaleLimits.hold(record, on: connection, logger: logger)
         if let lead = writes.newLead {
             try await PostgresLeadRows.insert(lead, on: connection, logger: logger)
         }
