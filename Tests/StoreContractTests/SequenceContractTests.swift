@@ -131,7 +131,8 @@ struct SequenceContractTests {
             )
             #expect(try await s.sequences.apply(claim, to: claimed, expectedNextStep: 0, requireDue: true))
             #expect(try await !s.sequences.apply(claim, to: claimed, expectedNextStep: 0, requireDue: true), "claimed once")
-            #expect(try await s.sequences.unsettledClaims() == [claim])
+            #expect(try await s.sequences.unsettledClaims(claimedBeforeMilliseconds: Int64.max) == [claim])
+            #expect(try await s.sequences.unsettledClaims(claimedBeforeMilliseconds: Times.base).isEmpty, "a claim made since is left to its node")
             #expect(try await s.sequences.dueEnrollments(nowMilliseconds: Int64.max, limit: 10).isEmpty)
             #expect(try await s.sequences.contactTimes(phone: phone, tenantID: "ten_1", sinceMilliseconds: 0) == [Times.base])
 
@@ -145,7 +146,7 @@ struct SequenceContractTests {
             sent.providerID = "SM1"
             #expect(try await s.sequences.apply(sent, to: next, expectedNextStep: 0, requireDue: false))
             #expect(try await s.sequences.attempts(leadID: "lead_1", tenantID: "ten_1") == [sent])
-            #expect(try await s.sequences.unsettledClaims().isEmpty)
+            #expect(try await s.sequences.unsettledClaims(claimedBeforeMilliseconds: Int64.max).isEmpty)
             #expect(try await s.sequences.enrollment(id: "enr_1") == next)
             #expect(try await s.sequences.attempts(leadID: "lead_1", tenantID: "ten_2").isEmpty)
 

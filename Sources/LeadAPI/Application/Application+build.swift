@@ -67,7 +67,9 @@ public func buildApplication(
         )
     )
     if configuration.runsOutreachScheduler {
-        app.addServices(OutreachSchedulerService(scheduler: dependencies.outreachScheduler, clock: dependencies.clock, logger: logger))
+        app.addServices(OutreachSchedulerService(
+                scheduler: dependencies.outreachScheduler, clock: dependencies.clock, sharedStore: dependencies.store.connection.isShared, logger: logger
+            ))
     }
     return app
 }

@@ -208,21 +208,32 @@ struct OutreachSchedulerService: Service {
     /// The longest sleep: a wall clock that jumps is noticed within it.
     static let maxSleep = Duration.seconds(30)
 
+    /// On a store several nodes share, a claim this old was cut off by its node's death.
+    static let sharedClaimAgeMilliseconds: Int64 = 5 * 60_000
+
     let scheduler: OutreachScheduler
     let clock: any EngineClock
+    /// Whether other nodes send steps too (`StoreConnection.isShared`).
+    let sharedStore: Bool
     let logger: Logger
+
+    private func settle() async {
+        do {
+            let settled = try await self.scheduler.settleInterruptedSends(olderThanMilliseconds: self.sharedStore ? Self.sharedClaimAgeMilliseconds : nil)
+            if settled > 0 { self.logger.warning("outreach sends cut off by a stop marked unknown", metadata: ["count": "\(settled)"]) }
+        } catch {
+            self.logger.failure("settling interrupted outreach sends failed", error)
+        }
+    }
 
     func run() async throws {
         let stopping = StopSignal()
         await withGracefulShutdownHandler {
-            do {
-                let settled = try await self.scheduler.settleInterruptedSends()
-                if settled > 0 { self.logger.warning("outreach sends cut off by a stop marked unknown", metadata: ["count": "\(settled)"]) }
-            } catch {
-                self.logger.failure("settling interrupted outreach sends failed", error)
-            }
+            await self.settle()
             while !stopping.isSet, !Task.isCancelled {
                 var sleep = Self.maxSleep
+                // Another node may die holding claims at any time, not only before this one starts.
+                if self.sharedStore { await self.settle() }
                 do {
                     try await self.scheduler.runDue()
                     if let due = try await self.scheduler.nextDueMilliseconds() {

@@ -37,11 +37,16 @@ public struct OutreachScheduler: Sendable {
     }
 
     /// Settles claims a stop cut off between the claim and the channel's answer: the touch may
-    /// have gone out, so it is `unknown` and the enrollment moves on. Run once, before any step.
+    /// have gone out, so it is `unknown` and the enrollment moves on. Run before any step.
+    ///
+    /// On a store one node owns, every claim at start is a send its stop cut off. On a store several
+    /// nodes share, another node may be sending right now: only claims older than `claimAge` (far
+    /// longer than any send takes) are settled, by whichever node looks; the others are its own.
     @discardableResult
-    public func settleInterruptedSends() async throws -> Int {
+    public func settleInterruptedSends(olderThanMilliseconds claimAge: Int64? = nil) async throws -> Int {
         var settled = 0
-        for var attempt in try await self.repository.unsettledClaims() {
+        let claimedBefore = claimAge.map { self.clock.nowMilliseconds() - $0 } ?? Int64.max
+        for var attempt in try await self.repository.unsettledClaims(claimedBeforeMilliseconds: claimedBefore) {
             guard let enrollment = try await self.repository.enrollment(id: attempt.enrollmentID) else { continue }
             attempt.outcome = .unknown
             attempt.reason = "the server stopped while sending: the touch may or may not have gone out"

@@ -26,6 +26,7 @@ public protocol SequenceRepository: RecordedContacts {
     /// provided the enrollment is still active at `expectedNextStep` (and, with `requireDue`, not
     /// claimed already); false, and nothing written, otherwise.
     func apply(_ attempt: OutreachAttempt, to enrollment: Enrollment, expectedNextStep: Int, requireDue: Bool) async throws -> Bool
-    /// Attempts left `claimed`: sends a stop cut off between the claim and its outcome.
-    func unsettledClaims() async throws -> [OutreachAttempt]
+    /// Attempts left `claimed` (a send cut off between its claim and its outcome) that were
+    /// claimed before `claimedBeforeMilliseconds`, oldest first.
+    func unsettledClaims(claimedBeforeMilliseconds: Int64) async throws -> [OutreachAttempt]
 }

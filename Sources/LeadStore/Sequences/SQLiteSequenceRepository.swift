@@ -194,9 +194,12 @@ public struct SQLiteSequenceRepository: SequenceRepository {
         }
     }
 
-    public func unsettledClaims() async throws -> [OutreachAttempt] {
+    public func unsettledClaims(claimedBeforeMilliseconds: Int64) async throws -> [OutreachAttempt] {
         try await self.database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outreach_attempts WHERE outcome = 'claimed' ORDER BY attempted_at").map(SequenceRows.attempt(from:))
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outreach_attempts WHERE outcome = 'claimed' AND attempted_at < ? ORDER BY attempted_at",
+                arguments: [claimedBeforeMilliseconds]
+            ).map(SequenceRows.attempt(from:))
         }
     }
 

@@ -289,11 +289,14 @@ public struct PostgresSequenceRepository: SequenceRepository {
     }
 
     /// Oldest first; ties by id (SQLite leaves them in insertion order).
-    public func unsettledClaims() async throws -> [OutreachAttempt] {
+    public func unsettledClaims(claimedBeforeMilliseconds: Int64) async throws -> [OutreachAttempt] {
         try await self.store.read { connection in
             try await PostgresSequenceRows.attempts(
                 from: connection.query(
-                    "SELECT \(unescaped: PostgresSequenceRows.attemptColumns) FROM outreach_attempts WHERE outcome = 'claimed' ORDER BY attempted_at, id",
+                    """
+                    SELECT \(unescaped: PostgresSequenceRows.attemptColumns) FROM outreach_attempts
+                    WHERE outcome = 'claimed' AND attempted_at < \(claimedBeforeMilliseconds) ORDER BY attempted_at, id
+                    """,
                     logger: self.store.logger
                 )
             )
