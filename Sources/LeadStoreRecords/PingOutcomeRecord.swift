@@ -56,4 +56,29 @@ package enum PingOutcomeRecord {
         )
         return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: response), rank)
     }
+
+    /// Outcomes from the JSON the `outcomes` column held before this record (rows written before
+    /// 2026-12-04), each with its bid's rank; nil when the text is not such JSON.
+    package static func decode(json text: String) -> [(outcome: BuyerOutcome, rank: Int?)]? {
+        struct Malformed: Error {}
+        guard case .array(let items) = try? JSONParser.parse(text) else { return nil }
+        return try? items.map { item in
+            guard case .object(let fields) = item, case .string(let buyerID)? = fields["buyer_id"],
+                case .string(let buyerName)? = fields["buyer_name"]
+            else { throw Malformed() }
+            func integer(_ key: String) -> Int64? { if case .integer(let value)? = fields[key] { value } else { nil } }
+            func string(_ key: String) -> String? { if case .string(let value)? = fields[key] { value } else { nil } }
+            let response = integer("response_ms").map { Int($0) }
+            if let cents = integer("bid_cents") {
+                guard let exclusivity = string("exclusivity").flatMap(Exclusivity.init(rawValue:)),
+                    let source = string("bid_source").flatMap(BidSource.init(rawValue:))
+                else { throw Malformed() }
+                let bid = Bid(buyerID: buyerID, buyerName: buyerName, bidCents: cents, exclusivity: exclusivity, source: source, responseMilliseconds: response ?? 0)
+                let outcome = BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: response)
+                return (outcome, integer("bid_rank").map { Int($0) })
+            }
+            guard let reason = string("no_bid_reason").flatMap(NoBidReason.init(rawValue:)) else { throw Malformed() }
+            return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .noBid(reason, detail: string("detail")), responseMilliseconds: response), nil)
+        }
+    }
 }

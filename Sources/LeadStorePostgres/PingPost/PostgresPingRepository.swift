@@ -278,26 +278,10 @@ extension PostgresPingRepository {
     /// Outcomes from the JSON column that SQLite rows written before 2026-12-04 keep, each with its
     /// bid's rank (a database copied from such a file).
     static func outcomes(fromJSON text: String) throws -> [(outcome: BuyerOutcome, rank: Int?)] {
-        func corrupt() -> PostgresCorruptRow { PostgresCorruptRow(table: "pings", column: "outcomes", value: String(text.prefix(200))) }
-        guard case .array(let items) = try? JSONParser.parse(text) else { throw corrupt() }
-        return try items.map { item in
-            guard case .object(let fields) = item, case .string(let buyerID)? = fields["buyer_id"],
-                case .string(let buyerName)? = fields["buyer_name"]
-            else { throw corrupt() }
-            func integer(_ key: String) -> Int64? { if case .integer(let value)? = fields[key] { value } else { nil } }
-            func string(_ key: String) -> String? { if case .string(let value)? = fields[key] { value } else { nil } }
-            let response = integer("response_ms").map { Int($0) }
-            if let cents = integer("bid_cents") {
-                guard let exclusivity = string("exclusivity").flatMap(Exclusivity.init(rawValue:)),
-                    let source = string("bid_source").flatMap(BidSource.init(rawValue:))
-                else { throw corrupt() }
-                let bid = Bid(buyerID: buyerID, buyerName: buyerName, bidCents: cents, exclusivity: exclusivity, source: source, responseMilliseconds: response ?? 0)
-                let outcome = BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .bid(bid), responseMilliseconds: response)
-                return (outcome, integer("bid_rank").map { Int($0) })
-            }
-            guard let reason = string("no_bid_reason").flatMap(NoBidReason.init(rawValue:)) else { throw corrupt() }
-            return (BuyerOutcome(buyerID: buyerID, buyerName: buyerName, result: .noBid(reason, detail: string("detail")), responseMilliseconds: response), nil)
+        guard let outcomes = PingOutcomeRecord.decode(json: text) else {
+            throw PostgresCorruptRow(table: "pings", column: "outcomes", value: String(text.prefix(200)))
         }
+        return outcomes
     }
 
     /// Outcomes of a ping written before they moved into the pings row: one row per buyer.
