@@ -9,7 +9,8 @@ public struct EngineStore: Sendable {
     public let campaigns: any CampaignRepository
     public let pings: any PingRepository
     public let sales: any SaleRepository
-    /// Where posts commit their sales first; folded into the sale tables behind the answers.
+    /// Where posts commit their sales: SQLite logs them and fills the tables behind the answers;
+    /// a shared store fills them at the append, holding the sale's limits.
     public let saleLog: any SaleLog
     public let leads: any LeadRepository
     public let ledger: any LedgerRepository
@@ -72,7 +73,7 @@ public protocol StoreConnection: Sendable {
     /// Closes the store after the server has drained; later calls fail.
     func close() async throws
     /// Follows the changes other nodes make to what every node keeps in memory (buyers,
-    /// campaigns, keys, ping settings), calling `apply` for each notice, until cancelled; for a
+    /// campaigns, keys, ping settings, balances), calling `apply` for each notice, until cancelled; for a
     /// store several nodes share. A store one node owns has nothing to follow and returns at once.
     func followChanges(_ apply: @escaping @Sendable (StoreChangeNotice) async -> Void) async throws
 }
