@@ -36,6 +36,9 @@ struct Bench {
             return result!
         }
         let wall = (ContinuousClock.now - started) / .seconds(1)
+        if let path = load.acknowledgedLeads {
+            try Self.append(result.tally.acknowledgedLeads, to: path)
+        }
         func cores(_ before: Double?, _ after: Double?) -> Double? {
             guard let before, let after, wall > 0 else { return nil }
             return (after - before) / wall
@@ -73,6 +76,17 @@ struct Bench {
         }
         let drained = remaining == 0 ? Double((ContinuousClock.now - started) / .milliseconds(1)) : .infinity
         return (atEnd, atEnd == 0 ? 0 : drained)
+    }
+
+    /// Adds lead ids to the file at `path`, one a line, making it if needed.
+    private static func append(_ leadIDs: [String], to path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw SetupFailure("cannot create \(path)") }
+        }
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? file.close() }
+        try file.seekToEnd()
+        try file.write(contentsOf: Data(leadIDs.map { $0 + "\n" }.joined().utf8))
     }
 
     /// One line a second on stderr, so a stall is visible while it happens.

@@ -178,8 +178,13 @@ final class Pacer {
     // MARK: Counting, called by lanes on this loop.
 
     func answered(_ exchange: Exchange, _ answer: Answer, at now: UInt64) {
-        guard exchange.measured else { return }
         let kind = exchange.outgoing.kind
+        // A post answers with the lead's `lead_id`, an inbound lead with its `id`.
+        if workload.recordsAcknowledgedLeads, kind == .post || kind == .inbound, (200..<300).contains(answer.status),
+           let body = answer.body, let leadID = Workload.firstString(after: kind == .post ? "\"lead_id\"" : "\"id\"", in: body) {
+            tally.acknowledgedLeads.append(leadID)
+        }
+        guard exchange.measured else { return }
         tally.record(kind, microseconds: (now - exchange.due) / 1000)
         tally.firstAnswerAt = min(tally.firstAnswerAt, now)
         tally.lastAnswerAt = max(tally.lastAnswerAt, now)

@@ -47,6 +47,9 @@ struct BuyerOptions: ParsableArguments {
     @Flag(help: "ping-post, inbound: give the static buyers a webhook_url on a local receiver that answers 200 at once, so every sale is delivered (the post waits for the first attempt).")
     var webhooks = false
 
+    @Option(help: "ping-post, inbound: give the static buyers a webhook_url on this receiver of yours instead (buyer N gets <url>/N).")
+    var webhookURL: String?
+
     @Option(help: "ping-rtb: real-time bidders to seed.")
     var bidders = 10
 
@@ -97,6 +100,9 @@ struct LoadOptions: ParsableArguments {
     @Flag(help: "Also print one JSON object with the results.")
     var json = false
 
+    @Option(help: "ping-post, inbound: append the id of every lead the server acknowledged (answered 2xx) to this file, one a line.")
+    var acknowledgedLeads: String?
+
     func plan(rate: Double? = nil, duration: Double? = nil, warmup: Double? = nil) -> RunPlan {
         RunPlan(rate: rate ?? self.rate, warmupSeconds: warmup ?? self.warmup, durationSeconds: duration ?? self.duration,
                 connections: connections, pipelineDepth: pipeline, timeoutSeconds: timeout)
@@ -139,7 +145,8 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         try await withSession(target: target, buyers: buyers, threads: load.threads) { session, group in
-            let workload = try await session.workload(for: scenario)
+            var workload = try await session.workload(for: scenario)
+            workload.recordsAcknowledgedLeads = load.acknowledgedLeads != nil
             let bench = Bench(group: group, load: load, ramp: ramp, serverPID: session.serverPID(for: scenario))
             if ramp.findMax {
                 let found = try await bench.findMax(workload)

@@ -162,8 +162,10 @@ final class Session {
         return #"{"name": "Load static \#(index)", "campaign_types": ["legal_pi"], "states": ["NV"], "max_price_cents": \#(price)\#(exclusivityField)\#(webhookField)}"#
     }
 
-    /// With --webhooks: a receiver on loopback that answers every delivery 200 at once.
+    /// With --webhooks: a receiver on loopback that answers every delivery 200 at once; with
+    /// --webhook-url, the caller's own.
     private func webhookReceiver() async throws -> String? {
+        if let url = buyers.webhookURL { return url }
         guard buyers.webhooks else { return nil }
         let receiver = try await FakeBidders.start(behavior: BidderBehavior(minimumMilliseconds: 0, maximumMilliseconds: 0, errorRate: 0), group: sideGroup)
         bidders.append(receiver)

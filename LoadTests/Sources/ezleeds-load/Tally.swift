@@ -25,6 +25,9 @@ struct Tally: Sendable {
     var pingsWithoutBid = 0
     /// ping-post: posts answered 200 (the lead sold).
     var sold = 0
+    /// With --acknowledged-leads: the `lead_id` of every post or inbound lead answered 2xx,
+    /// warmup included, for a later check that the store holds each one.
+    var acknowledgedLeads: [String] = []
     /// Uptime nanoseconds of the first and last measured answers: a server that falls behind
     /// stretches this span past the duration, which is what the achieved rate shows.
     var firstAnswerAt: UInt64 = .max
@@ -53,6 +56,7 @@ struct Tally: Sendable {
         lateAnswers += other.lateAnswers
         pingsWithoutBid += other.pingsWithoutBid
         sold += other.sold
+        acknowledgedLeads += other.acknowledgedLeads
         firstAnswerAt = min(firstAnswerAt, other.firstAnswerAt)
         lastAnswerAt = max(lastAnswerAt, other.lastAnswerAt)
     }

@@ -29,8 +29,10 @@ struct Workload: Sendable {
     /// inbound: each tick sends a distinct lead (its own phone and email), so dedup does not turn
     /// the run into a stream of duplicates; the API key goes in X-API-Key.
     var inboundAPIKey: String?
+    /// Keep the `lead_id` of every lead the server acknowledged (posts and inbound leads answered 2xx).
+    var recordsAcknowledgedLeads = false
 
-    var keepsBodies: Bool { postsAfterPing }
+    var keepsBodies: Bool { postsAfterPing || recordsAcknowledgedLeads }
 
     static func request(method: String, path: String, host: String, port: Int, headers: [(String, String)] = [], body: String? = nil) -> ByteBuffer {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n"
