@@ -112,6 +112,37 @@ struct SequenceContractTests {
         }
     }
 
+    @Test("a step deferred by one scheduler is no longer due for another that decided the same", arguments: StoreUnderTest.all)
+    func deferredOnce(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            try await Fixtures.seed(s)
+            _ = try await LeadContractTests.intake(s, "lead_1", phone: "+17025550100")
+            try await s.sequences.insert(Self.sequence("seq_1"))
+            let enrolled = Self.enrollment("enr_1", leadID: "lead_1")
+            _ = try await s.sequences.enroll(enrolled)
+
+            // Two nodes read the due step at the same moment and both decide to wait an hour.
+            func deferral(_ id: String, at now: Int64) -> (OutreachAttempt, Enrollment) {
+                var later = enrolled
+                later.nextStepAtMilliseconds = now + 3_600_000
+                let attempt = OutreachAttempt(
+                    id: id, tenantID: "ten_1", enrollmentID: "enr_1", sequenceID: "seq_1", leadID: "lead_1", step: 1, channel: .sms,
+                    outcome: .deferred, reason: "outside_calling_window", attemptedAtMilliseconds: now, deferredUntilMilliseconds: now + 3_600_000
+                )
+                return (attempt, later)
+            }
+            let (first, firstLater) = deferral("out_a", at: Times.base + 5)
+            let (second, secondLater) = deferral("out_b", at: Times.base + 7)
+            #expect(try await s.sequences.apply(first, to: firstLater, expectedNextStep: 0, requireDue: true))
+            #expect(try await !s.sequences.apply(second, to: secondLater, expectedNextStep: 0, requireDue: true), "no longer due")
+            #expect(try await s.sequences.attempts(leadID: "lead_1", tenantID: "ten_1") == [first])
+            #expect(try await s.sequences.enrollment(id: "enr_1") == firstLater)
+            // Once the hour is up the step is due again, for whichever node comes first.
+            let (retry, retryLater) = deferral("out_c", at: Times.base + 5 + 3_600_000)
+            #expect(try await s.sequences.apply(retry, to: retryLater, expectedNextStep: 0, requireDue: true))
+        }
+    }
+
     @Test("an attempt is written with the enrollment's step only while the enrollment is where the scheduler left it", arguments: StoreUnderTest.all)
     func apply(_ store: StoreUnderTest) async throws {
         try await store.run { s in

@@ -23,8 +23,9 @@ public protocol SequenceRepository: RecordedContacts {
     /// When the earliest active enrollment of an active sequence falls due; nil when none will.
     func earliestDueMilliseconds() async throws -> Int64?
     /// Writes an attempt (inserted, or updated by id) and the enrollment's new state together,
-    /// provided the enrollment is still active at `expectedNextStep` (and, with `requireDue`, not
-    /// claimed already); false, and nothing written, otherwise.
+    /// provided the enrollment is still active at `expectedNextStep` (and, with `requireDue`, still
+    /// due at the attempt's time: not claimed, nor deferred by another node meanwhile); false, and
+    /// nothing written, otherwise.
     func apply(_ attempt: OutreachAttempt, to enrollment: Enrollment, expectedNextStep: Int, requireDue: Bool) async throws -> Bool
     /// Attempts left `claimed` (a send cut off between its claim and its outcome) that were
     /// claimed before `claimedBeforeMilliseconds`, oldest first.

@@ -168,9 +168,10 @@ public struct SQLiteSequenceRepository: SequenceRepository {
             try db.execute(
                 sql: """
                     UPDATE enrollments SET status = ?, next_step = ?, next_step_at = ?, last_step_at = ?, retries = ?, end_reason = ?, ended_at = ?
-                    WHERE id = ? AND status = 'active' AND next_step = ?\(requireDue ? " AND next_step_at IS NOT NULL" : "")
+                    WHERE id = ? AND status = 'active' AND next_step = ?\(requireDue ? " AND next_step_at <= ?" : "")
                     """,
                 arguments: StatementArguments(SequenceRows.enrollmentValues(enrollment)) + [enrollment.id, expectedNextStep]
+                    + (requireDue ? [attempt.attemptedAtMilliseconds] : [])
             )
             guard db.changesCount == 1 else {
                 // The enrollment moved on (removed, ended by an opt-out) while its step was sent: the outcome is still recorded.

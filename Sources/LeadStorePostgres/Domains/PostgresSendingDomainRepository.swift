@@ -8,8 +8,8 @@ import PostgresNIO
 /// Several nodes: `verifiedDomains(checkedBefore:limit:)` is, as its protocol says and the store
 /// contract checks, a read — asking twice gives the same domains — so nodes re-verifying at the
 /// same moment may each check a domain (a repeated DNS lookup; `recordCheck` then writes the same
-/// outcome twice, harmlessly). `claimVerifiedDomains(checkedBefore:leaseUntil:limit:)` is the
-/// claim that does no work twice, for when the protocol takes one.
+/// outcome twice, harmlessly). A lease written into `checked_at` would avoid the repeat, but the
+/// API shows `checked_at`, and a lease there would show a check that has not happened.
 public struct PostgresSendingDomainRepository: SendingDomainRepository {
     let store: PostgresStore
 
@@ -159,40 +159,6 @@ public struct PostgresSendingDomainRepository: SendingDomainRepository {
                     logger: self.store.logger
                 )
             )
-        }
-    }
-
-    /// Claims up to `limit` verified domains last checked before `cutoff`, oldest check first, for
-    /// this node to re-check: safe with every node re-verifying at once. One statement leases the
-    /// rows by moving their `checked_at` to `leaseUntil`, skipping rows another node is claiming
-    /// this instant (`FOR UPDATE SKIP LOCKED`); the same domain is therefore not due again for any
-    /// node until `leaseUntil` has passed its cutoff, and a node that dies mid-check only delays the
-    /// domain's check by the lease. The domains come back as they were before the lease (their
-    /// previous `checkedAt`); `recordCheck` then writes the real check time.
-    ///
-    /// Not part of `SendingDomainRepository` (whose `verifiedDomains` is a read both stores share);
-    /// here for the engine to adopt.
-    public func claimVerifiedDomains(checkedBefore cutoff: Date, leaseUntil: Date, limit: Int) async throws -> [SendingDomain] {
-        try await self.store.write { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE sending_domains d SET checked_at = \(leaseUntil.epochMilliseconds)
-                FROM (
-                    SELECT tenant_id, id, checked_at FROM sending_domains
-                    WHERE status = 'verified' AND checked_at < \(cutoff.epochMilliseconds)
-                    ORDER BY checked_at, tenant_id, id LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
-                ) due
-                WHERE d.tenant_id = due.tenant_id AND d.id = due.id
-                RETURNING d.tenant_id, d.id, d.domain, d.status, d.dkim_public_key, d.spf_valid, d.dkim_valid, d.dmarc_valid, d.checks,
-                    d.created_at, due.checked_at, d.verified_at, d.failing_since
-                """,
-                logger: self.store.logger
-            )
-            // RETURNING keeps no order.
-            return try await Self.domains(from: rows).sorted {
-                ($0.checkedAt ?? .distantPast, $0.tenantID, $0.id) < ($1.checkedAt ?? .distantPast, $1.tenantID, $1.id)
-            }
         }
     }
 

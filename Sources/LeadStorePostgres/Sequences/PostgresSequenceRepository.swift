@@ -8,10 +8,12 @@ import PostgresNIO
 /// How no step is sent twice, whatever the number of nodes:
 /// - A step is sent only after its claim: `apply(claimed, to: inFlight, expectedNextStep: n,
 ///   requireDue: true)`, one guarded compare-and-set, `UPDATE enrollments … WHERE id = $1 AND status =
-///   'active' AND next_step = n AND next_step_at IS NOT NULL`, which clears `next_step_at`. Two nodes
-///   claiming the same step both run it; PostgreSQL locks the row for the first, and the second, once
-///   the first commits, re-checks its `WHERE` against the new row (READ COMMITTED), finds
-///   `next_step_at` NULL, updates nothing and answers false: its node does not send.
+///   'active' AND next_step = n AND next_step_at <= <the attempt's time>`, which clears `next_step_at`.
+///   Two nodes claiming the same step both run it; PostgreSQL locks the row for the first, and the
+///   second, once the first commits, re-checks its `WHERE` against the new row (READ COMMITTED), finds
+///   `next_step_at` NULL, updates nothing and answers false: its node does not send. A deferral is
+///   the same compare-and-set, and moves `next_step_at` past now: a second node's deferral of the
+///   same step finds the step no longer due and writes no second attempt.
 /// - `dueEnrollments` is only the list to try; two nodes may read the same one and the claim above
 ///   decides. It reads with `FOR NO KEY UPDATE OF e SKIP LOCKED` (the lock an `UPDATE` of the row
 ///   takes), so it passes over enrollments another node's transaction is claiming or settling right
@@ -256,7 +258,8 @@ public struct PostgresSequenceRepository: SequenceRepository {
                 UPDATE enrollments SET status = \(enrollment.status.rawValue), next_step = \(enrollment.nextStep),
                     next_step_at = \(enrollment.nextStepAtMilliseconds), last_step_at = \(enrollment.lastStepAtMilliseconds),
                     retries = \(enrollment.retries), end_reason = \(enrollment.endReason), ended_at = \(enrollment.endedAtMilliseconds)
-                WHERE id = \(enrollment.id) AND status = 'active' AND next_step = \(expectedNextStep)\(unescaped: requireDue ? " AND next_step_at IS NOT NULL" : "")
+                WHERE id = \(enrollment.id) AND status = 'active' AND next_step = \(expectedNextStep)
+                    AND (NOT \(requireDue) OR next_step_at <= \(attempt.attemptedAtMilliseconds))
                 RETURNING 1
                 """,
                 logger: self.store.logger
