@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(
         name: .customLong("store"),
         help: ServeSettings.help(
-            "store", "A PostgreSQL store several nodes share instead of --db: postgres://user:password@host:port/database[?pool=N]",
+            "store", "A PostgreSQL store several nodes share instead of --db: postgres://user:password@host:port/database[?pool=N&connect_timeout=S]",
             valueName: "url"
         )
     )

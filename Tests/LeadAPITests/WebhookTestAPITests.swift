@@ -134,7 +134,6 @@ struct WebhookTestAPITests {
         let sender = WebhookTestSender(pool: server.dependencies.webhookTestConnections, timeout: .milliseconds(300))
         WebhookTestRoutes(sender: sender, rateLimiter: server.dependencies.rateLimiter, clock: server.clock)
             .addRoutes(to: router.group("api/v1/webhook-test"))
-        let started = ContinuousClock.now
         try await Application(router: router).test(.router) { client in
             let response = try await client.sendWebhookTest("http://127.0.0.1:\(mute.localAddress?.port ?? 0)/hook")
             #expect(response.status == .ok)
@@ -143,9 +142,10 @@ struct WebhookTestAPITests {
             #expect(body["response_body"] is NSNull)
             #expect(body["success"] as? Bool == false)
             #expect((body["error"] as? String)?.hasPrefix("timeout:") == true, "\(body)")
-            #expect((body["latency_ms"] as? Int).map { $0 >= 300 } == true)
+            // Cut off at this tester's 300 ms, not the default 5 s (the wall clock around the whole
+            // exchange also counts the server's setup, which a loaded machine stretches).
+            #expect((body["latency_ms"] as? Int).map { $0 >= 300 && $0 < 4_000 } == true, "\(body)")
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
         try? await mute.close()
         await server.close()
     }

@@ -15,8 +15,11 @@ enum PostgresTestServer {
     static var isConfigured: Bool { Self.urlText != nil }
 
     /// The server's URL; a variable that is set but unreadable fails the test, never skips it.
+    /// Tests share the server and the cores, so a statement may wait a while for a connection.
     static func url() throws -> PostgresURL {
-        try PostgresURL(try #require(Self.urlText, "EZLEEDS_TEST_POSTGRES_URL is not set"))
+        var url = try PostgresURL(try #require(Self.urlText, "EZLEEDS_TEST_POSTGRES_URL is not set"))
+        url.connectTimeoutSeconds = 60
+        return url
     }
 
     /// Runs `body` with the URL of a new, empty database on the test server, dropped afterwards
@@ -46,6 +49,44 @@ enum PostgresTestServer {
 @Suite("PostgreSQL store: migrations, invariants, tenants, idempotency keys", .enabled(if: PostgresTestServer.isConfigured))
 struct PostgresFoundationTests {
     private static let schemaNames = PostgresSchema.migrations.map(\.name)
+
+    @Test("a statement left waiting past connect_timeout for a connection is refused as unavailable; the one holding it still runs")
+    func connectTimeout() async throws {
+        try await PostgresTestServer.withScratchDatabase { url in
+            var url = url
+            url.poolSize = 1
+            url.connectTimeoutSeconds = 1
+            try await PostgresStore.open(url: url).withRunning { (store: PostgresStore) async throws in
+                async let holder: Void = store.execute(unsafeSQL: "CREATE TABLE held AS SELECT pg_sleep(3) IS NULL AS slept")
+                try await Task.sleep(for: .milliseconds(300))
+                let started = ContinuousClock.now
+                let refusal = await #expect(throws: StorageUnavailable.self) { try await store.integer(unsafeSQL: "SELECT 1") }
+                #expect(refusal?.reason == .busy, "the one connection was in use all along")
+                #expect(ContinuousClock.now - started < .seconds(2), "refused at its timeout, not when the pool gives up")
+                try await holder
+                #expect(try await store.integer(unsafeSQL: "SELECT count(*) FROM held") == 1, "the statement that had the connection committed")
+                #expect(try await store.integer(unsafeSQL: "SELECT 2") == 2)
+            }
+        }
+    }
+
+    @Test("once the database cannot be reached, a statement is refused at connect_timeout, not when the pool gives up a minute later")
+    func unreachableAfterOpen() async throws {
+        let server = try PostgresTestServer.url()
+        let name = "ezleeds_t_gone_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        try await PostgresDatabaseAdmin.create(database: name, on: server)
+        var url = server.with(database: name)
+        url.connectTimeoutSeconds = 1
+        try await PostgresStore.open(url: url).withRunning { (store: PostgresStore) async throws in
+            #expect(try await store.integer(unsafeSQL: "SELECT 1") == 1)
+            // Its connections are cut and new ones refused, as when the server goes away.
+            try await PostgresDatabaseAdmin.drop(database: name, on: server)
+            let started = ContinuousClock.now
+            let refusal = await #expect(throws: StorageUnavailable.self) { try await store.integer(unsafeSQL: "SELECT 1") }
+            #expect(refusal?.reason == .cannotOpen)
+            #expect(ContinuousClock.now - started < .seconds(10))
+        }
+    }
 
     @Test("six nodes migrating at once apply each migration exactly once; all are recorded in order; reopening applies none")
     func migrationsApplyOnce() async throws {
@@ -355,6 +396,10 @@ struct PostgresURLTests {
         #expect(try PostgresURL("postgresql://u@[::1]:5433/db").host == "::1")
         #expect(try PostgresURL("postgresql://u@[::1]:5433/db").description == "postgres://u@[::1]:5433/db")
         #expect(try PostgresURL("postgres://u@h/db?sslmode=verify-full").tls == .verifyFull)
+        #expect(url.connectTimeoutSeconds == 5)
+        let patient = try PostgresURL("postgres://u@h/db?connect_timeout=30")
+        #expect(patient.connectTimeoutSeconds == 30)
+        #expect(patient.description == "postgres://u@h:5432/db?connect_timeout=30")
     }
 
     @Test(
@@ -362,7 +407,8 @@ struct PostgresURLTests {
         arguments: [
             "sqlite:///tmp/x.sqlite", "/var/lib/ezleeds.sqlite", "postgres://127.0.0.1/db", "postgres://u@h", "postgres://u@h/",
             "postgres://u@h:0/db", "postgres://u@h:99999/db", "postgres://u@h:port/db", "postgres://u@h/db?pool=0", "postgres://u@h/db?pool=x",
-            "postgres://u@h/db?sslmode=allow", "postgres://u@h/db?timeout=5", "postgres://u@/db", "postgres://u:secret@h/db#x",
+            "postgres://u@h/db?sslmode=allow", "postgres://u@h/db?timeout=5", "postgres://u@h/db?connect_timeout=0",
+            "postgres://u@h/db?connect_timeout=301", "postgres://u@h/db?connect_timeout=1s", "postgres://u@/db", "postgres://u:secret@h/db#x",
             "postgres://:secret@h/db",
         ]
     )

@@ -111,6 +111,9 @@ extension StoreUnderTest {
                 // A small pool per test: tests run in parallel against one server.
                 var location = server.with(database: "ezleeds_contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))
                 location.poolSize = 4
+                // A hundred tests share one server and two cores: a statement may wait longer for
+                // a connection than the production default allows without anything being wrong.
+                location.connectTimeoutSeconds = 60
                 let database = location.database
                 // A copy of a database migrated once: migrating each test's own would load the
                 // machine the timing tests share.

@@ -1,6 +1,7 @@
 import LeadEngine
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The shared store's connection to PostgreSQL: a pool of `url.poolSize` connections, its schema
 /// migrated when opened.
@@ -14,6 +15,8 @@ public final class PostgresStore: Sendable {
     public let health: StorageHealth
     let client: PostgresClient
     let logger: Logger
+    /// Pooled connections running a statement now: tells a full pool from an unreachable server.
+    let leasedConnections = Atomic<Int>(0)
     /// Finished by `close()`, which ends `run()`.
     private let closing: AsyncStream<Void>
     private let closingContinuation: AsyncStream<Void>.Continuation

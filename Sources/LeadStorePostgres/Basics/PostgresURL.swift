@@ -1,7 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// Where the shared store is: `postgres://user[:password]@host[:port]/database[?pool=N&sslmode=…]`.
+/// Where the shared store is:
+/// `postgres://user[:password]@host[:port]/database[?pool=N&sslmode=…&connect_timeout=S]`.
 ///
 /// Parsed here, not by Foundation's `URL`, so that every mistake is named (a missing database, a
 /// query parameter the store does not know) instead of silently defaulted. `postgresql://` is
@@ -10,6 +11,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public static let defaultPort = 5432
     public static let defaultPoolSize = 16
     public static let poolSizes = 1...1000
+    public static let defaultConnectTimeoutSeconds = 5
+    public static let connectTimeouts = 1...300
 
     /// `disable` (the default: loopback, or a private network) or `verify-full` (TLS, the server's
     /// certificate checked against the system's roots and the host name).
@@ -26,10 +29,14 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     /// The most connections the store's pool opens.
     public var poolSize: Int
     public var tls: TLSMode
+    /// How long a statement waits for a connection (libpq's `connect_timeout`, in seconds): past
+    /// it, while the server is unreachable or every pooled connection is busy, the store answers
+    /// `StorageUnavailable` (503) instead of holding the request.
+    public var connectTimeoutSeconds: Int
 
     public init(
         host: String, port: Int = Self.defaultPort, username: String, password: String? = nil, database: String,
-        poolSize: Int = Self.defaultPoolSize, tls: TLSMode = .disable
+        poolSize: Int = Self.defaultPoolSize, tls: TLSMode = .disable, connectTimeoutSeconds: Int = Self.defaultConnectTimeoutSeconds
     ) {
         self.host = host
         self.port = port
@@ -38,6 +45,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         self.database = database
         self.poolSize = poolSize
         self.tls = tls
+        self.connectTimeoutSeconds = connectTimeoutSeconds
     }
 
     /// Parses `text`, throwing `PostgresURLError` naming what is wrong.
@@ -86,6 +94,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
 
         var poolSize = Self.defaultPoolSize
         var tls = TLSMode.disable
+        var connectTimeout = Self.defaultConnectTimeoutSeconds
         for parameter in query.split(separator: "&", omittingEmptySubsequences: true) {
             let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = pair[0]
@@ -101,11 +110,22 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                     throw PostgresURLError(text, "sslmode must be disable or verify-full, not '\(value)'")
                 }
                 tls = mode
+            case "connect_timeout":
+                guard let seconds = Int(value), Self.connectTimeouts.contains(seconds) else {
+                    throw PostgresURLError(
+                        text,
+                        "connect_timeout must be a number of seconds from \(Self.connectTimeouts.lowerBound) to \(Self.connectTimeouts.upperBound), not '\(value)'"
+                    )
+                }
+                connectTimeout = seconds
             default:
-                throw PostgresURLError(text, "unknown parameter '\(name)' (known: pool, sslmode)")
+                throw PostgresURLError(text, "unknown parameter '\(name)' (known: pool, sslmode, connect_timeout)")
             }
         }
-        self.init(host: host, port: port, username: username, password: password, database: database, poolSize: poolSize, tls: tls)
+        self.init(
+            host: host, port: port, username: username, password: password, database: database, poolSize: poolSize, tls: tls,
+            connectTimeoutSeconds: connectTimeout
+        )
     }
 
     /// The URL without its password: safe for logs and for `StoreConnection.location`.
@@ -114,6 +134,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         var parameters: [String] = []
         if self.poolSize != Self.defaultPoolSize { parameters.append("pool=\(self.poolSize)") }
         if self.tls != .disable { parameters.append("sslmode=\(self.tls.rawValue)") }
+        if self.connectTimeoutSeconds != Self.defaultConnectTimeoutSeconds { parameters.append("connect_timeout=\(self.connectTimeoutSeconds)") }
         if !parameters.isEmpty { text += "?" + parameters.joined(separator: "&") }
         return text
     }
@@ -132,16 +153,19 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             tls: self.clientTLS
         )
         configuration.options.maximumConnections = self.poolSize
+        configuration.options.connectTimeout = .seconds(self.connectTimeoutSeconds)
         return configuration
     }
 
     /// What one connection outside the pool needs (migrations, administration); throws when the
     /// TLS context cannot be made (no system trust roots).
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        PostgresConnection.Configuration(
+        var configuration = PostgresConnection.Configuration(
             host: self.host, port: self.port, username: self.username, password: self.password, database: self.database,
             tls: try self.connectionTLS()
         )
+        configuration.options.connectTimeout = .seconds(Int64(self.connectTimeoutSeconds))
+        return configuration
     }
 
     private var clientTLS: PostgresClient.Configuration.TLS {
