@@ -18,12 +18,13 @@
 # Uses 127.0.0.1 ports 18080–18083 (deploy/nginx/ezleeds.conf, unchanged), 55470 and 18099.
 # Exits 1 when a check fails. On two cores the three nodes share the cores the one node had: the
 # table shows what a cluster costs, not a speed-up.
-#   RATE (100), DURATION (20), INBOUND_RATE (30), BUYERS (200 per seller), RACE_ROUNDS (100).
+#   RATE (100), DURATION (20), INBOUND_RATE (30), BUYERS (200 per seller), RACE_ROUNDS (100);
+#   EZLEEDS_BIN and EZLEEDS_LOAD name other binaries (CI runs the checks on its debug builds).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-BIN=$ROOT/.build/release/ezleeds
-LOAD=$ROOT/LoadTests/.build/release/ezleeds-load
+BIN=${EZLEEDS_BIN:-$ROOT/.build/release/ezleeds}
+LOAD=${EZLEEDS_LOAD:-$ROOT/LoadTests/.build/release/ezleeds-load}
 RATE=${RATE:-100}
 DURATION=${DURATION:-20}
 INBOUND_RATE=${INBOUND_RATE:-30}
