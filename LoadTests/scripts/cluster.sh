@@ -192,7 +192,7 @@ STORE=$(database ezleeds_three)
 cluster "$STORE"
 sellers
 sleep 1
-share=$(python3 -c "print($RATE / 3)")
+share=$(python3 -c "print(round($RATE / 3, 2))")
 for i in 0 1 2; do
     load "three-$i" ping-post "$share" http://127.0.0.1:18080 "${SELLER_API[$i]}" "${SELLER_COMPLIANCE[$i]}" &
     PIDS+=($!)
@@ -213,7 +213,7 @@ cluster "$STORE"
 sellers
 sleep 1
 ACK="$WORK/acknowledged"
-inbound_share=$(python3 -c "print($INBOUND_RATE / 3)")
+inbound_share=$(python3 -c "print(round($INBOUND_RATE / 3, 2))")
 runs=()
 for i in 0 1 2; do
     load "kill-post-$i" ping-post "$share" http://127.0.0.1:18080 "${SELLER_API[$i]}" "${SELLER_COMPLIANCE[$i]}" \

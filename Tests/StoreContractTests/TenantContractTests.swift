@@ -23,6 +23,29 @@ struct TenantContractTests {
         }
     }
 
+    @Test("of six first tenants inserted at once on an empty store, one is stored with its keys; after it, none", arguments: StoreUnderTest.all)
+    func insertFirst(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            let stored = try await withThrowingTaskGroup(of: String?.self) { group in
+                for index in 1...6 {
+                    group.addTask {
+                        let tenantID = "ten_\(index)"
+                        let keys = [Fixtures.key("key_\(index)", tenantID: tenantID, role: .admin)]
+                        return try await s.tenants.insertFirst(Fixtures.tenant(tenantID), keys: keys) ? tenantID : nil
+                    }
+                }
+                return try await group.reduce(into: [String]()) { if let id = $1 { $0.append(id) } }
+            }
+            #expect(stored.count == 1, "\(stored)")
+            #expect(try await s.tenants.tenantCount() == 1)
+            let winner = try #require(stored.first)
+            #expect(try await s.tenants.keys(tenantID: winner).count == 1)
+            #expect(try await s.tenants.tenantSummaries().map(\.tenant.id) == [winner])
+            #expect(try await !s.tenants.insertFirst(Fixtures.tenant("ten_7"), keys: []))
+            #expect(try await s.tenants.tenant(id: "ten_7") == nil)
+        }
+    }
+
     @Test("summaries: tenants oldest first, live keys counted by role, revoked keys left out, keyless tenants listed", arguments: StoreUnderTest.all)
     func summaries(_ store: StoreUnderTest) async throws {
         try await store.run { s in

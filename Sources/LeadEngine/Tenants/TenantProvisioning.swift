@@ -39,19 +39,27 @@ public struct TenantProvisioning: Sendable {
 
     /// A new tenant with one standard, one admin and one compliance key.
     public func createTenant(name: String) async throws -> ProvisionedTenant {
-        var errors = FieldErrors()
-        FieldRules.name(name, field: "name", into: &errors)
-        try errors.throwIfAny()
-        let tenant = Tenant(id: self.identifiers.make(.tenant), name: name.trimmingWhitespace(), createdAt: self.clock.now())
-        let issued = [KeyRole.standard, .admin, .compliance].map { self.makeKey(tenantID: tenant.id, role: $0, rateLimitPerMinute: nil) }
+        let (tenant, issued) = try self.makeTenant(name: name)
         try await self.repository.insert(tenant, keys: issued.map(\.key))
         return ProvisionedTenant(tenant: tenant, apiKey: issued[0].secret, adminKey: issued[1].secret, complianceKey: issued[2].secret)
     }
 
-    /// Creates the `default` tenant when the store has none; nil when tenants already exist.
+    /// Creates the `default` tenant when the store has none; nil when tenants already exist,
+    /// including when another node sharing the store made the first one a moment before.
     public func provisionDefaultTenantIfEmpty() async throws -> ProvisionedTenant? {
         guard try await self.repository.tenantCount() == 0 else { return nil }
-        return try await self.createTenant(name: Self.defaultTenantName)
+        let (tenant, issued) = try self.makeTenant(name: Self.defaultTenantName)
+        guard try await self.repository.insertFirst(tenant, keys: issued.map(\.key)) else { return nil }
+        return ProvisionedTenant(tenant: tenant, apiKey: issued[0].secret, adminKey: issued[1].secret, complianceKey: issued[2].secret)
+    }
+
+    /// A tenant named `name` and its standard, admin and compliance keys, not stored yet.
+    private func makeTenant(name: String) throws -> (Tenant, [IssuedKey]) {
+        var errors = FieldErrors()
+        FieldRules.name(name, field: "name", into: &errors)
+        try errors.throwIfAny()
+        let tenant = Tenant(id: self.identifiers.make(.tenant), name: name.trimmingWhitespace(), createdAt: self.clock.now())
+        return (tenant, [KeyRole.standard, .admin, .compliance].map { self.makeKey(tenantID: tenant.id, role: $0, rateLimitPerMinute: nil) })
     }
 
     public func createKey(tenantID: String, role: KeyRole, rateLimitPerMinute: Int?) async throws -> IssuedKey {

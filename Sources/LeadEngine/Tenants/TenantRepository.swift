@@ -3,6 +3,10 @@ import Foundation
 /// Storage of tenants and their keys.
 public protocol TenantRepository: SenderIdentities {
     func insert(_ tenant: Tenant, keys: [APIKey]) async throws
+    /// Inserts the tenant and its keys only while the store holds no tenant at all, atomically:
+    /// of nodes starting together on an empty store, one makes the first tenant. False, and
+    /// nothing written, when a tenant exists.
+    func insertFirst(_ tenant: Tenant, keys: [APIKey]) async throws -> Bool
     func insert(_ key: APIKey) async throws
     func tenant(id: String) async throws -> Tenant?
     func tenantCount() async throws -> Int

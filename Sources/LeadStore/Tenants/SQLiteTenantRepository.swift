@@ -10,13 +10,23 @@ public struct SQLiteTenantRepository: TenantRepository {
     }
 
     public func insert(_ tenant: Tenant, keys: [APIKey]) async throws {
+        try await self.database.write { db in try Self.insert(tenant, keys: keys, db) }
+    }
+
+    public func insertFirst(_ tenant: Tenant, keys: [APIKey]) async throws -> Bool {
         try await self.database.write { db in
-            try db.execute(
-                sql: "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
-                arguments: [tenant.id, tenant.name, ColumnCoding.milliseconds(tenant.createdAt)]
-            )
-            for key in keys { try Self.insert(key, db) }
+            guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tenants)")! else { return false }
+            try Self.insert(tenant, keys: keys, db)
+            return true
         }
+    }
+
+    private static func insert(_ tenant: Tenant, keys: [APIKey], _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
+            arguments: [tenant.id, tenant.name, ColumnCoding.milliseconds(tenant.createdAt)]
+        )
+        for key in keys { try Self.insert(key, db) }
     }
 
     public func insert(_ key: APIKey) async throws {

@@ -16,15 +16,30 @@ public struct PostgresTenantRepository: TenantRepository {
     }
 
     public func insert(_ tenant: Tenant, keys: [APIKey]) async throws {
+        try await self.store.write { connection in try await self.insert(tenant, keys: keys, connection) }
+    }
+
+    /// Nodes starting together on an empty database each find no tenant; the table lock (which
+    /// only this statement and other inserts of a first tenant take, and readers pass) lets the
+    /// first through and makes the others look again after its commit.
+    public func insertFirst(_ tenant: Tenant, keys: [APIKey]) async throws -> Bool {
         try await self.store.write { connection in
-            _ = try await connection.query(
-                "INSERT INTO tenants (id, name, created_at) VALUES (\(tenant.id), \(tenant.name), \(tenant.createdAt.epochMilliseconds))",
-                logger: self.store.logger
-            )
-            guard !keys.isEmpty else { return }
-            try await self.lockKeyChanges(connection)
-            for key in keys { try await self.insert(key, connection) }
+            try await connection.query("LOCK TABLE tenants IN SHARE ROW EXCLUSIVE MODE", logger: self.store.logger)
+            let rows = try await connection.query("SELECT EXISTS (SELECT 1 FROM tenants)", logger: self.store.logger)
+            for try await exists in rows.decode(Bool.self) where exists { return false }
+            try await self.insert(tenant, keys: keys, connection)
+            return true
         }
+    }
+
+    private func insert(_ tenant: Tenant, keys: [APIKey], _ connection: PostgresConnection) async throws {
+        _ = try await connection.query(
+            "INSERT INTO tenants (id, name, created_at) VALUES (\(tenant.id), \(tenant.name), \(tenant.createdAt.epochMilliseconds))",
+            logger: self.store.logger
+        )
+        guard !keys.isEmpty else { return }
+        try await self.lockKeyChanges(connection)
+        for key in keys { try await self.insert(key, connection) }
     }
 
     public func insert(_ key: APIKey) async throws {

@@ -33,6 +33,12 @@ actor InMemoryTenantRepository: TenantRepository {
         for key in keys { try self.insert(key) }
     }
 
+    func insertFirst(_ tenant: Tenant, keys: [APIKey]) throws -> Bool {
+        guard self.tenants.isEmpty else { return false }
+        try self.insert(tenant, keys: keys)
+        return true
+    }
+
     func insert(_ key: APIKey) throws {
         guard self.tenants[key.tenantID] != nil else { throw FakeStoreError(message: "no tenant \(key.tenantID)") }
         guard self.keysByID[key.id] == nil else { throw FakeStoreError(message: "duplicate key \(key.id)") }
