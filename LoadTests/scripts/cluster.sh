@@ -15,7 +15,7 @@
 #
 # Needs the release binaries (`swift build -c release --product ezleeds`; in LoadTests/,
 # `swift build -c release`), PostgreSQL's server (Debian `postgresql`) and nginx (`nginx-light`).
-# Uses 127.0.0.1 ports 18080–18083 (deploy/nginx/ezleeds.conf, unchanged), 55470 and 18099.
+# Uses 127.0.0.1 ports 18080–18083 (deploy/nginx/ezleeds.conf, unchanged), 18070 and 18099 (below the kernel's ephemeral ports, which a busy machine has in TIME-WAIT).
 # Exits 1 when a check fails. On two cores the three nodes share the cores the one node had: the
 # table shows what a cluster costs, not a speed-up.
 #   RATE (100), DURATION (20), INBOUND_RATE (30), BUYERS (200 per seller), RACE_ROUNDS (100);
@@ -55,24 +55,27 @@ verdict() { # name, ok (0/1), text
     if [ "$2" = 0 ]; then echo "  ok    $1: $3"; else echo "  FAIL  $1: $3"; FAILED=1; fi
 }
 
-PGURL=$(bash .ci/postgres start "$WORK/pg" 55470)
+PGURL=$(bash .ci/postgres start "$WORK/pg" 18070)
 SERVER=${PGURL%/*}
 database() { # name → its URL, on a new empty database
     psql "$PGURL" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
     echo "$SERVER/$1"
 }
 
-# serve NAME PORT STORE-ARGS…: a node, in the background, answering /healthz.
-serve() {
+# start NAME PORT STORE-ARGS…: a node, in the background; serve: started, and answering /healthz.
+start() {
     local name=$1 port=$2
     shift 2
     "$BIN" serve --host 127.0.0.1 --port "$port" --log-level warning --allow-private-targets "$@" >>"$WORK/$name.log" 2>&1 &
     NODE_PID[$name]=$!
-    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
-    echo "$name did not start:" >&2
-    tail "$WORK/$name.log" >&2
+}
+healthy() { # NAME PORT
+    for _ in $(seq 150); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return; sleep 0.1; done
+    echo "$1 did not start:" >&2
+    tail "$WORK/$1.log" >&2
     exit 1
 }
+serve() { start "$@"; healthy "$1" "$2"; }
 stop() { kill -TERM "${NODE_PID[$1]}" 2>/dev/null || true; wait "${NODE_PID[$1]}" 2>/dev/null || true; unset "NODE_PID[$1]"; }
 
 # load NAME SCENARIO RATE URL API-KEY COMPLIANCE-KEY [harness options…]: one harness run; its JSON to $WORK/NAME.json.
@@ -147,9 +150,10 @@ EOF
     nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" -e "$WORK/nginx/error.log"
 }
 
-cluster() { # STORE: three nodes on it, and nginx in front
+cluster() { # STORE: three nodes started at once on it (they migrate it together), and nginx in front
     local i
-    for i in 0 1 2; do serve "node$((i + 1))" "${PORTS[$i]}" --store "$1"; done
+    for i in 0 1 2; do start "node$((i + 1))" "${PORTS[$i]}" --store "$1"; done
+    for i in 0 1 2; do healthy "node$((i + 1))" "${PORTS[$i]}"; done
     [ -f "$WORK/nginx.pid" ] || start_nginx
 }
 
@@ -265,6 +269,8 @@ over=$(q "SELECT count(*) FROM (SELECT s.ping_id FROM sales s LEFT JOIN pingpost
           WHERE s.ping_id IS NOT NULL GROUP BY s.ping_id HAVING count(*) > min(coalesce(p.max_shared_buyers, 3))) o")
 verdict "no ping sold past its limit" "$([ "$over" = 0 ] && [ "$race" = 0 ] && echo 0 || echo 1)" \
     "$(q "SELECT count(*) FROM sales") sales; $over pings over max_shared_buyers in the store; the race above $([ $race = 0 ] && echo passed || echo FAILED)"
+defaults=$(q "SELECT count(*) FROM tenants WHERE name = 'default'")
+verdict "one first tenant" "$([ "$defaults" = 1 ] && echo 0 || echo 1)" "$defaults tenants named default made by the three nodes starting at once on the empty store"
 ledger=$("$BIN" ledger verify --store "$STORE" 2>&1) && l=0 || l=1
 verdict "ledger verify" "$l" "$(echo "$ledger" | tr '\n' ' ' | cut -c1-160)"
 # A delivery the killed node held is leased for 30 s, then any node sends it.
