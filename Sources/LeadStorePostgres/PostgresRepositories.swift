@@ -22,7 +22,8 @@ extension PostgresStore {
             emailOptOuts: PostgresEmailOptOutStore(store: self),
             sequences: PostgresSequenceRepository(store: self),
             templates: PostgresTemplateRepository(store: self),
-            domains: PostgresSendingDomainRepository(store: self)
+            domains: PostgresSendingDomainRepository(store: self),
+            dashboardSessions: PostgresDashboardSessionRepository(store: self)
         )
     }
 }

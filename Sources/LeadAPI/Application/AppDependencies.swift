@@ -40,6 +40,9 @@ public struct AppDependencies: Sendable {
     public let reports: SalesReports
     /// CSV exports of leads, transactions and pings, read in batches.
     public let exports: ReportExports
+    /// Operators signed in to the dashboard, and what its pages show.
+    public let dashboardSessions: DashboardSessions
+    public let operatorPages: OperatorPages
     public let idempotencyKeys: any IdempotencyRepository
     public let stateRules: StateRuleBook
     public let doNotCall: DoNotCallRegistry
@@ -176,6 +179,7 @@ public struct AppDependencies: Sendable {
             ),
             spfInclude: configuration.spfInclude, keys: dkimKeys, clock: clock
         )
+        let reports = SalesReports(figures: salesFigures, buyers: buyerRepository, campaigns: campaignRepository, clock: clock)
         let dependencies = AppDependencies(
             store: store,
             storage: storage,
@@ -204,8 +208,10 @@ public struct AppDependencies: Sendable {
                 dedupWindowMilliseconds: Int64(configuration.dedupWindowDays) * 86_400_000
             ),
             ledger: Ledger(repository: store.ledger, sales: salesFigures, funds: funds, clock: clock),
-            reports: SalesReports(figures: salesFigures, buyers: buyerRepository, campaigns: campaignRepository, clock: clock),
+            reports: reports,
             exports: ReportExports(repository: store.exports),
+            dashboardSessions: DashboardSessions(repository: store.dashboardSessions, keyRing: keyRing, clock: clock),
+            operatorPages: OperatorPages(tenants: tenantRepository, reports: reports),
             idempotencyKeys: store.idempotencyKeys,
             stateRules: stateRules,
             doNotCall: doNotCall,

@@ -129,5 +129,11 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
     UnsubscribeRoutes(unsubscribe: dependencies.emailUnsubscribe).addRoutes(to: api.group("unsubscribe").add(middleware: addressLimit))
     WebhookTestRoutes(sender: WebhookTestSender(pool: dependencies.webhookTestConnections), rateLimiter: dependencies.rateLimiter, clock: dependencies.clock)
         .addRoutes(to: api.group("webhook-test").add(middleware: addressLimit))
+
+    DashboardRoutes(
+        sessions: dependencies.dashboardSessions, pages: dependencies.operatorPages, clock: dependencies.clock,
+        publicBaseURL: configuration.publicBaseURL
+    )
+    .addRoutes(to: router.group("dashboard"), signInLimit: addressLimit)
     return router
 }

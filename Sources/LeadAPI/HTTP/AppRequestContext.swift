@@ -10,8 +10,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
-    /// Set by the key middleware; nil on key-less routes.
+    /// Set by the key middleware, or by the dashboard's session middleware; nil on key-less routes.
     public var principal: Principal?
+    /// The signed-in operator's session, on dashboard pages.
+    public var dashboardSession: DashboardSession?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -24,6 +24,7 @@ public struct EngineStore: Sendable {
     public let sequences: any SequenceRepository
     public let templates: any TemplateRepository
     public let domains: any SendingDomainRepository
+    public let dashboardSessions: any DashboardSessionRepository
 
     public init(
         connection: any StoreConnection, tenants: any TenantRepository, buyers: any BuyerRepository, campaigns: any CampaignRepository,
@@ -31,7 +32,7 @@ public struct EngineStore: Sendable {
         salesFigures: any SalesFiguresRepository, exports: any ExportRepository, idempotencyKeys: any IdempotencyRepository,
         consents: any ConsentRepository, doNotCall: any DoNotCallStore, consentWithdrawals: any ConsentWithdrawalStore,
         emailOptOuts: any EmailOptOutStore, sequences: any SequenceRepository, templates: any TemplateRepository,
-        domains: any SendingDomainRepository
+        domains: any SendingDomainRepository, dashboardSessions: any DashboardSessionRepository
     ) {
         self.connection = connection
         self.tenants = tenants
@@ -52,6 +53,7 @@ public struct EngineStore: Sendable {
         self.sequences = sequences
         self.templates = templates
         self.domains = domains
+        self.dashboardSessions = dashboardSessions
     }
 }
 

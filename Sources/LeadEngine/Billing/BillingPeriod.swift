@@ -39,6 +39,11 @@ public struct BillingPeriod: Sendable, Hashable, Comparable, CustomStringConvert
     /// The first millisecond after the month.
     public var endMilliseconds: Int64 { self.next.startMilliseconds }
 
+    /// The month before (the dashboard's link back).
+    public var previous: BillingPeriod {
+        self.month == 1 ? BillingPeriod(uncheckedYear: self.year - 1, month: 12) : BillingPeriod(uncheckedYear: self.year, month: self.month - 1)
+    }
+
     public var next: BillingPeriod {
         self.month == 12 ? BillingPeriod(uncheckedYear: self.year + 1, month: 1) : BillingPeriod(uncheckedYear: self.year, month: self.month + 1)
     }

@@ -22,6 +22,12 @@ public final class KeyRing: Sendable {
         return self.state.withLock { $0.principals[hash] }
     }
 
+    /// The principal of a live key by its id; nil when unknown or revoked. A dashboard session
+    /// lives only as long as the key it was opened with.
+    public func principal(keyID: String) -> Principal? {
+        self.state.withLock { state in state.hashByKeyID[keyID].flatMap { state.principals[$0] } }
+    }
+
     /// Applies stored keys: live ones are added or replaced, revoked ones removed.
     public func apply(_ keys: [APIKey], changeSequence: Int64) {
         self.state.withLock { state in

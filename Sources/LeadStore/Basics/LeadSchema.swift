@@ -552,6 +552,23 @@ enum LeadSchema {
             try db.execute(sql: "ALTER TABLE pings ADD COLUMN outcomes_record BLOB")
         }
 
+        migrator.registerMigration("2026-12-05 dashboard sessions") { db in
+            // A session goes with its tenant; the token itself is never stored, only its SHA-256.
+            try db.execute(
+                sql: """
+                    CREATE TABLE dashboard_sessions (
+                        token_hash TEXT PRIMARY KEY,
+                        tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                        key_id TEXT NOT NULL,
+                        form_token TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        last_seen_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions(expires_at);
+                    """)
+        }
+
         return migrator
     }
 }

@@ -29,7 +29,8 @@ public enum SQLiteStore {
             emailOptOuts: SQLiteEmailOptOutStore(database: database),
             sequences: SQLiteSequenceRepository(database: database),
             templates: SQLiteTemplateRepository(database: database),
-            domains: SQLiteSendingDomainRepository(database: database)
+            domains: SQLiteSendingDomainRepository(database: database),
+            dashboardSessions: SQLiteDashboardSessionRepository(database: database)
         )
     }
 }

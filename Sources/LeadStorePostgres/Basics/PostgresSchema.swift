@@ -29,7 +29,7 @@ public enum PostgresSchema {
     }
 
     public static let migrations: [PostgresMigration] = [
-        tenantsAndKeys, buyersAndCampaigns, pingsAndSales, billing, compliance, outreach, domains, saleLog,
+        tenantsAndKeys, buyersAndCampaigns, pingsAndSales, billing, compliance, outreach, domains, saleLog, dashboardSessions,
     ]
 
     static let tenantsAndKeys = PostgresMigration(
@@ -568,5 +568,23 @@ public enum PostgresSchema {
             refused_at BIGINT NOT NULL
         )
         """
+    )
+
+    /// Operators signed in to the dashboard, shared by every node. The token itself is never
+    /// stored, only its SHA-256; a session goes with its tenant.
+    static let dashboardSessions = PostgresMigration(
+        "2026-12-06 dashboard sessions",
+        """
+        CREATE TABLE dashboard_sessions (
+            token_hash TEXT COLLATE "C" PRIMARY KEY,
+            tenant_id TEXT COLLATE "C" NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+            key_id TEXT NOT NULL,
+            form_token TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            last_seen_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL CHECK (expires_at >= created_at)
+        )
+        """,
+        "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions(expires_at)"
     )
 }
