@@ -3,7 +3,7 @@
 enum BarChart {
     static let width = 640
     static let rowHeight = 34
-    static let labelWidth = 110
+    static let labelWidth = 120
 
     static func svg(_ rows: [(label: String, value: Int)], title: String) -> String {
         let largest = max(rows.map(\.value).max() ?? 0, 1)
@@ -18,7 +18,7 @@ enum BarChart {
             let length = row.value == 0 ? 0 : max(2, barSpace * row.value / largest)
             svg += """
                 <g data-bar="\(Self.escaped(row.label))" data-value="\(row.value)">\
-                <text x="0" y="\(y + 21)">\(Self.escaped(row.label))</text>\
+                <text x="12" y="\(y + 21)">\(Self.escaped(row.label))</text>\
                 <rect class="bar" x="\(Self.labelWidth)" y="\(y + 4)" width="\(length)" height="\(Self.rowHeight - 10)" rx="3"></rect>\
                 <text x="\(Self.labelWidth + length + 8)" y="\(y + 21)">\(row.value)</text></g>
                 """
