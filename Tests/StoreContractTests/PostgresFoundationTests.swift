@@ -55,14 +55,14 @@ struct PostgresFoundationTests {
         try await PostgresTestServer.withScratchDatabase { url in
             var url = url
             url.poolSize = 1
-            url.connectTimeoutSeconds = 1
+            url.connectTimeoutSeconds = 3
             try await PostgresStore.open(url: url).withRunning { (store: PostgresStore) async throws in
-                async let holder: Void = store.execute(unsafeSQL: "CREATE TABLE held AS SELECT pg_sleep(3) IS NULL AS slept")
+                // The holder keeps the one connection twice as long as the other statement may wait:
+                // without the timeout, that statement would wait for it and then succeed.
+                async let holder: Void = store.execute(unsafeSQL: "CREATE TABLE held AS SELECT pg_sleep(6) IS NULL AS slept")
                 try await Task.sleep(for: .milliseconds(300))
-                let started = ContinuousClock.now
                 let refusal = await #expect(throws: StorageUnavailable.self) { try await store.integer(unsafeSQL: "SELECT 1") }
                 #expect(refusal?.reason == .busy, "the one connection was in use all along")
-                #expect(ContinuousClock.now - started < .seconds(2), "refused at its timeout, not when the pool gives up")
                 try await holder
                 #expect(try await store.integer(unsafeSQL: "SELECT count(*) FROM held") == 1, "the statement that had the connection committed")
                 #expect(try await store.integer(unsafeSQL: "SELECT 2") == 2)
@@ -76,7 +76,7 @@ struct PostgresFoundationTests {
         let name = "ezleeds_t_gone_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
         try await PostgresDatabaseAdmin.create(database: name, on: server)
         var url = server.with(database: name)
-        url.connectTimeoutSeconds = 1
+        url.connectTimeoutSeconds = 5
         try await PostgresStore.open(url: url).withRunning { (store: PostgresStore) async throws in
             #expect(try await store.integer(unsafeSQL: "SELECT 1") == 1)
             // Its connections are cut and new ones refused, as when the server goes away.
@@ -84,7 +84,8 @@ struct PostgresFoundationTests {
             let started = ContinuousClock.now
             let refusal = await #expect(throws: StorageUnavailable.self) { try await store.integer(unsafeSQL: "SELECT 1") }
             #expect(refusal?.reason == .cannotOpen)
-            #expect(ContinuousClock.now - started < .seconds(10))
+            // The pool itself gives up a minute after its first failed attempt.
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 
