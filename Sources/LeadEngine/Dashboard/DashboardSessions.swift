@@ -54,18 +54,20 @@ public struct DashboardSessions: Sendable {
     }
 
     /// The live session a cookie's token names, its expiry moved on; nil when there is none, it
-    /// expired, or its key was revoked (an ended session is deleted).
+    /// expired (then it is deleted), or its key was revoked.
     public func session(token: String) async throws -> SignedIn? {
         guard token.utf8.count == Self.tokenByteCount * 2 else { return nil }
         let tokenHash = KeySecret.hash(token)
         guard var session = try await self.repository.session(tokenHash: tokenHash) else { return nil }
         let now = self.clock.nowMilliseconds()
-        guard now < session.expiresAtMilliseconds, let principal = self.keyRing.principal(keyID: session.keyID),
-            principal.tenantID == session.tenantID, principal.role == .admin
-        else {
+        guard now < session.expiresAtMilliseconds else {
             try await self.repository.delete(tokenHash: tokenHash)
             return nil
         }
+        // A key this node's ring lacks is revoked, or so new that the ring has not heard of it
+        // yet (a second on several nodes): refused either way, but only expiry deletes the session.
+        guard let principal = self.keyRing.principal(keyID: session.keyID), principal.tenantID == session.tenantID, principal.role == .admin
+        else { return nil }
         if now - session.lastSeenAtMilliseconds >= Self.touchEveryMilliseconds {
             session.lastSeenAtMilliseconds = now
             session.expiresAtMilliseconds = min(session.createdAtMilliseconds + Self.lifetimeMilliseconds, now + Self.idleMilliseconds)
