@@ -82,6 +82,8 @@ struct Serve: AsyncParsableCommand {
     var dialerSecret: String?
     @Option(name: .customLong("public-base-url"), help: ServeSettings.help("public-base-url", "The server's public address (https://leads.example.com): inbound SMS signatures are checked over it.", valueName: "url"))
     var publicBaseURL: String?
+    @Option(name: .customLong("node-name"), help: ServeSettings.help("node-name", "This node's name on the dashboard's live figures, which each node counts for itself (default host:port).", valueName: "name"))
+    var nodeName: String?
     @Option(name: .customLong("idle-timeout"), help: ServeSettings.help("idle-timeout", "Seconds a connection may stay without a whole request before it is closed (1 to 3600)."))
     var idleTimeoutSeconds = 75
     @Option(name: .customLong("body-timeout"), help: ServeSettings.help("body-timeout", "Seconds a request may take from its head to the end of its body before the connection is closed (1 to 3600)."))
@@ -179,6 +181,7 @@ struct Serve: AsyncParsableCommand {
             publicBaseURL: self.publicBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         )
         configuration.idleTimeoutSeconds = self.idleTimeoutSeconds
+        configuration.nodeName = self.nodeName
         configuration.bodyTimeoutSeconds = self.bodyTimeoutSeconds
         ServerConfiguration.raiseOpenFileLimit()
         configuration.maxConnections = ServerConfiguration.defaultMaxConnections

@@ -82,6 +82,7 @@ enum ServeSettings {
         ServeSetting("dialer-url"),
         ServeSetting("dialer-secret"),
         ServeSetting("public-base-url"),
+        ServeSetting("node-name"),
         ServeSetting("idle-timeout"),
         ServeSetting("body-timeout"),
         ServeSetting("max-connections"),

@@ -139,7 +139,8 @@ struct DashboardTests {
             for token in ["", "not-the-token"] {
                 let refused = try await browser.post("/dashboard/sign-out", form: [("csrf_token", token)], client)
                 #expect(refused.status == .forbidden)
-                #expect(refused.headers[.contentType] == "application/problem+json")
+                #expect(refused.headers[.contentType] == "text/html; charset=utf-8", "a person reads it: an error page")
+                #expect(refused.text.contains("data-status=\"403\"") && refused.text.contains("csrf_token"))
             }
             #expect(try await browser.get("/dashboard/", client).status == .ok, "still signed in")
         }
@@ -226,7 +227,7 @@ struct DashboardTests {
         }
     }
 
-    @Test("pages carry a CSP with no inline script, nosniff and no-store; a bad period is a 422 problem")
+    @Test("pages carry a CSP with no inline script, nosniff and no-store; a bad period is a 422 error page")
     func headers() async throws {
         let server = try await TestServer.make()
         try await server.test { client in
@@ -237,13 +238,19 @@ struct DashboardTests {
             #expect(policy.contains("script-src 'self'") && policy.contains("default-src 'none'") && !policy.contains("unsafe-inline"))
             #expect(page.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
             #expect(page.headers[.cacheControl] == "no-store")
-            #expect(!page.text.contains("<script"), "no script at all yet, inline or not")
+            let scripts = page.text.components(separatedBy: "<script").dropFirst()
+            #expect(scripts.count == 1 && scripts.allSatisfy { $0.hasPrefix(" src=\"/dashboard/assets/live.js\"") && $0.contains("></script>") })
+            #expect(scripts.allSatisfy { $0.components(separatedBy: "></script>").first?.hasSuffix("defer") == true }, "nothing between the tags")
             #expect(!page.text.contains("style="), "no inline style either")
             let css = try await browser.get("/dashboard/assets/dashboard.css", client)
             #expect(css.status == .ok && css.headers[.contentType] == "text/css; charset=utf-8")
             let bad = try await browser.get("/dashboard/?period=2026-13", client)
             #expect(bad.status == .unprocessableContent)
             #expect(bad.headers[.contentSecurityPolicy] != nil, "errors carry the headers too")
+            #expect(bad.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(bad.text.contains("<code>period</code> must be a month as YYYY-MM"), "the field's problem, on a page")
+            let script = try await browser.get("/dashboard/assets/live.js", client)
+            #expect(script.status == .ok && script.headers[.contentType] == "text/javascript; charset=utf-8")
         }
     }
 }

@@ -14,7 +14,7 @@ struct LeadDatabaseTests {
         "2026-12-03 message templates",
         "2026-12-04 sending domains",
         "2026-12-04 outreach email", "2026-12-04 report indexes", "2026-12-04 storage probe", "2026-12-04 sale log", "2026-12-04 ping outcomes as records",
-        "2026-12-05 dashboard sessions",
+        "2026-12-05 dashboard sessions", "2026-12-07 outreach attempts by sequence",
     ]
 
     @Test("a new file opens in WAL mode with every migration applied")

@@ -191,6 +191,42 @@ struct SequenceContractTests {
         }
     }
 
+    @Test("each step's attempts are counted by outcome, per sequence, for its tenant only", arguments: StoreUnderTest.all)
+    func stepOutcomes(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            try await Fixtures.seed(s)
+            try await s.sequences.insert(Self.sequence("seq_1"))
+            try await s.sequences.insert(Self.sequence("seq_2"))
+            let runs: [(lead: String, sequence: String, outcomes: [AttemptOutcome])] = [
+                ("lead_1", "seq_1", [.sent, .deferred]), ("lead_2", "seq_1", [.skipped]), ("lead_3", "seq_1", [.sent, .sent, .failed]),
+                ("lead_4", "seq_2", [.blocked]),
+            ]
+            for (index, run) in runs.enumerated() {
+                _ = try await LeadContractTests.intake(s, run.lead, phone: "+1702555020\(index)", email: "\(run.lead)@example.test")
+                var enrollment = Self.enrollment("enr_\(run.lead)", sequenceID: run.sequence, leadID: run.lead)
+                #expect(try await s.sequences.enroll(enrollment) == nil)
+                for (step, outcome) in run.outcomes.enumerated() {
+                    var next = enrollment
+                    next.nextStep = step + 1
+                    next.lastStepAtMilliseconds = Times.base + Int64(step)
+                    next.nextStepAtMilliseconds = Times.base + Int64(step) + 1
+                    let attempt = OutreachAttempt(
+                        id: "out_\(run.lead)_\(step)", tenantID: "ten_1", enrollmentID: enrollment.id, sequenceID: run.sequence, leadID: run.lead,
+                        step: step + 1, channel: .sms, outcome: outcome, attemptedAtMilliseconds: Times.base + Int64(step)
+                    )
+                    #expect(try await s.sequences.apply(attempt, to: next, expectedNextStep: step, requireDue: false))
+                    enrollment = next
+                }
+            }
+            let counted = try await s.sequences.stepOutcomes(sequenceIDs: ["seq_1", "seq_2", "seq_none"], tenantID: "ten_1")
+            #expect(counted["seq_1"] == [1: [.sent: 2, .skipped: 1], 2: [.deferred: 1, .sent: 1], 3: [.failed: 1]])
+            #expect(counted["seq_2"] == [1: [.blocked: 1]])
+            #expect(counted["seq_none"] == nil)
+            #expect(try await s.sequences.stepOutcomes(sequenceIDs: ["seq_1"], tenantID: "ten_2").isEmpty, "another tenant counts none of them")
+            #expect(try await s.sequences.stepOutcomes(sequenceIDs: [], tenantID: "ten_1").isEmpty)
+        }
+    }
+
     @Test("an email opt-out is recorded once per tenant and address, and ends the lead's active enrollments", arguments: StoreUnderTest.all)
     func emailOptOut(_ store: StoreUnderTest) async throws {
         try await store.run { s in

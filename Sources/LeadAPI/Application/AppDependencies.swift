@@ -43,6 +43,8 @@ public struct AppDependencies: Sendable {
     /// Operators signed in to the dashboard, and what its pages show.
     public let dashboardSessions: DashboardSessions
     public let operatorPages: OperatorPages
+    /// This node's last hour of pings, bids, sales and deliveries, for the dashboard's live figures.
+    public let activity: MarketActivity
     public let idempotencyKeys: any IdempotencyRepository
     public let stateRules: StateRuleBook
     public let doNotCall: DoNotCallRegistry
@@ -131,21 +133,22 @@ public struct AppDependencies: Sendable {
         // Sales a crash left in the log first: balances, caps and budgets load from the tables.
         let replayed = try await saleLog.catchUp()
         if replayed > 0 { storageLogger.info("sales filled in from the sale log", metadata: ["count": "\(replayed)"]) }
-        let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock)
+        let activity = MarketActivity(node: configuration.resolvedNodeName)
+        let pings = PingRecords(book: pingBook, repository: pingRepository, journal: pingJournal, clock: clock, activity: activity)
         let auctioneer = Auctioneer(
             buyers: buyerIndex, book: pingBook, floors: floorPrices, journal: pingJournal, dailySales: dailySales, budgets: budgets, funds: funds,
-            bidRequester: HTTPBidRequester(pool: bidConnections), clock: clock
+            bidRequester: HTTPBidRequester(pool: bidConnections), clock: clock, activity: activity
         )
         let courier = Courier(
             repository: saleRepository, deliverer: HTTPLeadDeliverer(pool: deliveryConnections), buyers: buyerIndex, clock: clock,
-            inlineAttemptMilliseconds: configuration.inlineDeliveryMilliseconds
+            inlineAttemptMilliseconds: configuration.inlineDeliveryMilliseconds, activity: activity
         )
         let stateRules = StateRuleBook.shipped
         let doNotCallStore = store.doNotCall
         let doNotCall = DoNotCallRegistry(internalList: doNotCallStore, rules: stateRules)
         let salesDesk = SalesDesk(
             book: pingBook, pings: pings, repository: saleRepository, log: saleLog, courier: courier, buyers: buyerIndex, dailySales: dailySales,
-            budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds, doNotCall: doNotCall
+            budgets: budgets, signingKey: signingKey, clock: clock, sharing: sharing, funds: funds, doNotCall: doNotCall, activity: activity
         )
         let consents = ConsentRegistry(repository: store.consents, signingKey: signingKey, clock: clock)
         let leadRepository = store.leads
@@ -211,7 +214,8 @@ public struct AppDependencies: Sendable {
             reports: reports,
             exports: ReportExports(repository: store.exports),
             dashboardSessions: DashboardSessions(repository: store.dashboardSessions, keyRing: keyRing, clock: clock),
-            operatorPages: OperatorPages(tenants: tenantRepository, reports: reports),
+            operatorPages: OperatorPages(tenants: tenantRepository, reports: reports, buyers: buyerRepository, activity: activity, clock: clock),
+            activity: activity,
             idempotencyKeys: store.idempotencyKeys,
             stateRules: stateRules,
             doNotCall: doNotCall,

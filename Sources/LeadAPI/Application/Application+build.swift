@@ -132,7 +132,8 @@ func buildRouter(_ configuration: ServerConfiguration, dependencies: AppDependen
 
     DashboardRoutes(
         sessions: dependencies.dashboardSessions, pages: dependencies.operatorPages, clock: dependencies.clock,
-        publicBaseURL: configuration.publicBaseURL
+        publicBaseURL: configuration.publicBaseURL, leads: dependencies.leads, consents: dependencies.consents, sequences: dependencies.sequences,
+        domains: dependencies.domains
     )
     .addRoutes(to: router.group("dashboard"), signInLimit: addressLimit)
     return router

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import LeadEngine
 import Logging
 import LeadOutbound
@@ -54,6 +55,11 @@ public struct ServerConfiguration: Sendable {
     /// limit, so that the store and outbound calls always find descriptors.
     public var maxConnections = ServerConfiguration.defaultMaxConnections
 
+    /// The node's name on the dashboard.
+    public var resolvedNodeName: String {
+        self.nodeName ?? "\(ProcessInfo.processInfo.hostName):\(self.port)"
+    }
+
     /// Descriptors kept from connections for the store, its journal and outbound calls.
     public static let reservedDescriptors = 256
 
@@ -101,6 +107,9 @@ public struct ServerConfiguration: Sendable {
     public var dnsServer: String?
     /// The include the operator's mail relay publishes, required in tenants' SPF records when set.
     public var spfInclude: String?
+    /// How this node names itself on the dashboard's live figures, which are its own; nil: `host:port`
+    /// of this machine.
+    public var nodeName: String?
     /// How often verified domains are checked again.
     public var domainRecheckHours = 24
     /// The Public Suffix List (Debian `publicsuffix`) DMARC's organizational domain comes from; without

@@ -1,10 +1,12 @@
 import Hummingbird
 
-/// Headers every dashboard answer carries, errors included: a Content-Security-Policy that
+/// Headers every dashboard answer carries, errors included (as HTML pages): a Content-Security-Policy that
 /// allows only the dashboard's own stylesheet and script (no inline script, no other origin,
 /// no framing), and no caching of pages that show an account's figures.
 struct DashboardHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+
+    let page: DashboardPage
 
     static let contentSecurityPolicy = [
         "default-src 'none'", "style-src 'self'", "script-src 'self'", "img-src 'self'", "connect-src 'self'", "form-action 'self'",
@@ -16,7 +18,8 @@ struct DashboardHeadersMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            response = try Problem.from(error, logger: context.logger).response(from: request, context: context)
+            // A person reads these answers: an error is a page, with the problem's status.
+            response = self.page.error(Problem.from(error, logger: context.logger), session: nil)
         }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"

@@ -9,24 +9,32 @@ struct DashboardRoutes {
     let pages: OperatorPages
     let clock: any EngineClock
     let publicBaseURL: String?
+    /// The use cases the API's own routes call, for the pages that show what the API shows.
+    let leads: LeadDesk
+    let consents: ConsentRegistry
+    let sequences: SequenceRegistry
+    let domains: DomainRegistry
     let page = DashboardPage()
 
     func addRoutes(to group: RouterGroup<AppRequestContext>, signInLimit: some RouterMiddleware<AppRequestContext>) {
-        let dashboard = group.add(middleware: DashboardHeadersMiddleware())
-        dashboard.get("assets/dashboard.css", use: self.stylesheet)
+        let dashboard = group.add(middleware: DashboardHeadersMiddleware(page: self.page))
+        dashboard.get("assets/dashboard.css") { _, _ in Self.asset(DashboardStyle.css, type: "text/css; charset=utf-8") }
+        dashboard.get("assets/live.js") { _, _ in Self.asset(LiveScript.javascript, type: "text/javascript; charset=utf-8") }
         dashboard.get("sign-in", use: self.signInPage)
         // Each attempt spends the address's key-less allowance: a key cannot be guessed here.
         dashboard.group("sign-in").add(middleware: signInLimit).post(use: self.signIn)
         let signedIn = dashboard.add(middleware: DashboardSessionMiddleware(sessions: self.sessions))
         signedIn.get(use: self.overview)
+        signedIn.get("live", use: self.live)
         signedIn.post("sign-out", use: self.signOut)
+        DashboardBuyerPages(pages: self.pages, clock: self.clock, page: self.page).addRoutes(to: signedIn)
+        DashboardLeadPages(pages: self.pages, leads: self.leads, consents: self.consents, sequences: self.sequences, clock: self.clock, page: self.page)
+            .addRoutes(to: signedIn)
+        DashboardOutreachPages(pages: self.pages, sequences: self.sequences, domains: self.domains, page: self.page).addRoutes(to: signedIn)
     }
 
-    @Sendable func stylesheet(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-            body: .init(byteBuffer: ByteBuffer(string: DashboardStyle.css))
-        )
+    static func asset(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     @Sendable func signInPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -73,17 +81,33 @@ struct DashboardRoutes {
         let dashboard = overview.dashboard
         let current = BillingPeriod(containingMilliseconds: self.clock.nowMilliseconds())
         let figures = OverviewFigures.rows(dashboard)
+        let live = self.pages.live(tenantID: principal.tenantID)
         let values: [String: Any] = [
             "period": dashboard.period.description,
             "previousPeriod": dashboard.period.previous.description,
             "nextPeriod": dashboard.period < current ? dashboard.period.next.description : false,
             "figures": figures.map { ["name": $0.name, "label": $0.label, "value": $0.value, "shown": $0.shown] },
             "funnelChart": BarChart.svg(overview.funnel.map { ($0.stage, $0.count) }, title: "Lead funnel of \(dashboard.period)"),
+            "node": live.node, "liveAt": live.atMilliseconds, "liveTime": DashboardFormat.time(milliseconds: live.atMilliseconds),
+            "live": OverviewFigures.live(live).map { ["name": $0.name, "label": $0.label, "value": $0.value, "shown": $0.shown] },
+            "pingsChart": ColumnChart.svg(live.pingsPerMinute, title: "Pings per minute over the last hour on node \(live.node)", label: "pings_per_minute"),
         ]
         return self.page.render(
             "overview", title: "Overview \(dashboard.period)", values: values, session: context.dashboardSession, tenantName: overview.tenantName,
             current: "overview"
         )
+    }
+
+    /// This node's live figures as JSON, for the overview's script.
+    @Sendable func live(_ request: Request, context: AppRequestContext) async throws -> JSONResponse {
+        let live = self.pages.live(tenantID: try context.requirePrincipal().tenantID)
+        return JSONResponse([
+            "node": .string(live.node), "at": .integer(live.atMilliseconds), "time": .string(DashboardFormat.time(milliseconds: live.atMilliseconds)),
+            "figures": .array(
+                OverviewFigures.live(live).map { ["name": .string($0.name), "value": .string($0.value), "shown": .string($0.shown)] }
+            ),
+            "pings_per_minute": .array(live.pingsPerMinute.map(JSONValue.int)),
+        ])
     }
 
     /// The sign-in form with a fresh CSRF token, set in its cookie too.

@@ -2,7 +2,10 @@
 /// folder beside it. `{{x}}` escapes HTML; `{{{x}}}` is only ever given markup built here (the
 /// page body, SVG charts). No template holds a script: the Content-Security-Policy forbids it.
 enum DashboardTemplates {
-    static let all: [String: String] = ["layout": layout, "sign-in": signIn, "overview": overview]
+    static let all: [String: String] = [
+        "layout": layout, "sign-in": signIn, "error": error, "overview": overview, "buyers": buyers, "buyer": buyer, "leads": leads,
+        "lead": lead, "sequences": sequences, "domains": domains,
+    ]
 
     static let layout = """
         <!doctype html>
@@ -18,7 +21,9 @@ enum DashboardTemplates {
         <header>
           <strong class="brand">EZLeeds</strong>
           <span class="tenant" data-tenant="{{tenantID}}">{{tenantName}}</span>
-          <nav><a href="/dashboard/"{{#isOverview}} aria-current="page"{{/isOverview}}>Overview</a></nav>
+          <nav>
+            {{#nav}}<a href="{{path}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/nav}}
+          </nav>
           <form method="post" action="/dashboard/sign-out" class="sign-out">
             <input type="hidden" name="csrf_token" value="{{csrfToken}}">
             <button type="submit">Sign out</button>
@@ -28,6 +33,7 @@ enum DashboardTemplates {
         <main>
         {{{body}}}
         </main>
+        <script src="/dashboard/assets/live.js" defer></script>
         </body>
         </html>
         """
@@ -42,6 +48,13 @@ enum DashboardTemplates {
           <input id="api_key" name="api_key" type="password" autocomplete="off" required>
           <button type="submit">Sign in</button>
         </form>
+        """
+
+    static let error = """
+        <h1>{{title}}</h1>
+        <p class="error" role="alert" data-status="{{status}}">{{detail}}</p>
+        {{#hasErrors}}<ul class="error">{{#errors}}<li><code>{{field}}</code> {{message}}</li>{{/errors}}</ul>{{/hasErrors}}
+        <p><a href="/dashboard/">Back to the overview</a></p>
         """
 
     static let overview = """
@@ -62,6 +75,18 @@ enum DashboardTemplates {
         <section aria-labelledby="funnel">
           <h2 id="funnel">Lead funnel</h2>
           {{{funnelChart}}}
+        </section>
+        <section aria-labelledby="live" class="live" data-live-url="/dashboard/live">
+          <h2 id="live">Live, last hour</h2>
+          <p class="source">Counted in the memory of node <code data-live="node">{{node}}</code>, which served this page (each node counts
+          its own pings and sales). Rates are over the last 10 s; updated every few seconds with JavaScript on
+          (<span data-live-updated="{{liveAt}}">as of {{liveTime}}</span>), on reload without it.</p>
+          <dl class="figures">
+            {{#live}}
+            <div><dt>{{label}}</dt><dd data-live="{{name}}" data-value="{{value}}">{{shown}}</dd></div>
+            {{/live}}
+          </dl>
+          {{{pingsChart}}}
         </section>
         """
 }

@@ -14,36 +14,40 @@ enum OverviewFigures {
     static func rows(_ dashboard: Dashboard) -> [Row] {
         let sales = dashboard.sales
         return [
-            Row(name: "leads_total", label: "Leads", value: "\(dashboard.leads.created)", shown: Self.count(dashboard.leads.created)),
-            Row(name: "leads_qualified", label: "Qualified", value: "\(dashboard.leads.qualified)", shown: Self.count(dashboard.leads.qualified)),
-            Row(name: "leads_delivered", label: "Sold", value: "\(dashboard.leads.sold)", shown: Self.count(dashboard.leads.sold)),
-            Row(name: "sales", label: "Sales", value: "\(sales.sold)", shown: Self.count(sales.sold)),
-            Row(name: "returned", label: "Returned", value: "\(sales.returned)", shown: Self.count(sales.returned)),
+            Row(name: "leads_total", label: "Leads", value: "\(dashboard.leads.created)", shown: DashboardFormat.count(dashboard.leads.created)),
+            Row(name: "leads_qualified", label: "Qualified", value: "\(dashboard.leads.qualified)", shown: DashboardFormat.count(dashboard.leads.qualified)),
+            Row(name: "leads_delivered", label: "Sold", value: "\(dashboard.leads.sold)", shown: DashboardFormat.count(dashboard.leads.sold)),
+            Row(name: "sales", label: "Sales", value: "\(sales.sold)", shown: DashboardFormat.count(sales.sold)),
+            Row(name: "returned", label: "Returned", value: "\(sales.returned)", shown: DashboardFormat.count(sales.returned)),
             Row(
-                name: "acceptance_rate", label: "Acceptance rate", value: Self.ratio(sales.acceptanceRate),
-                shown: String(format: "%.1f %%", sales.acceptanceRate * 100)
+                name: "acceptance_rate", label: "Acceptance rate", value: DashboardFormat.ratio(sales.acceptanceRate),
+                shown: DashboardFormat.percent(sales.acceptanceRate)
             ),
-            Row(name: "revenue_cents", label: "Revenue", value: "\(sales.grossCents)", shown: Self.dollars(sales.grossCents)),
-            Row(name: "refunds_cents", label: "Refunds", value: "\(sales.refundsCents)", shown: Self.dollars(sales.refundsCents)),
-            Row(name: "net_revenue_cents", label: "Net revenue", value: "\(sales.netCents)", shown: Self.dollars(sales.netCents)),
-            Row(name: "avg_lead_cost_cents", label: "Average lead price", value: "\(sales.averageCostCents)", shown: Self.dollars(sales.averageCostCents)),
+            Row(name: "revenue_cents", label: "Revenue", value: "\(sales.grossCents)", shown: DashboardFormat.dollars(sales.grossCents)),
+            Row(name: "refunds_cents", label: "Refunds", value: "\(sales.refundsCents)", shown: DashboardFormat.dollars(sales.refundsCents)),
+            Row(name: "net_revenue_cents", label: "Net revenue", value: "\(sales.netCents)", shown: DashboardFormat.dollars(sales.netCents)),
+            Row(name: "avg_lead_cost_cents", label: "Average lead price", value: "\(sales.averageCostCents)", shown: DashboardFormat.dollars(sales.averageCostCents)),
         ]
     }
 
-    /// As the API rounds a ratio: to three decimals.
-    static func ratio(_ value: Double) -> String {
-        let rounded = (value * 1000).rounded() / 1000
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
-    }
-
-    static func count(_ value: Int) -> String {
-        value.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
-    }
-
-    static func dollars(_ cents: Int64) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let magnitude = cents.magnitude
-        let whole = Int64(magnitude / 100).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
-        return "\(sign)$\(whole).\(String(format: "%02d", Int(magnitude % 100)))"
+    /// The live figures of this node, by the names `/dashboard/live` gives them.
+    static func live(_ live: LiveFigures) -> [Row] {
+        func rate(_ name: String, _ label: String, _ value: Double) -> Row {
+            Row(name: name, label: label, value: String(format: "%.1f", value), shown: DashboardFormat.perSecond(value))
+        }
+        func count(_ name: String, _ label: String, _ value: Int) -> Row {
+            Row(name: name, label: label, value: "\(value)", shown: DashboardFormat.count(value))
+        }
+        func latency(_ name: String, _ label: String, _ microseconds: Int?) -> Row {
+            Row(name: name, label: label, value: microseconds.map { "\($0)" } ?? "", shown: DashboardFormat.milliseconds(microseconds: microseconds))
+        }
+        return [
+            rate("pings_per_second", "Pings/s", live.pingsPerSecond), rate("bids_per_second", "Bids/s", live.bidsPerSecond),
+            rate("sales_per_second", "Sales/s", live.salesPerSecond),
+            latency("auction_p50_us", "Auction time p50", live.auctionP50Microseconds),
+            latency("auction_p99_us", "Auction time p99", live.auctionP99Microseconds),
+            count("pings_last_hour", "Pings, last hour", live.lastHour.pings), count("bids_last_hour", "Bids, last hour", live.lastHour.bids),
+            count("sales_last_hour", "Sales, last hour", live.lastHour.sales),
+        ]
     }
 }

@@ -37,11 +37,13 @@ public struct Courier: Sendable {
     /// The first try's timeout (`--inline-delivery-ms`).
     public let inlineAttemptMilliseconds: Int
     let inFlight = DeliveriesInFlight()
+    let activity: MarketActivity
 
     public init(
         repository: any SaleRepository, deliverer: any LeadDeliverer, buyers: BuyerIndex, clock: any EngineClock,
-        inlineAttemptMilliseconds: Int = Courier.defaultInlineAttemptMilliseconds
+        inlineAttemptMilliseconds: Int = Courier.defaultInlineAttemptMilliseconds, activity: MarketActivity = MarketActivity(node: "local")
     ) {
+        self.activity = activity
         self.repository = repository
         self.deliverer = deliverer
         self.buyers = buyers
@@ -73,6 +75,10 @@ public struct Courier: Sendable {
             updated.nextAttemptAtMilliseconds = nil
         }
         try await self.repository.recordAttempt(DeliveryAttemptWrites(attempt, of: updated))
+        self.activity.recordDeliveryAttempt(
+            tenantID: delivery.tenantID, buyerID: delivery.buyerID, succeeded: attempt.succeeded, gaveUp: updated.status == .failed,
+            atMilliseconds: self.clock.nowMilliseconds()
+        )
         return updated
     }
 

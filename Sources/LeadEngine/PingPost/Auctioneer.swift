@@ -18,11 +18,14 @@ public struct Auctioneer: Sendable {
     let bidRequester: any BidRequester
     let clock: any EngineClock
     let funds: BuyerFunds
+    let activity: MarketActivity
 
     public init(
         buyers: BuyerIndex, book: PingBook, floors: FloorPrices, journal: PingJournal, dailySales: DailySales = DailySales(),
-        budgets: CampaignBudgets = CampaignBudgets(), funds: BuyerFunds = BuyerFunds(), bidRequester: any BidRequester, clock: any EngineClock
+        budgets: CampaignBudgets = CampaignBudgets(), funds: BuyerFunds = BuyerFunds(), bidRequester: any BidRequester, clock: any EngineClock,
+        activity: MarketActivity = MarketActivity(node: "local")
     ) {
+        self.activity = activity
         self.funds = funds
         self.budgets = budgets
         self.buyers = buyers
@@ -81,6 +84,7 @@ public struct Auctioneer: Sendable {
             }
         }
         let ping = self.close(auction, request: request, tenantID: tenantID)
+        self.recordAuctionTime(ping, since: started)
         try await self.book.insert(ping)
         self.journal.record(ping)
         return ping
@@ -95,9 +99,11 @@ public struct Auctioneer: Sendable {
     /// shard `shardIndex` (an event loop's): the new ping's id names that shard. Nil, with nothing
     /// kept, when real-time bidders must be asked: only the async `ping` can wait for them.
     public func pingWithoutSuspending(_ request: PingRequest, tenantID: String, shardIndex: Int) throws(PingBookFull) -> Ping? {
+        let started = ContinuousClock.now
         let auction = self.open(request, tenantID: tenantID, pingID: self.book.makePingID(shard: shardIndex))
         guard auction.bidders.isEmpty else { return nil }
         let ping = self.close(auction, request: request, tenantID: tenantID)
+        self.recordAuctionTime(ping, since: started)
         try self.book.insertWithoutSuspending(ping)
         self.journal.record(ping)
         return ping
@@ -162,6 +168,15 @@ public struct Auctioneer: Sendable {
             id: auction.pingID, tenantID: tenantID, request: request, floorPriceCents: auction.floor, bids: ranked.bids,
             outcomes: ranked.outcomes, createdAtMilliseconds: auction.createdAt,
             outrankedStaticBuyers: auction.staticOutranked + ranked.outrankedStatic
+        )
+    }
+
+    /// The auction's time for the dashboard: one uncontended lock, the only cost on the answer path.
+    private func recordAuctionTime(_ ping: Ping, since started: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        self.activity.recordAuction(
+            tenantID: ping.tenantID, atMilliseconds: ping.createdAtMilliseconds,
+            microseconds: Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
         )
     }
 

@@ -5,8 +5,13 @@ public struct PingRecords: Sendable {
     let repository: any PingRepository
     let journal: PingJournal
     let clock: any EngineClock
+    let activity: MarketActivity
 
-    public init(book: PingBook, repository: any PingRepository, journal: PingJournal, clock: any EngineClock) {
+    public init(
+        book: PingBook, repository: any PingRepository, journal: PingJournal, clock: any EngineClock,
+        activity: MarketActivity = MarketActivity(node: "local")
+    ) {
+        self.activity = activity
         self.book = book
         self.repository = repository
         self.journal = journal
@@ -57,6 +62,7 @@ public struct PingRecords: Sendable {
             throw error
         }
         self.journal.written(batch)
+        self.activity.record(batch)
         return batch.count
     }
 }

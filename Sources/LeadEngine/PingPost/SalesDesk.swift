@@ -43,13 +43,15 @@ public struct SalesDesk: Sendable {
     let sharing: SharedSaleLimits
     let funds: BuyerFunds
     let doNotCall: any DoNotCallLookup
+    let activity: MarketActivity
 
     public init(
         book: PingBook, pings: PingRecords, repository: any SaleRepository, log: SaleMaterialiser, courier: Courier, buyers: BuyerIndex,
         dailySales: DailySales = DailySales(), budgets: CampaignBudgets = CampaignBudgets(), signingKey: CertificateSigningKey,
         clock: any EngineClock, identifiers: any IdentifierSource = TimeOrderedIdentifiers(), sharing: SharedSaleLimits = SharedSaleLimits(),
-        funds: BuyerFunds = BuyerFunds(), doNotCall: any DoNotCallLookup
+        funds: BuyerFunds = BuyerFunds(), doNotCall: any DoNotCallLookup, activity: MarketActivity = MarketActivity(node: "local")
     ) {
+        self.activity = activity
         self.funds = funds
         self.doNotCall = doNotCall
         self.book = book
@@ -180,6 +182,7 @@ public struct SalesDesk: Sendable {
             let position = sale.leadIsNew ? try await self.log.append(sale) : nil
             if position == nil { try await self.repository.commit(sale) }
             self.funds.charge(buyerID: bid.buyerID, priceCents: bid.bidCents)
+            self.activity.recordSale(tenantID: tenantID, buyerID: bid.buyerID, pingID: ping.id, atMilliseconds: now)
             var delivery = sale.delivery
             if delivery.status == .pending, await self.rowsFilled(through: position) {
                 delivery = (try? await self.courier.attempt(delivery, timeoutMilliseconds: self.courier.inlineAttemptMilliseconds)) ?? delivery

@@ -107,6 +107,11 @@ public struct SequenceRegistry: Sendable {
         return sequences.map { SequenceProfile(sequence: $0, counts: counts[$0.id] ?? .none) }
     }
 
+    /// The attempts at each listed sequence's steps by outcome: sequence id → step (from 1) → outcome → count.
+    public func stepOutcomes(sequenceIDs: [String], tenantID: String) async throws -> [String: [Int: [AttemptOutcome: Int]]] {
+        try await self.repository.stepOutcomes(sequenceIDs: sequenceIDs, tenantID: tenantID)
+    }
+
     public func enroll(leadID: String, sequenceID: String, tenantID: String) async throws -> Enrollment {
         guard let sequence = try await self.repository.sequence(id: sequenceID, tenantID: tenantID) else {
             throw NotFoundError(entity: "sequence", id: sequenceID)

@@ -8,6 +8,8 @@ public protocol SequenceRepository: RecordedContacts {
     func setStatus(_ status: SequenceStatus, id: String, tenantID: String, nowMilliseconds: Int64) async throws -> OutreachSequence?
     func counts(sequenceIDs: [String], tenantID: String) async throws -> [String: SequenceCounts]
     /// Ids of the tenant's sequences with a step naming `templateID`.
+    /// The attempts at the sequences' steps by outcome: sequence id → step (from 1) → outcome → count.
+    func stepOutcomes(sequenceIDs: [String], tenantID: String) async throws -> [String: [Int: [AttemptOutcome: Int]]]
     func sequences(usingTemplate templateID: String, tenantID: String) async throws -> [String]
 
     /// Stores the enrollment unless the lead already has an active one in the sequence; then returns that one.

@@ -569,6 +569,11 @@ enum LeadSchema {
                     """)
         }
 
+        migrator.registerMigration("2026-12-07 outreach attempts by sequence") { db in
+            // The dashboard's sequences page counts each step's attempts by outcome.
+            try db.execute(sql: "CREATE INDEX outreach_attempts_by_sequence ON outreach_attempts(sequence_id, step, outcome)")
+        }
+
         return migrator
     }
 }

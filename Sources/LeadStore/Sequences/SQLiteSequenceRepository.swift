@@ -71,6 +71,27 @@ public struct SQLiteSequenceRepository: SequenceRepository {
         }
     }
 
+    public func stepOutcomes(sequenceIDs: [String], tenantID: String) async throws -> [String: [Int: [AttemptOutcome: Int]]] {
+        guard !sequenceIDs.isEmpty else { return [:] }
+        return try await self.database.read { db in
+            let placeholders = Array(repeating: "?", count: sequenceIDs.count).joined(separator: ", ")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sequence_id, step, outcome, count(*) AS attempts FROM outreach_attempts
+                    WHERE tenant_id = ? AND sequence_id IN (\(placeholders)) GROUP BY sequence_id, step, outcome
+                    """,
+                arguments: StatementArguments([tenantID] + sequenceIDs)
+            )
+            var result: [String: [Int: [AttemptOutcome: Int]]] = [:]
+            for row in rows {
+                guard let outcome = AttemptOutcome(rawValue: row["outcome"]) else { continue }
+                result[row["sequence_id"], default: [:]][row["step"], default: [:]][outcome] = row["attempts"]
+            }
+            return result
+        }
+    }
+
     public func sequences(usingTemplate templateID: String, tenantID: String) async throws -> [String] {
         try await self.database.read { db in try SequenceRows.sequenceIDs(usingTemplate: templateID, tenantID: tenantID, db) }
     }

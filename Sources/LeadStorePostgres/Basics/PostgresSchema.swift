@@ -29,7 +29,7 @@ public enum PostgresSchema {
     }
 
     public static let migrations: [PostgresMigration] = [
-        tenantsAndKeys, buyersAndCampaigns, pingsAndSales, billing, compliance, outreach, domains, saleLog, dashboardSessions,
+        tenantsAndKeys, buyersAndCampaigns, pingsAndSales, billing, compliance, outreach, domains, saleLog, dashboardSessions, outreachAttemptsBySequence,
     ]
 
     static let tenantsAndKeys = PostgresMigration(
@@ -586,5 +586,11 @@ public enum PostgresSchema {
         )
         """,
         "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions(expires_at)"
+    )
+
+    /// The dashboard's sequences page counts each step's attempts by outcome.
+    static let outreachAttemptsBySequence = PostgresMigration(
+        "2026-12-07 outreach attempts by sequence",
+        "CREATE INDEX outreach_attempts_by_sequence ON outreach_attempts(sequence_id, step, outcome)"
     )
 }

@@ -115,6 +115,25 @@ public struct PostgresSequenceRepository: SequenceRepository {
         }
     }
 
+    public func stepOutcomes(sequenceIDs: [String], tenantID: String) async throws -> [String: [Int: [AttemptOutcome: Int]]] {
+        guard !sequenceIDs.isEmpty else { return [:] }
+        return try await self.store.read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT sequence_id, step, outcome, count(*) FROM outreach_attempts
+                WHERE tenant_id = \(tenantID) AND sequence_id = ANY(\(sequenceIDs)) GROUP BY sequence_id, step, outcome
+                """,
+                logger: self.store.logger
+            )
+            var result: [String: [Int: [AttemptOutcome: Int]]] = [:]
+            for try await (sequenceID, step, outcome, attempts) in rows.decode((String, Int, String, Int).self) {
+                guard let outcome = AttemptOutcome(rawValue: outcome) else { continue }
+                result[sequenceID, default: [:]][step, default: [:]][outcome] = attempts
+            }
+            return result
+        }
+    }
+
     public func sequences(usingTemplate templateID: String, tenantID: String) async throws -> [String] {
         try await self.store.read { connection in
             try await PostgresSequenceRows.sequenceIDs(usingTemplate: templateID, tenantID: tenantID, on: connection, logger: self.store.logger)
