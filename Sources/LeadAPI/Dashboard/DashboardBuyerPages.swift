@@ -62,7 +62,7 @@ struct DashboardBuyerPages {
             "considered": activity.considered, "bids": activity.bids, "wins": activity.wins,
             "bidRate": DashboardFormat.ratio(activity.bidRate), "bidRateShown": DashboardFormat.percent(activity.bidRate),
             "winRate": DashboardFormat.ratio(activity.winRate), "winRateShown": DashboardFormat.percent(activity.winRate),
-            "averageBid": activity.averageBidCents, "averageBidShown": DashboardFormat.dollars(activity.averageBidCents),
+            "averageBid": activity.averageBidCents, "averageBidShown": activity.bids == 0 ? "–" : DashboardFormat.dollars(activity.averageBidCents),
             "reasons": activity.noBidsByCount.prefix(3).map { ["reason": $0.reason.rawValue, "count": $0.count] as [String: Any] },
             "sold": sales.sold, "soldShown": DashboardFormat.count(sales.sold),
             "averagePrice": sales.averageCostCents, "averagePriceShown": DashboardFormat.dollars(sales.averageCostCents),

@@ -46,14 +46,14 @@ struct DashboardPage: Sendable {
     }
 
     /// A page in the operator's own words for a problem: the status, its title and what to do.
-    func error(_ problem: Problem, session: DashboardSession?) -> Response {
+    func error(_ problem: Problem, session: DashboardSession?, tenantName: String? = nil) -> Response {
         var response = self.render(
             "error", title: problem.title,
             values: [
                 "title": problem.title, "detail": problem.detail, "status": problem.status.code,
                 "errors": problem.errors.map { ["field": $0.field, "message": $0.message] }, "hasErrors": !problem.errors.isEmpty,
             ],
-            session: session, status: problem.status
+            session: session, tenantName: tenantName, status: problem.status
         )
         // Retry-After and the rate limit's headers say the same on a page as on the API.
         for field in problem.headers { response.headers.append(field) }

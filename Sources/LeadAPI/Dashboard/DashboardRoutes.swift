@@ -23,7 +23,7 @@ struct DashboardRoutes {
         dashboard.get("sign-in", use: self.signInPage)
         // Each attempt spends the address's key-less allowance: a key cannot be guessed here.
         dashboard.group("sign-in").add(middleware: signInLimit).post(use: self.signIn)
-        let signedIn = dashboard.add(middleware: DashboardSessionMiddleware(sessions: self.sessions))
+        let signedIn = dashboard.add(middleware: DashboardSessionMiddleware(sessions: self.sessions, pages: self.pages, page: self.page))
         signedIn.get(use: self.overview)
         signedIn.get("live", use: self.live)
         signedIn.post("sign-out", use: self.signOut)

@@ -7,6 +7,8 @@ struct DashboardSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let sessions: DashboardSessions
+    let pages: OperatorPages
+    let page: DashboardPage
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token = request.cookies[DashboardCookies.session]?.value, let signedIn = try await self.sessions.session(token: token) else {
@@ -15,7 +17,14 @@ struct DashboardSessionMiddleware: RouterMiddleware {
         var context = context
         context.dashboardSession = signedIn.session
         context.principal = signedIn.principal
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch {
+            // Signed in, an error page keeps the header: the way back and sign-out.
+            let problem = Problem.from(error, logger: context.logger)
+            let name = try? await self.pages.tenantName(tenantID: signedIn.session.tenantID)
+            return self.page.error(problem, session: signedIn.session, tenantName: name)
+        }
     }
 }
 

@@ -30,8 +30,8 @@ public struct LiveFigures: Sendable, Equatable {
     }
 }
 
-/// One buyer's part in a node's auctions over the last hour: the answer to "who bids, who
-/// wins, and why didn't my lead sell?".
+/// One buyer's part in a node's auctions over the last hour (in five-minute steps): the answer to
+/// "who bids, who wins, and why didn't my lead sell?".
 public struct BuyerActivity: Sendable, Equatable {
     public var buyerID: String
     /// Pings the buyer was itemised in: a bid or a reason for none. Static buyers outranked past

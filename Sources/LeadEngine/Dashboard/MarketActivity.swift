@@ -12,6 +12,10 @@ public final class MarketActivity: Sendable {
     public static let sightingsPerBuyer = 20
     static let seconds = 64
     static let minutes = 60
+    /// A buyer's hour is kept in twelve five-minute slots: a few hundred bytes a buyer, where
+    /// sixty one-minute slots cost kilobytes, for tenants with thousands of buyers.
+    static let buyerSlotMilliseconds: Int64 = 300_000
+    static let buyerSlots = 12
 
     struct Second: Sendable {
         var counts = LiveFigures.Counts()
@@ -23,7 +27,7 @@ public final class MarketActivity: Sendable {
     }
 
     struct Buyer: Sendable {
-        var minutes: TimeRing<BuyerActivity>
+        var slots: TimeRing<BuyerActivity>
         var sightings: [PingSighting] = []
     }
 
@@ -102,12 +106,13 @@ public final class MarketActivity: Sendable {
         )
     }
 
-    /// Each buyer's activity over the last hour, by buyer id (buyers not seen are absent).
+    /// Each buyer's activity over the last hour (in five-minute steps: the current one and the
+    /// eleven before), by buyer id (buyers not seen are absent).
     public func buyers(tenantID: String, nowMilliseconds: Int64) -> [String: BuyerActivity] {
         let buyers = self.tenants.withLock { $0[tenantID]?.buyers } ?? [:]
-        let minute = nowMilliseconds / 60_000
+        let slot = nowMilliseconds / Self.buyerSlotMilliseconds
         return buyers.reduce(into: [:]) { activities, entry in
-            let hour = entry.value.minutes.slots((minute - Int64(Self.minutes) + 1)...minute)
+            let hour = entry.value.slots.slots((slot - Int64(Self.buyerSlots) + 1)...slot)
             activities[entry.key] = hour.reduce(into: BuyerActivity(buyerID: entry.key)) { total, slot in
                 total.considered += slot.considered
                 total.bids += slot.bids
@@ -141,12 +146,12 @@ public final class MarketActivity: Sendable {
     }
 
     private static func countWin(pingID: String, at: Int64, in buyer: inout Buyer) {
-        buyer.minutes.update(at / 60_000) { $0.wins += 1 }
+        buyer.slots.update(at / Self.buyerSlotMilliseconds) { $0.wins += 1 }
         if let index = buyer.sightings.lastIndex(where: { $0.pingID == pingID }) { buyer.sightings[index].sold = true }
     }
 
     private static func countDelivery(succeeded: Bool, gaveUp: Bool, at: Int64, in buyer: inout Buyer) {
-        buyer.minutes.update(at / 60_000) {
+        buyer.slots.update(at / Self.buyerSlotMilliseconds) {
             $0.deliveryAttempts += 1
             if !succeeded { $0.failedDeliveryAttempts += 1 }
             if gaveUp { $0.deliveriesGivenUp += 1 }
@@ -154,7 +159,7 @@ public final class MarketActivity: Sendable {
     }
 
     private static func newBuyer(_ buyerID: String) -> Buyer {
-        Buyer(minutes: TimeRing(capacity: Self.minutes, empty: BuyerActivity(buyerID: buyerID)))
+        Buyer(slots: TimeRing(capacity: Self.buyerSlots, empty: BuyerActivity(buyerID: buyerID)))
     }
 
     private static func count(_ ping: Ping, in tenant: inout Tenant) {
@@ -176,7 +181,7 @@ public final class MarketActivity: Sendable {
 
     private static func count(_ outcome: BuyerOutcome, of ping: Ping, sold: Bool, in buyer: inout Buyer) {
         let at = ping.createdAtMilliseconds
-        buyer.minutes.update(at / 60_000) { slot in
+        buyer.slots.update(at / Self.buyerSlotMilliseconds) { slot in
             slot.considered += 1
             switch outcome.result {
             case .bid(let bid):
