@@ -38,6 +38,7 @@ let package = Package(
         suite("JSONCoding"),
         suite("WebhookSigning"),
         suite("DoNotCall"),
+        suite("MarketActivity"),
         suite("OutreachScheduler", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
         suite("SaleLogReplay", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
         suite(

@@ -35,13 +35,18 @@ public final class MarketActivity: Sendable {
         var seconds = TimeRing(capacity: MarketActivity.seconds, empty: Second())
         var minutes = TimeRing(capacity: MarketActivity.minutes, empty: Minute())
         var buyers: [String: Buyer] = [:]
-        /// The last sales ("ping buyer"): a post often lands before the journal writes its
-        /// ping, and its sighting must still read as sold.
-        var recentSales: Set<String> = []
-        var recentSalesOrder: [String] = []
+        /// The last sales: a post often lands before the journal writes its ping, and its
+        /// sighting must still read as sold.
+        var recentSales: Set<SaleKey> = []
+        var recentSalesOrder: [SaleKey] = []
     }
 
     static let recentSalesKept = 1024
+
+    struct SaleKey: Hashable, Sendable {
+        var pingID: String
+        var buyerID: String
+    }
 
     public let node: String
     private let tenants = Mutex<[String: Tenant]>([:])
@@ -137,7 +142,7 @@ public final class MarketActivity: Sendable {
         tenant.seconds.update(at / 1000) { $0.counts.sales += 1 }
         tenant.minutes.update(at / 60_000) { $0.counts.sales += 1 }
         Self.countWin(pingID: pingID, at: at, in: &tenant.buyers[buyerID, default: Self.newBuyer(buyerID)])
-        let key = "\(pingID) \(buyerID)"
+        let key = SaleKey(pingID: pingID, buyerID: buyerID)
         if tenant.recentSales.insert(key).inserted { tenant.recentSalesOrder.append(key) }
         if tenant.recentSalesOrder.count > Self.recentSalesKept * 2 {
             for old in tenant.recentSalesOrder.prefix(Self.recentSalesKept) { tenant.recentSales.remove(old) }
@@ -174,7 +179,7 @@ public final class MarketActivity: Sendable {
             $0.counts.bids += bids
         }
         for outcome in ping.outcomes {
-            let sold = outcome.bid != nil && (ping.soldTo.contains(outcome.buyerID) || tenant.recentSales.contains("\(ping.id) \(outcome.buyerID)"))
+            let sold = outcome.bid != nil && (ping.soldTo.contains(outcome.buyerID) || tenant.recentSales.contains(SaleKey(pingID: ping.id, buyerID: outcome.buyerID)))
             Self.count(outcome, of: ping, sold: sold, in: &tenant.buyers[outcome.buyerID, default: Self.newBuyer(outcome.buyerID)])
         }
     }
