@@ -158,11 +158,12 @@ cluster() { # STORE: three nodes started at once on it (they migrate it together
 }
 
 # sellers: three tenants, each with a compliance key and a standard key hashed to its own node.
-declare -a SELLER_API SELLER_COMPLIANCE
+declare -a SELLER_API SELLER_COMPLIANCE SELLER_TENANT
 sellers() {
     local i t
     for i in 0 1 2; do
         t=$(tenant "Seller $((i + 1))")
+        SELLER_TENANT[$i]=$t
         SELLER_COMPLIANCE[$i]=$(key "$t" compliance "${PORTS[$i]}")
         SELLER_API[$i]=$(key "$t" standard "${PORTS[$i]}")
     done
@@ -286,4 +287,22 @@ verdict "no lead delivered under two webhook ids" "$w" "$webhooks"
 sent=$(q "SELECT count(*) FROM deliveries WHERE status = 'delivered'")
 received=$(cut -f1 "$WORK/webhooks.log" | sort -u | wc -l)
 verdict "every delivered webhook reached the receiver" "$([ "$sent" -le "$received" ] && echo 0 || echo 1)" "$sent delivered in the store, $received distinct ids received"
+# One dashboard session, opened on node 1, serves every node (sessions are in the store); each
+# node's live figures name it, and node 1, which ran seller 1's pings, counts them.
+jar="$WORK/dashboard.cookies"
+admin=$(key "${SELLER_TENANT[0]}" admin)
+token=$(curl -s -c "$jar" http://127.0.0.1:18081/dashboard/sign-in | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p')
+signin=$(curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf_token=$token" --data-urlencode "api_key=$admin" \
+    http://127.0.0.1:18081/dashboard/sign-in)
+pages="" d=0
+for port in "${PORTS[@]}"; do
+    page=$(curl -s -b "$jar" -w '\n%{http_code}' "http://127.0.0.1:$port/dashboard/")
+    node=$(echo "$page" | sed -n 's/.*data-live="node">\([^<]*\)<.*/\1/p' | head -1)
+    pings=$(echo "$page" | sed -n 's/.*data-live="pings_last_hour" data-value="\([0-9]*\)".*/\1/p' | head -1)
+    status=$(echo "$page" | tail -1)
+    pages="$pages $port: $status, node $node, ${pings:-?} pings last hour;"
+    { [ "$status" = 200 ] && [ "${node##*:}" = "$port" ] && echo "$page" | grep -q "Seller 1"; } || d=1
+    [ "$port" = 18081 ] && { [ "${pings:-0}" -gt 0 ] || d=1; }
+done
+verdict "one dashboard session serves every node" "$([ "$signin" = 303 ] && echo $d || echo 1)" "sign-in on node 1: $signin;$pages"
 exit $FAILED

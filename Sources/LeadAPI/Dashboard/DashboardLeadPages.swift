@@ -27,7 +27,7 @@ struct DashboardLeadPages {
             return DashboardPage.redirect(to: "/dashboard/leads/\(Self.pathSegment(id.trimmingCharacters(in: .whitespaces)))")
         }
         let period = query.period() ?? BillingPeriod(containingMilliseconds: self.clock.nowMilliseconds())
-        var filter = LeadFilter(
+        let filter = LeadFilter(
             status: query.enumeration("status", LeadStatus.self), campaignType: query.enumeration("campaign_type", CampaignType.self),
             state: query.string("state")?.uppercased(), buyerID: query.string("buyer_id"), source: query.string("source"),
             createdAfter: Date(epochMilliseconds: period.startMilliseconds), createdBefore: Date(epochMilliseconds: period.endMilliseconds)
@@ -40,7 +40,6 @@ struct DashboardLeadPages {
         let found = try await self.leads.list(tenantID: tenantID, filter: filter, page: PageRequest(page: number, perPage: Self.perPage))
         let days = try await self.pages.leadFunnel(tenantID: tenantID, period: period)
         let buyers = try await self.pages.buyerNames(tenantID: tenantID)
-        filter.createdAfter = nil
         var values = DashboardPeriods.values(period, clock: self.clock)
         values["filter"] = ["state": filter.state ?? "", "source": filter.source ?? "", "id": ""]
         values["statuses"] = LeadStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.status] as [String: Any] }
