@@ -138,6 +138,13 @@ struct DashboardPageTests {
             #expect(all.status == .ok)
             for lead in leads { #expect(all.text.contains("<tr data-lead=\"\(lead)\"")) }
             #expect(all.text.contains("data-total=\"4\""))
+            // The funnel's days add up to the overview's month, which is the reports API's.
+            let api = try await LeadAPITests.get("/api/v1/reports/dashboard", server: server, client: client)
+            let today = try #require(Self.row("data-day", DailyLeadFunnel(epochDay: server.clock.nowMilliseconds() / 86_400_000).day, in: all.text))
+            for name in ["leads_total", "leads_qualified", "leads_delivered", "sales"] {
+                #expect(Double(Self.value("data-figure", name, in: today) ?? "") == (api[name] as? NSNumber)?.doubleValue, "\(name) by day")
+            }
+            #expect(Self.value("data-figure", "leads_total", in: today) == "4" && Self.value("data-figure", "leads_qualified", in: today) == "3")
             let sold = try await browser.get("/dashboard/leads?status=rejected", client).text
             #expect(sold.contains("data-total=\"1\"") && sold.contains("data-lead=\"\(rejected["id"] as? String ?? "?")\""))
             let bought = try await browser.get("/dashboard/leads?buyer_id=\(buyer)&status=", client).text

@@ -38,4 +38,19 @@ struct SalesFiguresTests {
         #expect(one + two == SalesFigures(sold: 3, grossCents: 5_000, returned: 1, returnedCents: 2_000, explicitlyAccepted: 1, refundsCents: 2_600))
         #expect((one + two).averageCostCents == 1_667)
     }
+
+    @Test("a funnel day is named by its UTC date, leap days and days before 1970 included; merging sums each day once, oldest first")
+    func funnelDays() {
+        let names = [0, 20_555, 11_016, 11_017, -1, 2_932_896].map { DailyLeadFunnel(epochDay: $0).day }
+        #expect(names == ["1970-01-01", "2026-04-12", "2000-02-29", "2000-03-01", "1969-12-31", "9999-12-31"])
+        let merged = DailyLeadFunnel.merge(
+            leads: [DailyLeadFunnel(epochDay: 2, created: 5, rejectedOrDuplicate: 1), DailyLeadFunnel(epochDay: 1, created: 1)],
+            sales: [DailyLeadFunnel(epochDay: 2, sold: 2, sales: 3, returned: 1), DailyLeadFunnel(epochDay: 3, sold: 1, sales: 1)]
+        )
+        #expect(merged == [
+            DailyLeadFunnel(epochDay: 1, created: 1), DailyLeadFunnel(epochDay: 2, created: 5, rejectedOrDuplicate: 1, sold: 2, sales: 3, returned: 1),
+            DailyLeadFunnel(epochDay: 3, sold: 1, sales: 1),
+        ])
+        #expect(merged[1].qualified == 4 && merged[1].accepted == 2)
+    }
 }

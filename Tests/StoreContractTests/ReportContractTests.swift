@@ -58,6 +58,30 @@ struct ReportContractTests {
         }
     }
 
+    @Test("the funnel by UTC day: each day's leads and sales, midnight splitting them, the days adding up to the month's counts", arguments: StoreUnderTest.all)
+    func funnelByDay(_ store: StoreUnderTest) async throws {
+        try await store.run { s in
+            try await Self.prepare(s)
+            let day = Times.base / DailyLeadFunnel.millisecondsPerDay
+            let midnight = (day + 1) * DailyLeadFunnel.millisecondsPerDay
+            _ = try await LeadContractTests.intake(s, "lead_late", phone: "+17025550177", email: "late@example.test", at: midnight - 1)
+            _ = try await LeadContractTests.intake(s, "lead_next", phone: "+17025550178", email: "next@example.test", at: midnight)
+            let figures = s.salesFigures
+            let days = try await figures.leadFunnelByDay(tenantID: "ten_1", period: Self.april)
+            #expect(days.map(\.day) == ["2026-04-12", "2026-04-13"])
+            #expect(days.first == DailyLeadFunnel(epochDay: day, created: 6, rejectedOrDuplicate: 1, sold: 3, sales: 3, returned: 1))
+            #expect(days.last == DailyLeadFunnel(epochDay: day + 1, created: 1))
+            let month = try await figures.leadCounts(tenantID: "ten_1", period: Self.april)
+            let sales = try await figures.tenantFigures(tenantID: "ten_1", period: Self.april)
+            #expect(days.reduce(0) { $0 + $1.created } == month.created && days.reduce(0) { $0 + $1.qualified } == month.qualified)
+            #expect(days.reduce(0) { $0 + $1.sold } == month.sold)
+            #expect(days.reduce(0) { $0 + $1.sales } == sales.sold && days.reduce(0) { $0 + $1.returned } == sales.returned)
+            #expect(days.reduce(0) { $0 + $1.accepted } == sales.accepted)
+            #expect(try await figures.leadFunnelByDay(tenantID: "ten_1", period: Self.may).isEmpty, "the May refund is money, not a sale")
+            #expect(try await figures.leadFunnelByDay(tenantID: "ten_2", period: Self.april).isEmpty)
+        }
+    }
+
     @Test("exports read every row once, oldest first (ties by id), in keyset batches, filtered, within the tenant", arguments: StoreUnderTest.all)
     func exports(_ store: StoreUnderTest) async throws {
         try await store.run { s in

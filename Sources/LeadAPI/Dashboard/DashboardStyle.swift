@@ -19,7 +19,7 @@ enum DashboardStyle {
         .figures dd { margin: .25rem 0 0; font-size: 1.5rem; font-variant-numeric: tabular-nums; }
         .source { color: var(--muted); font-size: .85rem; }
         .periods { display: flex; gap: 1rem; }
-        .chart { background: #fff; border: 1px solid var(--line); border-radius: 6px; max-width: 48rem; }
+        .chart { background: #fff; border: 1px solid var(--line); border-radius: 6px; max-width: 48rem; margin-bottom: 1rem; }
         .chart .bar { fill: var(--bar); }
         .chart text { font-size: 13px; fill: var(--ink); }
         .sign-in { display: grid; gap: .5rem; max-width: 26rem; }

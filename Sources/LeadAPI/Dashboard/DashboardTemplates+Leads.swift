@@ -30,7 +30,7 @@ extension DashboardTemplates {
           <h2 id="search">Find leads</h2>
           <form method="get" action="/dashboard/leads" class="filters" role="search">
             <input type="hidden" name="period" value="{{period}}">
-            <label>Lead id <input name="id" value="{{filter.id}}" placeholder="lead_…" size="28"></label>
+            <label>Lead id <input name="id" value="{{filter.id}}" placeholder="a lead id" size="28"></label>
             <label>Status <select name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statuses}}</select></label>
             <label>Campaign type <select name="campaign_type"><option value="">any</option>{{#campaignTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/campaignTypes}}</select></label>
             <label>State <input name="state" value="{{filter.state}}" size="3" maxlength="2" placeholder="TX"></label>

@@ -1,7 +1,7 @@
 extension OperatorPages {
     /// The period's lead funnel by UTC day, oldest first; its days sum to the overview's figures.
     public func leadFunnel(tenantID: String, period: BillingPeriod) async throws -> [DailyLeadFunnel] {
-        []  // MERGE: self.reports.figures.leadFunnelByDay(tenantID: tenantID, period: period)
+        try await self.reports.figures.leadFunnelByDay(tenantID: tenantID, period: period)
     }
 
     /// Every buyer's id and name, for pickers and for naming buyers in lists.

@@ -33,6 +33,8 @@ public protocol SalesFiguresRepository: Sendable {
     /// The figures of each scope of `grouping` that has any (of `ids` only, when given).
     func salesFigures(tenantID: String, by grouping: SalesGrouping, ids: [String]?, period: BillingPeriod?) async throws -> [String: SalesFigures]
     func leadCounts(tenantID: String, period: BillingPeriod) async throws -> LeadCounts
+    /// `leadCounts` and the sales' counts by UTC day of the period: only days with any, oldest first.
+    func leadFunnelByDay(tenantID: String, period: BillingPeriod) async throws -> [DailyLeadFunnel]
 }
 
 extension SalesFiguresRepository {

@@ -72,6 +72,29 @@ public struct SQLiteSalesFiguresRepository: SalesFiguresRepository {
         }
     }
 
+    public func leadFunnelByDay(tenantID: String, period: BillingPeriod) async throws -> [DailyLeadFunnel] {
+        try await self.database.read { db in
+            let arguments: StatementArguments = [DailyLeadFunnel.millisecondsPerDay, tenantID, period.startMilliseconds, period.endMilliseconds]
+            let leads = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT created_at / ? AS day, count(*) AS created, total(status IN ('rejected', 'duplicate')) AS dropped
+                    FROM leads WHERE tenant_id = ? AND created_at >= ? AND created_at < ? GROUP BY day
+                    """,
+                arguments: arguments
+            ).map { DailyLeadFunnel(epochDay: $0["day"], created: $0["created"], rejectedOrDuplicate: Int($0["dropped"] as Double)) }
+            let sales = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sold_at / ? AS day, count(*) AS sales, count(DISTINCT lead_id) AS sold, total(status = 'returned') AS returned
+                    FROM sales WHERE tenant_id = ? AND sold_at >= ? AND sold_at < ? GROUP BY day
+                    """,
+                arguments: arguments
+            ).map { DailyLeadFunnel(epochDay: $0["day"], sold: $0["sold"], sales: $0["sales"], returned: Int($0["returned"] as Double)) }
+            return DailyLeadFunnel.merge(leads: leads, sales: sales)
+        }
+    }
+
     public func leadCounts(tenantID: String, period: BillingPeriod) async throws -> LeadCounts {
         try await self.database.read { db in
             let range: [any DatabaseValueConvertible] = [tenantID, period.startMilliseconds, period.endMilliseconds]

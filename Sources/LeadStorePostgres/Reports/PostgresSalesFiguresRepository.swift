@@ -69,6 +69,37 @@ public struct PostgresSalesFiguresRepository: SalesFiguresRepository {
         }
     }
 
+    public func leadFunnelByDay(tenantID: String, period: BillingPeriod) async throws -> [DailyLeadFunnel] {
+        try await self.store.read { connection in
+            let day = DailyLeadFunnel.millisecondsPerDay
+            let leadRows = try await connection.query(
+                """
+                SELECT created_at / \(day) AS day, count(*), count(*) FILTER (WHERE status IN ('rejected', 'duplicate'))
+                FROM leads WHERE tenant_id = \(tenantID) AND created_at >= \(period.startMilliseconds) AND created_at < \(period.endMilliseconds)
+                GROUP BY day
+                """,
+                logger: self.store.logger
+            )
+            var leads: [DailyLeadFunnel] = []
+            for try await (epochDay, created, dropped) in leadRows.decode((Int64, Int, Int).self) {
+                leads.append(DailyLeadFunnel(epochDay: epochDay, created: created, rejectedOrDuplicate: dropped))
+            }
+            let saleRows = try await connection.query(
+                """
+                SELECT sold_at / \(day) AS day, count(*), count(DISTINCT lead_id), count(*) FILTER (WHERE status = 'returned')
+                FROM sales WHERE tenant_id = \(tenantID) AND sold_at >= \(period.startMilliseconds) AND sold_at < \(period.endMilliseconds)
+                GROUP BY day
+                """,
+                logger: self.store.logger
+            )
+            var sales: [DailyLeadFunnel] = []
+            for try await (epochDay, count, sold, returned) in saleRows.decode((Int64, Int, Int, Int).self) {
+                sales.append(DailyLeadFunnel(epochDay: epochDay, sold: sold, sales: count, returned: returned))
+            }
+            return DailyLeadFunnel.merge(leads: leads, sales: sales)
+        }
+    }
+
     public func leadCounts(tenantID: String, period: BillingPeriod) async throws -> LeadCounts {
         try await self.store.read { connection in
             var counts = LeadCounts()
