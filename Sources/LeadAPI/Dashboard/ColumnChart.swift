@@ -10,7 +10,8 @@ enum ColumnChart {
         let largest = max(values.max() ?? 0, 1)
         let columnWidth = Double(Self.width) / Double(max(values.count, 1))
         var svg = """
-            <svg class="chart columns" viewBox="0 0 \(Self.width) \(Self.height + 20)" width="100%" role="img" aria-label="\(BarChart.escaped(title))" data-chart="\(BarChart.escaped(label))">
+            <svg class="chart columns" viewBox="0 0 \(Self.width) \(Self.height + 20)" width="100%" role="img" \
+            aria-label="\(BarChart.escaped(title))" data-chart="\(BarChart.escaped(label))">
             <title>\(BarChart.escaped(title))</title>
             """
         for (index, value) in values.enumerated() {

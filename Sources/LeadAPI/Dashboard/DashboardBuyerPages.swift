@@ -76,30 +76,24 @@ struct DashboardBuyerPages {
 
     /// The period's figures by the names `GET /reports/buyers` gives them.
     static func figures(_ sales: SalesFigures, balanceCents: Int64) -> [[String: Any]] {
-        [
-            ["name": "leads_purchased", "label": "Leads bought", "value": "\(sales.sold)", "shown": DashboardFormat.count(sales.sold)],
-            ["name": "total_spent_cents", "label": "Spent", "value": "\(sales.grossCents)", "shown": DashboardFormat.dollars(sales.grossCents)],
-            ["name": "avg_lead_cost_cents", "label": "Average price", "value": "\(sales.averageCostCents)", "shown": DashboardFormat.dollars(sales.averageCostCents)],
-            ["name": "returned", "label": "Returned", "value": "\(sales.returned)", "shown": DashboardFormat.count(sales.returned)],
-            ["name": "acceptance_rate", "label": "Acceptance rate", "value": DashboardFormat.ratio(sales.acceptanceRate), "shown": DashboardFormat.percent(sales.acceptanceRate)],
-            ["name": "refunds_cents", "label": "Refunded", "value": "\(sales.refundsCents)", "shown": DashboardFormat.dollars(sales.refundsCents)],
-            ["name": "net_spent_cents", "label": "Net spent", "value": "\(sales.netCents)", "shown": DashboardFormat.dollars(sales.netCents)],
-            ["name": "balance_cents", "label": "Balance now", "value": "\(balanceCents)", "shown": DashboardFormat.dollars(balanceCents)],
+        let figures: [DashboardFigure] = [
+            .count("leads_purchased", "Leads bought", sales.sold), .cents("total_spent_cents", "Spent", sales.grossCents),
+            .cents("avg_lead_cost_cents", "Average price", sales.averageCostCents), .count("returned", "Returned", sales.returned),
+            .ratio("acceptance_rate", "Acceptance rate", sales.acceptanceRate), .cents("refunds_cents", "Refunded", sales.refundsCents),
+            .cents("net_spent_cents", "Net spent", sales.netCents), .cents("balance_cents", "Balance now", balanceCents),
         ]
+        return figures.map(\.values)
     }
 
     static func activityFigures(_ activity: BuyerActivity) -> [[String: Any]] {
-        [
-            ["name": "considered", "label": "Pings considered", "value": "\(activity.considered)", "shown": DashboardFormat.count(activity.considered)],
-            ["name": "bids", "label": "Bids", "value": "\(activity.bids)", "shown": DashboardFormat.count(activity.bids)],
-            ["name": "bid_rate", "label": "Bid rate", "value": DashboardFormat.ratio(activity.bidRate), "shown": DashboardFormat.percent(activity.bidRate)],
-            ["name": "wins", "label": "Won", "value": "\(activity.wins)", "shown": DashboardFormat.count(activity.wins)],
-            ["name": "win_rate", "label": "Win rate", "value": DashboardFormat.ratio(activity.winRate), "shown": DashboardFormat.percent(activity.winRate)],
-            ["name": "avg_bid_cents", "label": "Average bid", "value": "\(activity.averageBidCents)", "shown": DashboardFormat.dollars(activity.averageBidCents)],
-            ["name": "delivery_attempts", "label": "Delivery tries", "value": "\(activity.deliveryAttempts)", "shown": DashboardFormat.count(activity.deliveryAttempts)],
-            ["name": "failed_delivery_attempts", "label": "Failed tries", "value": "\(activity.failedDeliveryAttempts)", "shown": DashboardFormat.count(activity.failedDeliveryAttempts)],
-            ["name": "deliveries_given_up", "label": "Given up", "value": "\(activity.deliveriesGivenUp)", "shown": DashboardFormat.count(activity.deliveriesGivenUp)],
+        let figures: [DashboardFigure] = [
+            .count("considered", "Pings considered", activity.considered), .count("bids", "Bids", activity.bids),
+            .ratio("bid_rate", "Bid rate", activity.bidRate), .count("wins", "Won", activity.wins), .ratio("win_rate", "Win rate", activity.winRate),
+            .cents("avg_bid_cents", "Average bid", activity.averageBidCents), .count("delivery_attempts", "Delivery tries", activity.deliveryAttempts),
+            .count("failed_delivery_attempts", "Failed tries", activity.failedDeliveryAttempts),
+            .count("deliveries_given_up", "Given up", activity.deliveriesGivenUp),
         ]
+        return figures.map(\.values)
     }
 
     static func account(_ line: BuyerBoard.Line) -> String {

@@ -42,8 +42,9 @@ enum DashboardFormat {
     }
 
     static func time(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
-            .replacingOccurrences(of: "T", with: " ") + " UTC"
+        let style = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash)
+            .time(includingFractionalSeconds: false).timeSeparator(.colon)
+        return date.formatted(style).replacingOccurrences(of: "T", with: " ") + " UTC"
     }
 
     static func time(_ date: Date?) -> String {

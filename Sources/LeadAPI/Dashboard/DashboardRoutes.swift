@@ -86,10 +86,10 @@ struct DashboardRoutes {
             "period": dashboard.period.description,
             "previousPeriod": dashboard.period.previous.description,
             "nextPeriod": dashboard.period < current ? dashboard.period.next.description : false,
-            "figures": figures.map { ["name": $0.name, "label": $0.label, "value": $0.value, "shown": $0.shown] },
+            "figures": figures.map(\.values),
             "funnelChart": BarChart.svg(overview.funnel.map { ($0.stage, $0.count) }, title: "Lead funnel of \(dashboard.period)"),
             "node": live.node, "liveAt": live.atMilliseconds, "liveTime": DashboardFormat.time(milliseconds: live.atMilliseconds),
-            "live": OverviewFigures.live(live).map { ["name": $0.name, "label": $0.label, "value": $0.value, "shown": $0.shown] },
+            "live": OverviewFigures.live(live).map(\.values),
             "pingsChart": ColumnChart.svg(live.pingsPerMinute, title: "Pings per minute over the last hour on node \(live.node)", label: "pings_per_minute"),
         ]
         return self.page.render(

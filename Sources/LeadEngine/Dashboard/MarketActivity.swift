@@ -80,7 +80,10 @@ public final class MarketActivity: Sendable {
     /// One delivery attempt to the buyer's webhook; `gaveUp` when it was the last.
     public func recordDeliveryAttempt(tenantID: String, buyerID: String, succeeded: Bool, gaveUp: Bool, atMilliseconds: Int64) {
         self.tenants.withLock { tenants in
-            Self.countDelivery(succeeded: succeeded, gaveUp: gaveUp, at: atMilliseconds, in: &tenants[tenantID, default: Tenant()].buyers[buyerID, default: Self.newBuyer(buyerID)])
+            Self.countDelivery(
+                succeeded: succeeded, gaveUp: gaveUp, at: atMilliseconds,
+                in: &tenants[tenantID, default: Tenant()].buyers[buyerID, default: Self.newBuyer(buyerID)]
+            )
         }
     }
 
@@ -179,7 +182,9 @@ public final class MarketActivity: Sendable {
             $0.counts.bids += bids
         }
         for outcome in ping.outcomes {
-            let sold = outcome.bid != nil && (ping.soldTo.contains(outcome.buyerID) || tenant.recentSales.contains(SaleKey(pingID: ping.id, buyerID: outcome.buyerID)))
+            let sold =
+                outcome.bid != nil
+                && (ping.soldTo.contains(outcome.buyerID) || tenant.recentSales.contains(SaleKey(pingID: ping.id, buyerID: outcome.buyerID)))
             Self.count(outcome, of: ping, sold: sold, in: &tenant.buyers[outcome.buyerID, default: Self.newBuyer(outcome.buyerID)])
         }
     }
