@@ -42,6 +42,10 @@ let package = Package(
         suite("OutreachScheduler", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
         suite("SaleLogReplay", extraDependencies: [.product(name: "LeadStore", package: "ezleeds")]),
         suite(
+            "DashboardOverview",
+            extraDependencies: [.product(name: "LeadStore", package: "ezleeds"), .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        suite(
             "ReportExport",
             extraDependencies: [.product(name: "LeadStore", package: "ezleeds"), .product(name: "GRDB", package: "GRDB.swift")]
         ),

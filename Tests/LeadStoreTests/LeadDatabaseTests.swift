@@ -14,7 +14,7 @@ struct LeadDatabaseTests {
         "2026-12-03 message templates",
         "2026-12-04 sending domains",
         "2026-12-04 outreach email", "2026-12-04 report indexes", "2026-12-04 storage probe", "2026-12-04 sale log", "2026-12-04 ping outcomes as records",
-        "2026-12-05 dashboard sessions", "2026-12-07 outreach attempts by sequence",
+        "2026-12-05 dashboard sessions", "2026-12-07 daily report counts", "2026-12-07 outreach attempts by sequence",
     ]
 
     @Test("a new file opens in WAL mode with every migration applied")
@@ -41,7 +41,7 @@ struct LeadDatabaseTests {
         let tables = try await database.writer.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
         }
-        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales", "pings", "ping_outcomes", "floor_prices", "leads", "signing_keys", "consent_certificates", "ledger_entries", "deliveries", "delivery_attempts", "pingpost_settings", "lead_events", "invoices", "idempotency_keys", "internal_dnc", "dnc_list_areas", "dnc_lists", "sequences", "enrollments", "outreach_attempts", "message_templates", "sending_domains", "email_opt_outs", "storage_probe", "sale_log", "sale_log_refused", "dashboard_sessions"])
+        #expect(tables == ["tenants", "api_keys", "buyers", "campaigns", "sales", "pings", "ping_outcomes", "floor_prices", "leads", "signing_keys", "consent_certificates", "ledger_entries", "deliveries", "delivery_attempts", "pingpost_settings", "lead_events", "invoices", "idempotency_keys", "internal_dnc", "dnc_list_areas", "dnc_lists", "sequences", "enrollments", "outreach_attempts", "message_templates", "sending_domains", "email_opt_outs", "storage_probe", "sale_log", "sale_log_refused", "dashboard_sessions", "lead_days", "sale_days", "sold_lead_days"])
         try database.close()
     }
 

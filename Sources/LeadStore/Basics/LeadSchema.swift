@@ -569,6 +569,92 @@ enum LeadSchema {
                     """)
         }
 
+        migrator.registerMigration("2026-12-07 daily report counts") { db in
+            // The dashboard reads a month of a busy tenant (a million leads) in milliseconds: leads
+            // and sales are counted by UTC day as they are written, by these triggers, so a month is
+            // 31 rows, not a scan of every lead. The counts are by status only; which statuses
+            // make a figure stays with the queries. sold_lead_days counts each lead's first sale
+            // of its day and of its month, so distinct leads sold add up over days and months.
+            // Rows never change day or tenant; a tenant's counts go with it.
+            try db.execute(sql: """
+                CREATE TABLE lead_days (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    day INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    leads INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, day, status)
+                ) WITHOUT ROWID;
+                CREATE TABLE sale_days (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    day INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    sales INTEGER NOT NULL,
+                    price_cents INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, day, status)
+                ) WITHOUT ROWID;
+                CREATE TABLE sold_lead_days (
+                    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                    day INTEGER NOT NULL,
+                    first_of_day INTEGER NOT NULL,
+                    first_of_month INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, day)
+                ) WITHOUT ROWID;
+
+                CREATE TRIGGER lead_days_insert AFTER INSERT ON leads BEGIN
+                    INSERT INTO lead_days VALUES (new.tenant_id, new.created_at / 86400000, new.status, 1)
+                    ON CONFLICT (tenant_id, day, status) DO UPDATE SET leads = leads + 1;
+                END;
+                CREATE TRIGGER lead_days_status AFTER UPDATE OF status ON leads WHEN old.status IS NOT new.status BEGIN
+                    UPDATE lead_days SET leads = leads - 1 WHERE tenant_id = old.tenant_id AND day = old.created_at / 86400000 AND status = old.status;
+                    INSERT INTO lead_days VALUES (new.tenant_id, new.created_at / 86400000, new.status, 1)
+                    ON CONFLICT (tenant_id, day, status) DO UPDATE SET leads = leads + 1;
+                END;
+                CREATE TRIGGER lead_days_delete AFTER DELETE ON leads BEGIN
+                    UPDATE lead_days SET leads = leads - 1 WHERE tenant_id = old.tenant_id AND day = old.created_at / 86400000 AND status = old.status;
+                END;
+
+                CREATE TRIGGER sale_days_insert AFTER INSERT ON sales BEGIN
+                    INSERT INTO sale_days VALUES (new.tenant_id, new.sold_at / 86400000, new.status, 1, new.price_cents)
+                    ON CONFLICT (tenant_id, day, status) DO UPDATE SET sales = sales + 1, price_cents = price_cents + excluded.price_cents;
+                    INSERT INTO sold_lead_days
+                    SELECT new.tenant_id, new.sold_at / 86400000,
+                        NOT EXISTS (SELECT 1 FROM sales s WHERE s.lead_id = new.lead_id AND s.rowid <> new.rowid
+                            AND s.sold_at / 86400000 = new.sold_at / 86400000),
+                        NOT EXISTS (SELECT 1 FROM sales s WHERE s.lead_id = new.lead_id AND s.rowid <> new.rowid
+                            AND strftime('%Y-%m', s.sold_at / 1000, 'unixepoch') = strftime('%Y-%m', new.sold_at / 1000, 'unixepoch'))
+                    WHERE new.lead_id IS NOT NULL
+                    ON CONFLICT (tenant_id, day) DO UPDATE SET
+                        first_of_day = first_of_day + excluded.first_of_day, first_of_month = first_of_month + excluded.first_of_month;
+                END;
+                CREATE TRIGGER sale_days_status AFTER UPDATE OF status ON sales WHEN old.status IS NOT new.status BEGIN
+                    UPDATE sale_days SET sales = sales - 1, price_cents = price_cents - old.price_cents
+                    WHERE tenant_id = old.tenant_id AND day = old.sold_at / 86400000 AND status = old.status;
+                    INSERT INTO sale_days VALUES (new.tenant_id, new.sold_at / 86400000, new.status, 1, new.price_cents)
+                    ON CONFLICT (tenant_id, day, status) DO UPDATE SET sales = sales + 1, price_cents = price_cents + excluded.price_cents;
+                END;
+                CREATE TRIGGER sale_days_delete AFTER DELETE ON sales BEGIN
+                    UPDATE sale_days SET sales = sales - 1, price_cents = price_cents - old.price_cents
+                    WHERE tenant_id = old.tenant_id AND day = old.sold_at / 86400000 AND status = old.status;
+                    UPDATE sold_lead_days SET
+                        first_of_day = first_of_day - NOT EXISTS (SELECT 1 FROM sales s WHERE s.lead_id = old.lead_id
+                            AND s.sold_at / 86400000 = old.sold_at / 86400000),
+                        first_of_month = first_of_month - NOT EXISTS (SELECT 1 FROM sales s WHERE s.lead_id = old.lead_id
+                            AND strftime('%Y-%m', s.sold_at / 1000, 'unixepoch') = strftime('%Y-%m', old.sold_at / 1000, 'unixepoch'))
+                    WHERE tenant_id = old.tenant_id AND day = old.sold_at / 86400000 AND old.lead_id IS NOT NULL;
+                END;
+
+                INSERT INTO lead_days SELECT tenant_id, created_at / 86400000, status, count(*) FROM leads GROUP BY 1, 2, 3;
+                INSERT INTO sale_days SELECT tenant_id, sold_at / 86400000, status, count(*), sum(price_cents) FROM sales GROUP BY 1, 2, 3;
+                INSERT INTO sold_lead_days
+                SELECT tenant_id, day, sum(first_of_day), sum(first_of_month) FROM (
+                    SELECT tenant_id, sold_at / 86400000 AS day,
+                        row_number() OVER (PARTITION BY lead_id, sold_at / 86400000 ORDER BY rowid) = 1 AS first_of_day,
+                        row_number() OVER (PARTITION BY lead_id, strftime('%Y-%m', sold_at / 1000, 'unixepoch') ORDER BY rowid) = 1 AS first_of_month
+                    FROM sales WHERE lead_id IS NOT NULL
+                ) GROUP BY tenant_id, day;
+                """)
+        }
+
         migrator.registerMigration("2026-12-07 outreach attempts by sequence") { db in
             // The dashboard's sequences page counts each step's attempts by outcome.
             try db.execute(sql: "CREATE INDEX outreach_attempts_by_sequence ON outreach_attempts(sequence_id, step, outcome)")

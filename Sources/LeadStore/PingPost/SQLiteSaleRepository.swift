@@ -86,7 +86,7 @@ public struct SQLiteSaleRepository: SaleRepository {
             )
             guard db.changesCount == 1, let delivered = writes.leadDelivered else { return }
             let at = delivered.deliveredAtMilliseconds
-            try db.execute(sql: "UPDATE leads SET status = ? WHERE id = ? AND status = ?", arguments: [delivered.to.rawValue, delivered.leadID, delivered.from.rawValue])
+            try db.executeCached(sql: "UPDATE leads SET status = ? WHERE id = ? AND status = ?", arguments: [delivered.to.rawValue, delivered.leadID, delivered.from.rawValue])
             try db.execute(
                 sql: "UPDATE leads SET delivered_at = coalesce(delivered_at, ?), updated_at = ? WHERE id = ?", arguments: [at, at, delivered.leadID]
             )

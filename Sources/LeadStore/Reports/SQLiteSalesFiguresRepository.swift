@@ -44,17 +44,40 @@ public struct SQLiteSalesFiguresRepository: SalesFiguresRepository {
                 refundArguments += ids
             }
             var figures: [String: SalesFigures] = [:]
-            let sales = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(saleScope) AS scope, count(*) AS sold, total(s.price_cents) AS gross,
-                        total(s.status = 'returned') AS returned, total(CASE WHEN s.status = 'returned' THEN s.price_cents END) AS returned_cents,
-                        total(s.status = 'accepted') AS accepted
-                    FROM sales s WHERE \(saleFilter) GROUP BY scope
-                    """,
-                arguments: StatementArguments(saleArguments)
-            )
-            for row in sales {
+            let sales: [Row]
+            if grouping == .tenant && ids == nil {
+                // The whole tenant's: from the day counts, a month in 31 rows whatever its sales.
+                var days = ""
+                var arguments: [any DatabaseValueConvertible] = [tenantID]
+                if let period {
+                    days = " AND day >= ? AND day < ?"
+                    arguments += [period.startMilliseconds / DailyLeadFunnel.millisecondsPerDay, period.endMilliseconds / DailyLeadFunnel.millisecondsPerDay]
+                }
+                sales = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT '' AS scope, coalesce(sum(sales), 0) AS sold, total(price_cents) AS gross,
+                            total(CASE WHEN status = 'returned' THEN sales END) AS returned,
+                            total(CASE WHEN status = 'returned' THEN price_cents END) AS returned_cents,
+                            total(CASE WHEN status = 'accepted' THEN sales END) AS accepted
+                        FROM sale_days WHERE tenant_id = ?\(days)
+                        """,
+                    arguments: StatementArguments(arguments)
+                )
+            } else {
+                sales = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(saleScope) AS scope, count(*) AS sold, total(s.price_cents) AS gross,
+                            total(s.status = 'returned') AS returned, total(CASE WHEN s.status = 'returned' THEN s.price_cents END) AS returned_cents,
+                            total(s.status = 'accepted') AS accepted
+                        FROM sales s WHERE \(saleFilter) GROUP BY scope
+                        """,
+                    arguments: StatementArguments(saleArguments)
+                )
+            }
+            // The day counts answer one row even for a period without sales: of zeros.
+            for row in sales where (row["sold"] as Int) > 0 {
                 figures[row["scope"]] = SalesFigures(
                     sold: row["sold"], grossCents: Int64(row["gross"] as Double), returned: Int(row["returned"] as Double),
                     returnedCents: Int64(row["returned_cents"] as Double), explicitlyAccepted: Int(row["accepted"] as Double)
@@ -72,45 +95,57 @@ public struct SQLiteSalesFiguresRepository: SalesFiguresRepository {
         }
     }
 
+    // Lead counts and the funnel read the day counts the schema's triggers keep (`lead_days`,
+    // `sale_days`, `sold_lead_days`): a month is a few dozen rows whatever its leads.
+
     public func leadFunnelByDay(tenantID: String, period: BillingPeriod) async throws -> [DailyLeadFunnel] {
         try await self.database.read { db in
-            let arguments: StatementArguments = [DailyLeadFunnel.millisecondsPerDay, tenantID, period.startMilliseconds, period.endMilliseconds]
+            let arguments = Self.days(tenantID: tenantID, period: period)
             let leads = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT created_at / ? AS day, count(*) AS created, total(status IN ('rejected', 'duplicate')) AS dropped
-                    FROM leads WHERE tenant_id = ? AND created_at >= ? AND created_at < ? GROUP BY day
+                    SELECT day, sum(leads) AS created, total(CASE WHEN status IN ('rejected', 'duplicate') THEN leads END) AS dropped
+                    FROM lead_days WHERE tenant_id = ? AND day >= ? AND day < ? GROUP BY day HAVING created > 0
                     """,
                 arguments: arguments
             ).map { DailyLeadFunnel(epochDay: $0["day"], created: $0["created"], rejectedOrDuplicate: Int($0["dropped"] as Double)) }
             let sales = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT sold_at / ? AS day, count(*) AS sales, count(DISTINCT lead_id) AS sold, total(status = 'returned') AS returned
-                    FROM sales WHERE tenant_id = ? AND sold_at >= ? AND sold_at < ? GROUP BY day
+                    SELECT day, sum(sales) AS sales, total(CASE WHEN status = 'returned' THEN sales END) AS returned
+                    FROM sale_days WHERE tenant_id = ? AND day >= ? AND day < ? GROUP BY day HAVING sales > 0
                     """,
                 arguments: arguments
-            ).map { DailyLeadFunnel(epochDay: $0["day"], sold: $0["sold"], sales: $0["sales"], returned: Int($0["returned"] as Double)) }
-            return DailyLeadFunnel.merge(leads: leads, sales: sales)
+            ).map { DailyLeadFunnel(epochDay: $0["day"], sales: $0["sales"], returned: Int($0["returned"] as Double)) }
+            let sold = try Row.fetchAll(
+                db, sql: "SELECT day, first_of_day FROM sold_lead_days WHERE tenant_id = ? AND day >= ? AND day < ? AND first_of_day > 0",
+                arguments: arguments
+            ).map { DailyLeadFunnel(epochDay: $0["day"], sold: $0["first_of_day"]) }
+            return DailyLeadFunnel.merge(leads: leads, sales: sales + sold)
         }
     }
 
     public func leadCounts(tenantID: String, period: BillingPeriod) async throws -> LeadCounts {
         try await self.database.read { db in
-            let range: [any DatabaseValueConvertible] = [tenantID, period.startMilliseconds, period.endMilliseconds]
+            let arguments = Self.days(tenantID: tenantID, period: period)
             let leads = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT count(*) AS created, total(status IN ('rejected', 'duplicate')) AS dropped
-                    FROM leads WHERE tenant_id = ? AND created_at >= ? AND created_at < ?
+                    SELECT coalesce(sum(leads), 0) AS created, total(CASE WHEN status IN ('rejected', 'duplicate') THEN leads END) AS dropped
+                    FROM lead_days WHERE tenant_id = ? AND day >= ? AND day < ?
                     """,
-                arguments: StatementArguments(range)
+                arguments: arguments
             )
             let sold = try Int.fetchOne(
-                db, sql: "SELECT count(DISTINCT lead_id) FROM sales WHERE tenant_id = ? AND sold_at >= ? AND sold_at < ?",
-                arguments: StatementArguments(range)
+                db, sql: "SELECT coalesce(sum(first_of_month), 0) FROM sold_lead_days WHERE tenant_id = ? AND day >= ? AND day < ?",
+                arguments: arguments
             )
             return LeadCounts(created: leads?["created"] ?? 0, rejectedOrDuplicate: Int(leads?["dropped"] ?? 0.0), sold: sold ?? 0)
         }
+    }
+
+    /// The tenant and the period as day numbers, `[first, end)`: a month starts and ends at UTC midnight.
+    static func days(tenantID: String, period: BillingPeriod) -> StatementArguments {
+        [tenantID, period.startMilliseconds / DailyLeadFunnel.millisecondsPerDay, period.endMilliseconds / DailyLeadFunnel.millisecondsPerDay]
     }
 }
