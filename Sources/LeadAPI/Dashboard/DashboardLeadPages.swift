@@ -40,6 +40,7 @@ struct DashboardLeadPages {
         let found = try await self.leads.list(tenantID: tenantID, filter: filter, page: PageRequest(page: number, perPage: Self.perPage))
         let days = try await self.pages.leadFunnel(tenantID: tenantID, period: period)
         let buyers = try await self.pages.buyerNames(tenantID: tenantID)
+        let names = Dictionary(buyers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var values = DashboardPeriods.values(period, clock: self.clock)
         values["filter"] = ["state": filter.state ?? "", "source": filter.source ?? "", "id": ""]
         values["statuses"] = LeadStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.status] as [String: Any] }
@@ -52,7 +53,7 @@ struct DashboardLeadPages {
             [
                 "id": lead.id, "created": DashboardFormat.time(lead.createdAt), "status": lead.status.rawValue,
                 "campaignType": lead.campaignType.rawValue, "state": lead.contact.state, "source": lead.source,
-                "buyer": lead.buyerID.map { id in buyers.first { $0.id == id }?.name ?? id } ?? "–",
+                "buyer": Self.name(of: lead.buyerID, in: names),
                 "price": lead.soldPriceCents.map(DashboardFormat.dollars) ?? "–",
             ]
         }
@@ -83,7 +84,8 @@ struct DashboardLeadPages {
         let details = try await self.leads.details(id: try context.parameters.require("id"), tenantID: tenantID)
         let lead = details.lead
         let buyers = try await self.pages.buyerNames(tenantID: tenantID)
-        func buyerName(_ id: String?) -> String { id.map { id in buyers.first { $0.id == id }?.name ?? id } ?? "–" }
+        let names = Dictionary(buyers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        func buyerName(_ id: String?) -> String { Self.name(of: id, in: names) }
         var certificates: [[String: Any]] = []
         for certificate in details.consentRecords {
             let valid = try await self.consents.verify(id: certificate.id, tenantID: tenantID).valid
@@ -130,6 +132,11 @@ struct DashboardLeadPages {
             "lead", title: "Lead \(lead.id)", values: values, session: context.dashboardSession,
             tenantName: try await self.pages.tenantName(tenantID: tenantID), current: "leads"
         )
+    }
+
+    /// A buyer's name, its id when it is gone, a dash for none.
+    static func name(of buyerID: String?, in names: [String: String]) -> String {
+        buyerID.map { names[$0] ?? $0 } ?? "–"
     }
 
     static func facts(_ lead: Lead, buyer: String) -> [[String: String]] {

@@ -79,19 +79,14 @@ struct DashboardRoutes {
         try query.errors.throwIfAny()
         let overview = try await self.pages.overview(tenantID: principal.tenantID, period: period)
         let dashboard = overview.dashboard
-        let current = BillingPeriod(containingMilliseconds: self.clock.nowMilliseconds())
-        let figures = OverviewFigures.rows(dashboard)
         let live = self.pages.live(tenantID: principal.tenantID)
-        let values: [String: Any] = [
-            "period": dashboard.period.description,
-            "previousPeriod": dashboard.period.previous.description,
-            "nextPeriod": dashboard.period < current ? dashboard.period.next.description : false,
-            "figures": figures.map(\.values),
+        let values = DashboardPeriods.values(dashboard.period, clock: self.clock).merging([
+            "figures": OverviewFigures.rows(dashboard).map(\.values),
             "funnelChart": BarChart.svg(overview.funnel.map { ($0.stage, $0.count) }, title: "Lead funnel of \(dashboard.period)"),
             "node": live.node, "liveAt": live.atMilliseconds, "liveTime": DashboardFormat.time(milliseconds: live.atMilliseconds),
             "live": OverviewFigures.live(live).map(\.values),
             "pingsChart": ColumnChart.svg(live.pingsPerMinute, title: "Pings per minute over the last hour on node \(live.node)", label: "pings_per_minute"),
-        ]
+        ]) { $1 }
         return self.page.render(
             "overview", title: "Overview \(dashboard.period)", values: values, session: context.dashboardSession, tenantName: overview.tenantName,
             current: "overview"

@@ -17,10 +17,6 @@ public final class MarketActivity: Sendable {
     static let buyerSlotMilliseconds: Int64 = 300_000
     static let buyerSlots = 12
 
-    struct Second: Sendable {
-        var counts = LiveFigures.Counts()
-    }
-
     struct Minute: Sendable {
         var counts = LiveFigures.Counts()
         var auctionTimes = LatencyHistogram()
@@ -32,7 +28,7 @@ public final class MarketActivity: Sendable {
     }
 
     struct Tenant: Sendable {
-        var seconds = TimeRing(capacity: MarketActivity.seconds, empty: Second())
+        var seconds = TimeRing(capacity: MarketActivity.seconds, empty: LiveFigures.Counts())
         var minutes = TimeRing(capacity: MarketActivity.minutes, empty: Minute())
         var buyers: [String: Buyer] = [:]
         /// The last sales: a post often lands before the journal writes its ping, and its
@@ -106,9 +102,9 @@ public final class MarketActivity: Sendable {
         }
         return LiveFigures(
             node: self.node, atMilliseconds: nowMilliseconds,
-            pingsPerSecond: Double(recent.reduce(0) { $0 + $1.counts.pings }) / window,
-            bidsPerSecond: Double(recent.reduce(0) { $0 + $1.counts.bids }) / window,
-            salesPerSecond: Double(recent.reduce(0) { $0 + $1.counts.sales }) / window,
+            pingsPerSecond: Double(recent.reduce(0) { $0 + $1.pings }) / window,
+            bidsPerSecond: Double(recent.reduce(0) { $0 + $1.bids }) / window,
+            salesPerSecond: Double(recent.reduce(0) { $0 + $1.sales }) / window,
             lastHour: lastHour, auctionP50Microseconds: times.percentile(0.5), auctionP99Microseconds: times.percentile(0.99),
             pingsPerMinute: hour.map(\.counts.pings)
         )
@@ -142,7 +138,7 @@ public final class MarketActivity: Sendable {
     // Changed in place through `inout`, never copied out and back: a copy would duplicate a
     // buyer's whole hour on every outcome.
     private static func countSale(buyerID: String, pingID: String, at: Int64, in tenant: inout Tenant) {
-        tenant.seconds.update(at / 1000) { $0.counts.sales += 1 }
+        tenant.seconds.update(at / 1000) { $0.sales += 1 }
         tenant.minutes.update(at / 60_000) { $0.counts.sales += 1 }
         Self.countWin(pingID: pingID, at: at, in: &tenant.buyers[buyerID, default: Self.newBuyer(buyerID)])
         let key = SaleKey(pingID: pingID, buyerID: buyerID)
@@ -174,8 +170,8 @@ public final class MarketActivity: Sendable {
         let at = ping.createdAtMilliseconds
         let bids = ping.outcomes.reduce(ping.outrankedStaticBuyers) { $0 + ($1.bid == nil ? 0 : 1) }
         tenant.seconds.update(at / 1000) {
-            $0.counts.pings += 1
-            $0.counts.bids += bids
+            $0.pings += 1
+            $0.bids += bids
         }
         tenant.minutes.update(at / 60_000) {
             $0.counts.pings += 1
